@@ -1,0 +1,481 @@
+/*
+ * smpsim: scalp micropigmentation simulator.
+ *
+ * One header is all a user needs:  #include <smpsim/smpsim.h>
+ *
+ * Data flow (each arrow is a plain structure a caller can build and inspect):
+ *
+ *   design (regions in mm or photo pixels, a view, a seed)
+ *     -> smpsim_field   density in dots/cm2 on a raster in mm
+ *     -> smpsim_dots    dots in mm: position, diameter, shade, region
+ *     -> smpsim_image   the photo with the dots composited in linear light
+ *
+ * Conventions
+ * - Every fallible call returns an smpsim_status and takes an optional
+ *   smpsim_error record (may be NULL) that receives a message naming the
+ *   problem. There is no global error state.
+ * - Out-pointers are set to NULL on failure.
+ * - Every smpsim_*_free(NULL) does nothing.
+ * - Options structs are initialised with their *_init() macro, which records
+ *   the caller's sizeof so that fields can be appended without breaking the
+ *   ABI. A zero field means "the default".
+ * - Objects are used by one thread at a time; separate objects share nothing.
+ * - Same design + same seed = same dots = same output bytes.
+ *
+ * Units are in the names: _mm, _px, _per_cm2, _deg.
+ */
+#ifndef SMPSIM_H
+#define SMPSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <smpsim/smpsim-version.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SMPSIM_COMPILATION) && defined(__GNUC__)
+#define SMPSIM_API __attribute__((visibility("default")))
+#else
+#define SMPSIM_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version and errors                                                       */
+/* ------------------------------------------------------------------------ */
+
+/** The library's version string at run time, e.g. "0.1.0". @since 0.1 */
+SMPSIM_API const char *smpsim_version(void);
+
+/* Status codes: one list produces the enum and its strings. */
+#define SMPSIM_STATUS_MAP(X)                                              \
+    X(OK, "success")                                                      \
+    X(EINVAL, "invalid argument")                                         \
+    X(ENOMEM, "out of memory")                                            \
+    X(EIO, "file could not be read or written")                           \
+    X(EFORMAT, "input is not a valid image or design file")               \
+    X(ELIMIT, "input exceeds a configured limit")                         \
+    X(EUNSUPPORTED, "input uses a feature this version does not support")
+
+typedef enum smpsim_status {
+#define SMPSIM_STATUS_ENUM_(name, text) SMPSIM_##name,
+    SMPSIM_STATUS_MAP(SMPSIM_STATUS_ENUM_)
+#undef SMPSIM_STATUS_ENUM_
+    SMPSIM_STATUS_COUNT_
+} smpsim_status;
+
+/** A short English description of a status; never NULL (unknown values give
+ *  "unknown status"). @since 0.1 */
+SMPSIM_API const char *smpsim_strerror(smpsim_status status);
+
+/** Caller-owned error record: the status and a message that says what went
+ *  wrong and where (file, field, pixel row). Zero-initialise it or call
+ *  smpsim_error_clear(). @since 0.1 */
+typedef struct smpsim_error {
+    smpsim_status status;
+    char message[512];
+} smpsim_error;
+
+/** Resets an error record to SMPSIM_OK and an empty message. @since 0.1 */
+SMPSIM_API void smpsim_error_clear(smpsim_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Images                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** Pixel layouts. Both are straight (non-premultiplied) RGBA, sRGB-encoded,
+ *  rows top to bottom. 16-bit samples are in host byte order. */
+typedef enum smpsim_pixel_format {
+    SMPSIM_RGBA8 = 1,  /* 4 x uint8_t per pixel  */
+    SMPSIM_RGBA16 = 2  /* 4 x uint16_t per pixel */
+} smpsim_pixel_format;
+
+/** An image in memory. A plain structure: callers may read and write pixels.
+ *  Create with smpsim_image_new() or a loader; free with smpsim_image_free(). */
+typedef struct smpsim_image {
+    uint32_t width;
+    uint32_t height;
+    smpsim_pixel_format format;
+    size_t stride; /* bytes from one row to the next */
+    void *pixels;  /* owned by the image */
+} smpsim_image;
+
+/** Limits and choices for loading images. Initialise with
+ *  smpsim_load_options_init(&opts). @since 0.1 */
+typedef struct smpsim_load_options {
+    size_t struct_size;
+    /** Refuse images with more pixels than this (0 = 200 000 000). */
+    uint64_t max_pixels;
+    /** Refuse images wider or taller than this (0 = 100 000). */
+    uint32_t max_dimension;
+    /** Non-zero: ignore the EXIF orientation of JPEG files (default: apply it). */
+    int ignore_orientation;
+} smpsim_load_options;
+
+SMPSIM_API void smpsim_load_options_init_(smpsim_load_options *opts, size_t struct_size);
+#define smpsim_load_options_init(opts) smpsim_load_options_init_((opts), sizeof *(opts))
+
+/** Allocates a width x height image filled with opaque black.
+ *  Returns SMPSIM_EINVAL for a zero size, SMPSIM_ELIMIT beyond the default
+ *  limits, SMPSIM_ENOMEM. Free with smpsim_image_free(). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_new(uint32_t width, uint32_t height,
+                                          smpsim_pixel_format format,
+                                          smpsim_image **out, smpsim_error *err);
+
+/** A deep copy. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_copy(const smpsim_image *src, smpsim_image **out,
+                                           smpsim_error *err);
+
+/** Frees an image; NULL does nothing. @since 0.1 */
+SMPSIM_API void smpsim_image_free(smpsim_image *image);
+
+/** Loads a PNG or JPEG file (chosen by its signature, not its name).
+ *  PNG: every colour type and bit depth, interlaced or not; gAMA is honoured
+ *  so that pixels come out sRGB-encoded; 16-bit files give SMPSIM_RGBA16,
+ *  everything else SMPSIM_RGBA8. JPEG: greyscale, RGB/YCbCr and CMYK; the
+ *  EXIF orientation is applied so that the image comes out upright.
+ *  opts may be NULL (defaults). Dimensions are checked against the limits
+ *  before any pixel memory is allocated (SMPSIM_ELIMIT). Corrupt or truncated
+ *  data gives SMPSIM_EFORMAT, an unreadable file SMPSIM_EIO.
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_load(const char *path, const smpsim_load_options *opts,
+                                           smpsim_image **out, smpsim_error *err);
+
+/** Same as smpsim_image_load() from bytes in memory (borrowed for the call). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_load_memory(const void *data, size_t size,
+                                                  const smpsim_load_options *opts,
+                                                  smpsim_image **out, smpsim_error *err);
+
+/** One text chunk written into a PNG (tEXt for Latin-1 keys and ASCII
+ *  text, iTXt for UTF-8 text). Keys are 1-79 printable Latin-1 characters. */
+typedef struct smpsim_text {
+    const char *key;
+    const char *text;
+} smpsim_text;
+
+/** Choices for saving PNG files. Initialise with smpsim_save_options_init(). @since 0.1 */
+typedef struct smpsim_save_options {
+    size_t struct_size;
+    /** zlib level 1..9; 0 = the default, 2 (fast: see docs/performance.md). */
+    int compression_level;
+    /** Text chunks to embed (borrowed for the call); may be NULL. */
+    const smpsim_text *texts;
+    size_t n_texts;
+    /** Non-zero: write an 8-bit file even from a 16-bit image. */
+    int force_8bit;
+} smpsim_save_options;
+
+SMPSIM_API void smpsim_save_options_init_(smpsim_save_options *opts, size_t struct_size);
+#define smpsim_save_options_init(opts) smpsim_save_options_init_((opts), sizeof *(opts))
+
+/** Writes a PNG atomically: to a temporary file beside path, then renamed
+ *  over it, so a failure leaves no partial file (and no file at all if none
+ *  existed). opts may be NULL. Returns SMPSIM_EIO on a write failure.
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_save_png(const smpsim_image *image, const char *path,
+                                               const smpsim_save_options *opts,
+                                               smpsim_error *err);
+
+/** Receives encoded bytes; returns 0 on success, non-zero to abort. */
+typedef int (*smpsim_write_func)(void *closure, const void *data, size_t size);
+
+/** Encodes a PNG to a caller's stream. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_write_png_stream(const smpsim_image *image,
+                                                       smpsim_write_func write, void *closure,
+                                                       const smpsim_save_options *opts,
+                                                       smpsim_error *err);
+
+/** Reads the text chunks of a PNG file. On success *out holds *n_out entries
+ *  whose strings live in the same allocation; free it with smpsim_texts_free().
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_png_read_texts(const char *path, smpsim_text **out,
+                                               size_t *n_out, smpsim_error *err);
+SMPSIM_API void smpsim_texts_free(smpsim_text *texts);
+
+/* ------------------------------------------------------------------------ */
+/* Views: millimetres on the scalp <-> photo pixels                         */
+/* ------------------------------------------------------------------------ */
+
+/** A flat view: x_px = offset_x_px + s (cos r x_mm - sin r y_mm),
+ *                y_px = offset_y_px + s (sin r x_mm + cos r y_mm),
+ *  with s = px_per_mm and r = rotation_deg (clockwise on screen, since y
+ *  points down in both systems). Millimetre x runs to the photo's right and y
+ *  downward, like pixels. @since 0.1 */
+typedef struct smpsim_view {
+    double px_per_mm;
+    double rotation_deg;
+    double offset_x_px;
+    double offset_y_px;
+} smpsim_view;
+
+/** A view with the given scale, no rotation and no offset (mm (0,0) is the
+ *  photo's top-left corner). @since 0.1 */
+SMPSIM_API smpsim_view smpsim_view_flat(double px_per_mm);
+
+/** Calibrates the scale from two photo points a known distance apart
+ *  (e.g. the ends of a ruler in the photo). Sets px_per_mm; keeps the
+ *  rotation and offset of *view. SMPSIM_EINVAL for coincident points, a
+ *  non-positive distance or non-finite numbers. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_view_calibrate(smpsim_view *view, double x0_px, double y0_px,
+                                               double x1_px, double y1_px, double distance_mm,
+                                               smpsim_error *err);
+
+/** Checks that a view is usable (finite numbers, 0.01 <= px_per_mm <= 10000). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_view_validate(const smpsim_view *view, smpsim_error *err);
+
+/** Maps a point from scalp millimetres to photo pixels. @since 0.1 */
+SMPSIM_API void smpsim_view_to_px(const smpsim_view *view, double x_mm, double y_mm,
+                                  double *x_px, double *y_px);
+
+/** Maps a point from photo pixels to scalp millimetres. @since 0.1 */
+SMPSIM_API void smpsim_view_to_mm(const smpsim_view *view, double x_px, double y_px,
+                                  double *x_mm, double *y_mm);
+
+/* ------------------------------------------------------------------------ */
+/* Designs                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Units of the coordinates given for a region. */
+typedef enum smpsim_units {
+    SMPSIM_UNITS_MM = 0, /* millimetres on the scalp */
+    SMPSIM_UNITS_PX = 1  /* photo pixels, mapped through the design's view */
+} smpsim_units;
+
+/** What is tattooed inside a region. Initialise with smpsim_region_params_init(). */
+typedef struct smpsim_region_params {
+    size_t struct_size;
+    /** Impressions per cm2 (0 = 100, about a 1 mm pitch). Range 0.01..1000. */
+    double density_per_cm2;
+    /** Visible dot diameter in mm (0 = 0.20). Range 0.01..3. */
+    double dot_diameter_mm;
+    /** Pigment shade on the 1..10 dilution scale of carbon black
+     *  (10 = undiluted; 0 = 5). */
+    double shade;
+} smpsim_region_params;
+
+SMPSIM_API void smpsim_region_params_init_(smpsim_region_params *params, size_t struct_size);
+#define smpsim_region_params_init(p) smpsim_region_params_init_((p), sizeof *(p))
+
+/** A treatment design: a view, regions, a seed. Opaque; build it with the
+ *  functions below. Free with smpsim_design_free(). */
+typedef struct smpsim_design smpsim_design;
+
+/** Maximum number of polygon vertices, regions and default limits. */
+#define SMPSIM_MAX_POLYGON_POINTS 100000
+#define SMPSIM_MAX_REGIONS 1000
+
+/** A new empty design: view 6.5 px/mm, seed 1, no regions. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_new(smpsim_design **out, smpsim_error *err);
+
+/** Frees a design; NULL does nothing. @since 0.1 */
+SMPSIM_API void smpsim_design_free(smpsim_design *design);
+
+/** Sets the view (copied). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_set_view(smpsim_design *design, const smpsim_view *view,
+                                                smpsim_error *err);
+/** The design's view (borrowed until the design changes or is freed). @since 0.1 */
+SMPSIM_API const smpsim_view *smpsim_design_get_view(const smpsim_design *design);
+
+/** Sets the seed of the random generator (any value, 0 included). @since 0.1 */
+SMPSIM_API void smpsim_design_set_seed(smpsim_design *design, uint64_t seed);
+SMPSIM_API uint64_t smpsim_design_get_seed(const smpsim_design *design);
+
+/** Adds a treatment polygon: n_points (3..SMPSIM_MAX_POLYGON_POINTS)
+ *  vertices as x0,y0,x1,y1,... (copied), in mm or photo pixels. Later
+ *  regions lie on top of earlier ones where they overlap. params may be NULL
+ *  (defaults). SMPSIM_EINVAL names the bad vertex or parameter. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_add_polygon(smpsim_design *design, const double *xy,
+                                                   size_t n_points, smpsim_units units,
+                                                   const smpsim_region_params *params,
+                                                   smpsim_error *err);
+
+/** Number of regions in the design. @since 0.1 */
+SMPSIM_API size_t smpsim_design_region_count(const smpsim_design *design);
+
+/** A region's parameters with defaults filled in. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_region_params(const smpsim_design *design, size_t index,
+                                                     smpsim_region_params *params,
+                                                     smpsim_error *err);
+
+/** A one-line, human-readable summary of the design (view, seed, regions),
+ *  stored in preview PNGs. Free with free(). NULL on allocation failure. @since 0.1 */
+SMPSIM_API char *smpsim_design_describe(const smpsim_design *design);
+
+/* ------------------------------------------------------------------------ */
+/* Density field                                                            */
+/* ------------------------------------------------------------------------ */
+
+/** Target density on a raster in scalp millimetres. A plain structure:
+ *  tests and applications may build one by hand with smpsim_field_new().
+ *  Cell (i, j) covers x in [origin_x_mm + i cell_mm, + cell_mm), likewise y.
+ *  density_per_cm2[j * width + i] is the target density there (0 = no dots);
+ *  region[j * width + i] is the index of the region that owns the cell plus
+ *  one (0 = none); a field built by hand may leave all regions 0. */
+typedef struct smpsim_field {
+    double origin_x_mm;
+    double origin_y_mm;
+    double cell_mm;
+    uint32_t width;
+    uint32_t height;
+    float *density_per_cm2;
+    uint16_t *region;
+} smpsim_field;
+
+/** Allocates a field of width x height cells, all zero. At most 64 million
+ *  cells (SMPSIM_ELIMIT). Free with smpsim_field_free(). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_field_new(uint32_t width, uint32_t height, double origin_x_mm,
+                                          double origin_y_mm, double cell_mm, smpsim_field **out,
+                                          smpsim_error *err);
+SMPSIM_API void smpsim_field_free(smpsim_field *field);
+
+/** The expected number of dots: the sum of density x cell area. @since 0.1 */
+SMPSIM_API double smpsim_field_expected_count(const smpsim_field *field);
+
+/** Rasterises a design's regions into a density field with cells of
+ *  cell_mm (0 = 0.25 mm). Edge cells get density x covered fraction, so the
+ *  expected count equals density x area to well under 1 %. SMPSIM_EINVAL for
+ *  a design without regions. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
+                                             smpsim_field **out, smpsim_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Dots                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** One impression on the scalp. */
+typedef struct smpsim_dot {
+    float x_mm;
+    float y_mm;
+    float diameter_mm;
+    float shade;      /* 1..10 dilution scale */
+    uint16_t region;  /* region index + 1, 0 = none */
+    uint16_t session; /* 1-based session number, 0 = unassigned */
+    uint32_t group;   /* follicle-group number, 0 = ungrouped */
+} smpsim_dot;
+
+/** A list of dots. A plain structure; free with smpsim_dots_free(). */
+typedef struct smpsim_dots {
+    size_t count;
+    size_t capacity;
+    smpsim_dot *dots;
+} smpsim_dots;
+
+/** An empty list with room for capacity dots. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_dots_new(size_t capacity, smpsim_dots **out, smpsim_error *err);
+/** Appends a dot, growing the list. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_dots_append(smpsim_dots *dots, const smpsim_dot *dot,
+                                            smpsim_error *err);
+SMPSIM_API void smpsim_dots_free(smpsim_dots *dots);
+
+/** A 64-bit FNV-1a checksum of the dot list's values (positions, sizes,
+ *  shades, regions, sessions, groups), independent of the host's byte order.
+ *  Equal lists give equal checksums. @since 0.1 */
+SMPSIM_API uint64_t smpsim_dots_checksum(const smpsim_dots *dots);
+
+/** Text formats for dot lists. */
+typedef enum smpsim_dots_format {
+    /** Header x_mm,y_mm,diameter_mm,shade,session,group,region then one dot
+     *  per line; numbers with 4 decimals (0.1 micrometre). */
+    SMPSIM_DOTS_CSV = 0,
+    /** {"count": N, "dots": [{"x_mm": ..., ...}, ...]} with the same fields. */
+    SMPSIM_DOTS_JSON = 1
+} smpsim_dots_format;
+
+/** Writes a dot list as text to a caller's stream. SMPSIM_EIO if the stream
+ *  reports a failure. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_dots_write(const smpsim_dots *dots, smpsim_dots_format format,
+                                           smpsim_write_func write, void *closure,
+                                           smpsim_error *err);
+
+/** Writes a dot list to a file atomically (no partial file on failure). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_dots_save(const smpsim_dots *dots, smpsim_dots_format format,
+                                          const char *path, smpsim_error *err);
+
+/** Choices for the sampler. Initialise with smpsim_sample_options_init(). */
+typedef struct smpsim_sample_options {
+    size_t struct_size;
+    /** Refuse to produce more dots than this (0 = 20 000 000): SMPSIM_ELIMIT. */
+    size_t max_dots;
+    /** Candidates per output dot for sample elimination (0 = 5; 2..10). */
+    double candidate_ratio;
+} smpsim_sample_options;
+
+SMPSIM_API void smpsim_sample_options_init_(smpsim_sample_options *opts, size_t struct_size);
+#define smpsim_sample_options_init(opts) smpsim_sample_options_init_((opts), sizeof *(opts))
+
+/** Blue-noise (Poisson-disk-like) dots following a density field.
+ *  The number of dots is the field's expected count rounded; their local
+ *  density follows the field; spacing is blue noise (normalised radius
+ *  rho >= 0.70 on a uniform region, see smpsim_measure_rho()). Each dot's
+ *  region is taken from the field; diameter and shade are left at 0.
+ *  Deterministic for a given field, seed and options. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_sample(const smpsim_field *field, uint64_t seed,
+                                       const smpsim_sample_options *opts, smpsim_dots **out,
+                                       smpsim_error *err);
+
+/** The design's dots: its field sampled with its seed, each dot given its
+ *  region's diameter and shade. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
+                                            smpsim_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Measures of quality                                                      */
+/* ------------------------------------------------------------------------ */
+
+/** Normalised Poisson-disk radius of n points spread over area_mm2:
+ *  rho = d_min / d_max, d_max = sqrt(2 / (sqrt(3) N / A)) (Lagae & Dutre
+ *  2008). Uses only the dots whose centres lie in the rectangle
+ *  [x0,x1) x [y0,y1) mm; distances are measured to all dots. Dart throwing
+ *  gives about 0.75, a hexagonal lattice 1. Returns 0 for fewer than 2 dots.
+ *  @since 0.1 */
+SMPSIM_API double smpsim_measure_rho(const smpsim_dots *dots, double x0_mm, double y0_mm,
+                                     double x1_mm, double y1_mm);
+
+/** Mean and coefficient of variation of nearest-neighbour distances of the
+ *  dots in the rectangle (neighbours searched among all dots). @since 0.1 */
+SMPSIM_API void smpsim_measure_nn(const smpsim_dots *dots, double x0_mm, double y0_mm,
+                                  double x1_mm, double y1_mm, double *mean_mm, double *cv);
+
+/* ------------------------------------------------------------------------ */
+/* Rendering                                                                */
+/* ------------------------------------------------------------------------ */
+
+/** Choices for rendering. Initialise with smpsim_render_options_init(). */
+typedef struct smpsim_render_options {
+    size_t struct_size;
+    /** Width of the soft edge of a dot as a fraction of its radius
+     *  (0 = 0.35; 0.01..1). */
+    double edge_softness;
+    /** Optical density of undiluted pigment seen through the skin, base 10
+     *  (0 = 1.3, i.e. 5 % of the light comes back at shade 10). */
+    double max_optical_density;
+    /** Blue cast: the blue channel's absorbance relative to red
+     *  (0 = 0.88; 1 = neutral grey). */
+    double blue_absorbance_ratio;
+} smpsim_render_options;
+
+SMPSIM_API void smpsim_render_options_init_(smpsim_render_options *opts, size_t struct_size);
+#define smpsim_render_options_init(opts) smpsim_render_options_init_((opts), sizeof *(opts))
+
+/** Composites dots over image in place, in linear light: each dot multiplies
+ *  the skin colour by the pigment's transmittance, weighted by its coverage
+ *  of each pixel (anti-aliased; the darkened area of a sub-pixel dot equals
+ *  its true area). Positions are mapped with view. opts may be NULL.
+ *  Deterministic. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_render_dots(smpsim_image *image, const smpsim_view *view,
+                                            const smpsim_dots *dots,
+                                            const smpsim_render_options *opts,
+                                            smpsim_error *err);
+
+/** The linear-light transmittance (R, G, B in 0..1) of a shade on the 1..10
+ *  scale with these options (NULL = defaults). @since 0.1 */
+SMPSIM_API void smpsim_shade_transmittance(double shade, const smpsim_render_options *opts,
+                                           double rgb[3]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SMPSIM_H */

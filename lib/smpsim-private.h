@@ -1,0 +1,158 @@
+/* Private declarations shared by the files of lib/. Not installed. */
+#ifndef SMPSIM_PRIVATE_H
+#define SMPSIM_PRIVATE_H
+
+#include <smpsim/smpsim.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define SMPSIM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SMPSIM_PRINTF(f, a)
+/* pointgrid.c: a uniform bucket grid over points given as strided float
+ * x/y arrays (an array of smpsim_dot works with stride sizeof(smpsim_dot)). */
+typedef struct smpsim__pgrid {
+    double x0, y0, cell; /* mm */
+    long w, h;
+    size_t *start; /* w*h+1 offsets into order */
+    size_t *order; /* point indexes sorted by cell */
+} smpsim__pgrid;
+
+bool smpsim__pgrid_build(smpsim__pgrid *g, const float *x, const float *y, size_t stride,
+                         size_t n, double cell);
+void smpsim__pgrid_free(smpsim__pgrid *g);
+long smpsim__pgrid_cx(const smpsim__pgrid *g, double x);
+long smpsim__pgrid_cy(const smpsim__pgrid *g, double y);
+
+/* polygon.c: even-odd point-in-polygon and the nearest boundary point,
+ * for polygons given as x0,y0,x1,y1,... */
+bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y);
+void smpsim__polygon_nearest(const double *xy, size_t n, double x, double y, double *nx,
+                             double *ny);
+
+/* relax.c: pushes apart pairs of dots closer than tau x the hexagonal
+ * spacing of the local density, `iterations` times; a dot never moves onto
+ * a cell of zero density. Keeps the count; raises the minimum distance. */
+smpsim_status smpsim__relax_dots(smpsim_dots *dots, const smpsim_field *field, int iterations,
+                                 double tau, smpsim_error *err);
+
+#endif
+
+/* errors.c: records status and a formatted message into err (if non-NULL)
+ * and returns status, so that callers can write `return smpsim__fail(...)`.
+ * The first error wins: a record that already holds an error is kept. */
+smpsim_status smpsim__fail(smpsim_error *err, smpsim_status status, const char *fmt, ...)
+    SMPSIM_PRINTF(3, 4);
+
+/* Copies the caller's options (of the caller's struct_size) over a
+ * zero-filled local copy, so that fields the caller's version did not know
+ * read as 0 ("default"). */
+void smpsim__copy_options(void *dst, size_t dst_size, const void *src);
+
+/* Checked size arithmetic: false on overflow. */
+static inline bool smpsim__mul_size(size_t a, size_t b, size_t *out)
+{
+    if (a != 0 && b > SIZE_MAX / a)
+        return false;
+    *out = a * b;
+    return true;
+}
+
+static inline bool smpsim__add_size(size_t a, size_t b, size_t *out)
+{
+    if (b > SIZE_MAX - a)
+        return false;
+    *out = a + b;
+    return true;
+}
+
+/* rng.c: xoshiro256** seeded through splitmix64. Deterministic everywhere. */
+typedef struct smpsim__rng {
+    uint64_t s[4];
+} smpsim__rng;
+
+void smpsim__rng_seed(smpsim__rng *rng, uint64_t seed);
+uint64_t smpsim__rng_next(smpsim__rng *rng);
+/* Uniform in [0, 1) with 53 bits. */
+double smpsim__rng_uniform(smpsim__rng *rng);
+
+/* colour.c: sRGB transfer functions on 0..1. */
+double smpsim__srgb_to_linear(double v);
+double smpsim__linear_to_srgb(double v);
+
+/* image.c: default limits and the check applied before pixel allocation. */
+#define SMPSIM__DEFAULT_MAX_PIXELS UINT64_C(200000000)
+#define SMPSIM__DEFAULT_MAX_DIMENSION 100000u
+smpsim_status smpsim__check_dimensions(uint64_t width, uint64_t height,
+                                       const smpsim_load_options *opts, const char *what,
+                                       smpsim_error *err);
+/* Allocates an image without clearing it when `clear` is false. */
+smpsim_status smpsim__image_alloc(uint32_t width, uint32_t height, smpsim_pixel_format format,
+                                  bool clear, smpsim_image **out, smpsim_error *err);
+
+/* io-atomic.c: atomic file output. Opens a temporary file beside path;
+ * commit renames it over path, abort removes it. */
+typedef struct smpsim__atomic_file {
+    char *final_path;
+    char *tmp_path;
+    int fd;
+    void *stream; /* FILE * */
+} smpsim__atomic_file;
+
+smpsim_status smpsim__atomic_open(smpsim__atomic_file *af, const char *path, smpsim_error *err);
+smpsim_status smpsim__atomic_commit(smpsim__atomic_file *af, smpsim_error *err);
+void smpsim__atomic_abort(smpsim__atomic_file *af);
+
+/* image-png.c / image-jpeg.c: decoders behind smpsim_image_load_memory(). */
+smpsim_status smpsim__png_decode(const uint8_t *data, size_t size, const smpsim_load_options *opts,
+                                 smpsim_image **out, smpsim_error *err);
+smpsim_status smpsim__jpeg_decode(const uint8_t *data, size_t size,
+                                  const smpsim_load_options *opts, smpsim_image **out,
+                                  smpsim_error *err);
+
+/* design.c: region access for the field builder. */
+typedef struct smpsim__region {
+    smpsim_units units;
+    size_t n_points;
+    double *xy;
+    smpsim_region_params params; /* defaults filled in */
+} smpsim__region;
+
+const smpsim__region *smpsim__design_region(const smpsim_design *design, size_t index);
+/* The region's outline in millimetres: a new array of 2 n_points doubles
+ * (free with free()), or NULL when out of memory. */
+double *smpsim__region_outline_mm(const smpsim__region *r, const smpsim_view *view);
+
+/* pointgrid.c: a uniform bucket grid over points given as strided float
+ * x/y arrays (an array of smpsim_dot works with stride sizeof(smpsim_dot)). */
+typedef struct smpsim__pgrid {
+    double x0, y0, cell; /* mm */
+    long w, h;
+    size_t *start; /* w*h+1 offsets into order */
+    size_t *order; /* point indexes sorted by cell */
+} smpsim__pgrid;
+
+bool smpsim__pgrid_build(smpsim__pgrid *g, const float *x, const float *y, size_t stride,
+                         size_t n, double cell);
+void smpsim__pgrid_free(smpsim__pgrid *g);
+long smpsim__pgrid_cx(const smpsim__pgrid *g, double x);
+long smpsim__pgrid_cy(const smpsim__pgrid *g, double y);
+
+/* polygon.c: even-odd point-in-polygon and the nearest boundary point,
+ * for polygons given as x0,y0,x1,y1,... */
+bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y);
+void smpsim__polygon_nearest(const double *xy, size_t n, double x, double y, double *nx,
+                             double *ny);
+
+/* relax.c: pushes apart pairs of dots closer than tau x the hexagonal
+ * spacing of the local density, `iterations` times; a dot never moves onto
+ * a cell of zero density. Keeps the count; raises the minimum distance. */
+smpsim_status smpsim__relax_dots(smpsim_dots *dots, const smpsim_field *field, int iterations,
+                                 double tau, smpsim_error *err);
+
+#endif

@@ -1,0 +1,55 @@
+# Shared set-up for scripts/demo and scripts/test (sourced, not run).
+# Installs the Debian packages smpsim needs when they are missing (as root),
+# otherwise prints the exact command to run; then configures and builds.
+
+SMPSIM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SMPSIM_BUILD=${SMPSIM_BUILD:-$SMPSIM_ROOT/build}
+
+# Build and test dependencies, by Debian package name.
+SMPSIM_PACKAGES=(
+    gcc pkg-config meson ninja-build python3
+    libcairo2-dev libpng-dev libjpeg62-turbo-dev libexif-dev check
+)
+
+smpsim_missing_packages() {
+    local missing=() p
+    for p in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$p")
+        fi
+    done
+    echo "${missing[@]}"
+}
+
+smpsim_install_packages() {
+    local missing
+    missing=$(smpsim_missing_packages "$@")
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "smpsim needs these Debian packages: $missing" >&2
+        echo "Install them with:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y $missing" >&2
+        return 1
+    fi
+    echo "== installing: $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || return 1
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null || return 1
+}
+
+# smpsim_build [extra meson setup options...]
+smpsim_build() {
+    if [ ! -f "$SMPSIM_BUILD/build.ninja" ]; then
+        echo "== configuring $SMPSIM_BUILD"
+        meson setup "$SMPSIM_BUILD" "$SMPSIM_ROOT" "$@" >"$SMPSIM_BUILD.setup.log" 2>&1 || {
+            cat "$SMPSIM_BUILD.setup.log" >&2
+            return 1
+        }
+    fi
+    echo "== building"
+    meson compile -C "$SMPSIM_BUILD" >"$SMPSIM_BUILD.compile.log" 2>&1 || {
+        cat "$SMPSIM_BUILD.compile.log" >&2
+        return 1
+    }
+}

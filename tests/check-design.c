@@ -1,0 +1,248 @@
+/* Views, designs and density fields. */
+#include "smpsim-private.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+START_TEST(test_view_round_trip)
+{
+    smpsim_view v = {7.25, 12.0, 100.5, -40.0};
+    double px, py, x, y;
+    smpsim_view_to_px(&v, 13.0, -4.5, &px, &py);
+    smpsim_view_to_mm(&v, px, py, &x, &y);
+    ck_assert_double_eq_tol(x, 13.0, 1e-9);
+    ck_assert_double_eq_tol(y, -4.5, 1e-9);
+    /* Without rotation, 10 mm to the right is 72.5 px to the right. */
+    smpsim_view flat = smpsim_view_flat(7.25);
+    smpsim_view_to_px(&flat, 10.0, 2.0, &px, &py);
+    ck_assert_double_eq_tol(px, 72.5, 1e-9);
+    ck_assert_double_eq_tol(py, 14.5, 1e-9);
+}
+END_TEST
+
+START_TEST(test_view_rotation_is_clockwise_on_screen)
+{
+    smpsim_view v = {1.0, 90.0, 0.0, 0.0};
+    double px, py;
+    smpsim_view_to_px(&v, 1.0, 0.0, &px, &py);
+    /* +x in mm turns to +y (down) on screen. */
+    ck_assert_double_eq_tol(px, 0.0, 1e-9);
+    ck_assert_double_eq_tol(py, 1.0, 1e-9);
+}
+END_TEST
+
+START_TEST(test_view_calibrate)
+{
+    smpsim_view v = smpsim_view_flat(1.0);
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_view_calibrate(&v, 10, 10, 40, 50, 10.0, &err), SMPSIM_OK);
+    ck_assert_double_eq_tol(v.px_per_mm, 5.0, 1e-12);
+    ck_assert_int_eq(smpsim_view_calibrate(&v, 10, 10, 10, 10, 10.0, &err), SMPSIM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.message, "coincide"));
+    ck_assert_double_eq_tol(v.px_per_mm, 5.0, 1e-12); /* unchanged on failure */
+    smpsim_error_clear(&err);
+    ck_assert_int_eq(smpsim_view_calibrate(&v, 0, 0, 1, 1, -2.0, &err), SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_view_calibrate(&v, NAN, 0, 1, 1, 2.0, NULL), SMPSIM_EINVAL);
+}
+END_TEST
+
+START_TEST(test_view_validate_rejects_nonsense)
+{
+    smpsim_view bad[] = {{0.0, 0, 0, 0}, {NAN, 0, 0, 0}, {-3, 0, 0, 0},
+                         {5, INFINITY, 0, 0}, {5, 0, NAN, 0}, {1e9, 0, 0, 0}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        smpsim_error err = {0};
+        ck_assert_int_eq(smpsim_view_validate(&bad[i], &err), SMPSIM_EINVAL);
+        ck_assert_ptr_nonnull(strstr(err.message, "view"));
+    }
+}
+END_TEST
+
+START_TEST(test_design_defaults_and_free_null)
+{
+    smpsim_design_free(NULL);
+    smpsim_field_free(NULL);
+    smpsim_dots_free(NULL);
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    ck_assert_uint_eq(smpsim_design_get_seed(d), 1);
+    ck_assert_double_eq(smpsim_design_get_view(d)->px_per_mm, 6.5);
+    double sq[] = {0, 0, 10, 0, 10, 10, 0, 10};
+    ck_assert_int_eq(smpsim_design_add_polygon(d, sq, 4, SMPSIM_UNITS_MM, NULL, NULL), SMPSIM_OK);
+    smpsim_region_params p;
+    smpsim_region_params_init(&p);
+    ck_assert_int_eq(smpsim_design_region_params(d, 0, &p, NULL), SMPSIM_OK);
+    ck_assert_double_eq(p.density_per_cm2, 100.0);
+    ck_assert_double_eq(p.dot_diameter_mm, 0.2);
+    ck_assert_double_eq(p.shade, 5.0);
+    char *s = smpsim_design_describe(d);
+    ck_assert_ptr_nonnull(strstr(s, "100 dots/cm2"));
+    free(s);
+    smpsim_design_free(d);
+}
+END_TEST
+
+START_TEST(test_design_rejects_bad_polygons)
+{
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    smpsim_error err = {0};
+    double nan_pt[] = {0, 0, 10, NAN, 10, 10};
+    ck_assert_int_eq(smpsim_design_add_polygon(d, nan_pt, 3, SMPSIM_UNITS_MM, NULL, &err),
+                     SMPSIM_EINVAL);
+    ck_assert_str_eq(err.message, "region 0: point 1: y is nan, expected a finite number");
+    double line[] = {0, 0, 5, 5, 10, 10};
+    smpsim_error_clear(&err);
+    ck_assert_int_eq(smpsim_design_add_polygon(d, line, 3, SMPSIM_UNITS_MM, NULL, &err),
+                     SMPSIM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.message, "no area"));
+    ck_assert_int_eq(smpsim_design_add_polygon(d, line, 2, SMPSIM_UNITS_MM, NULL, NULL),
+                     SMPSIM_EINVAL);
+    ck_assert_uint_eq(smpsim_design_region_count(d), 0);
+    smpsim_design_free(d);
+}
+END_TEST
+
+START_TEST(test_design_rejects_bad_params)
+{
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    double sq[] = {0, 0, 10, 0, 10, 10, 0, 10};
+    struct {
+        double density, dot, shade;
+        const char *word;
+    } bad[] = {{-5, 0, 0, "density"}, {NAN, 0, 0, "density"}, {5000, 0, 0, "density"},
+               {0, -1, 0, "diameter"}, {0, 9, 0, "diameter"}, {0, 0, 11, "shade"},
+               {0, 0, 0.5, "shade"}, {0, 0, NAN, "shade"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        smpsim_region_params p;
+        smpsim_region_params_init(&p);
+        p.density_per_cm2 = bad[i].density;
+        p.dot_diameter_mm = bad[i].dot;
+        p.shade = bad[i].shade;
+        smpsim_error err = {0};
+        ck_assert_int_eq(smpsim_design_add_polygon(d, sq, 4, SMPSIM_UNITS_MM, &p, &err),
+                         SMPSIM_EINVAL);
+        ck_assert_msg(strstr(err.message, bad[i].word), "case %zu: '%s'", i, err.message);
+    }
+    ck_assert_uint_eq(smpsim_design_region_count(d), 0);
+    smpsim_design_free(d);
+}
+END_TEST
+
+START_TEST(test_field_expected_count_matches_area)
+{
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    /* A triangle of 1200 mm2 = 12 cm2 at 80 dots/cm2, off the cell grid. */
+    double tri[] = {3.1, 2.7, 63.1, 2.7, 3.1, 42.7};
+    smpsim_region_params p;
+    smpsim_region_params_init(&p);
+    p.density_per_cm2 = 80;
+    ck_assert_int_eq(smpsim_design_add_polygon(d, tri, 3, SMPSIM_UNITS_MM, &p, NULL), SMPSIM_OK);
+    smpsim_field *f = NULL;
+    ck_assert_int_eq(smpsim_design_field(d, 0.0, &f, NULL), SMPSIM_OK);
+    ck_assert_double_eq(f->cell_mm, 0.25);
+    ck_assert_double_eq_tol(smpsim_field_expected_count(f), 960.0, 960.0 * 0.002);
+    smpsim_field_free(f);
+    smpsim_design_free(d);
+}
+END_TEST
+
+START_TEST(test_field_pixels_go_through_view)
+{
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    smpsim_view v = smpsim_view_flat(10.0);
+    ck_assert_int_eq(smpsim_design_set_view(d, &v, NULL), SMPSIM_OK);
+    /* 100 x 100 px at 10 px/mm = 1 cm2. */
+    double sq[] = {50, 50, 150, 50, 150, 150, 50, 150};
+    ck_assert_int_eq(smpsim_design_add_polygon(d, sq, 4, SMPSIM_UNITS_PX, NULL, NULL), SMPSIM_OK);
+    smpsim_field *f = NULL;
+    ck_assert_int_eq(smpsim_design_field(d, 0.0, &f, NULL), SMPSIM_OK);
+    ck_assert_double_eq_tol(smpsim_field_expected_count(f), 100.0, 0.01);
+    ck_assert_double_eq_tol(f->origin_x_mm, 5.0 - 0.25, 1e-9);
+    smpsim_field_free(f);
+    smpsim_design_free(d);
+}
+END_TEST
+
+START_TEST(test_field_overlap_later_region_on_top)
+{
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    double big[] = {0, 0, 20, 0, 20, 20, 0, 20};       /* 4 cm2 */
+    double small[] = {5, 5, 15, 5, 15, 15, 5, 15};     /* 1 cm2 inside it */
+    double beside[] = {20, 0, 30, 0, 30, 20, 20, 20}; /* 2 cm2 abutting */
+    smpsim_region_params p;
+    smpsim_region_params_init(&p);
+    p.density_per_cm2 = 50;
+    ck_assert_int_eq(smpsim_design_add_polygon(d, big, 4, SMPSIM_UNITS_MM, &p, NULL), SMPSIM_OK);
+    p.density_per_cm2 = 150;
+    ck_assert_int_eq(smpsim_design_add_polygon(d, small, 4, SMPSIM_UNITS_MM, &p, NULL),
+                     SMPSIM_OK);
+    p.density_per_cm2 = 10;
+    ck_assert_int_eq(smpsim_design_add_polygon(d, beside, 4, SMPSIM_UNITS_MM, &p, NULL),
+                     SMPSIM_OK);
+    smpsim_field *f = NULL;
+    ck_assert_int_eq(smpsim_design_field(d, 0.5, &f, NULL), SMPSIM_OK);
+    /* 3 cm2 x 50 + 1 cm2 x 150 + 2 cm2 x 10 */
+    ck_assert_double_eq_tol(smpsim_field_expected_count(f), 150 + 150 + 20, 0.5);
+    /* Cell at (10, 10) mm belongs to region 2 (index 1 + 1) at 150. */
+    size_t at = (size_t)((10 - f->origin_y_mm) / 0.5) * f->width + (size_t)((10 - f->origin_x_mm) / 0.5);
+    ck_assert_uint_eq(f->region[at], 2);
+    ck_assert_float_eq_tol(f->density_per_cm2[at], 150.0f, 1e-3f);
+    smpsim_field_free(f);
+    smpsim_design_free(d);
+}
+END_TEST
+
+START_TEST(test_field_refuses_empty_and_huge)
+{
+    smpsim_design *d = NULL;
+    smpsim_field *f = (smpsim_field *)1;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_design_field(d, 0.0, &f, &err), SMPSIM_EINVAL);
+    ck_assert_ptr_null(f);
+    /* 100 m x 100 m at 0.25 mm cells: refused before allocation. */
+    double huge[] = {0, 0, 1e5, 0, 1e5, 1e5, 0, 1e5};
+    ck_assert_int_eq(smpsim_design_add_polygon(d, huge, 4, SMPSIM_UNITS_MM, NULL, NULL),
+                     SMPSIM_OK);
+    smpsim_error_clear(&err);
+    f = (smpsim_field *)1;
+    ck_assert_int_eq(smpsim_design_field(d, 0.0, &f, &err), SMPSIM_ELIMIT);
+    ck_assert_ptr_null(f);
+    ck_assert_ptr_nonnull(strstr(err.message, "limit"));
+    smpsim_design_free(d);
+}
+END_TEST
+
+static Suite *design_suite(void)
+{
+    Suite *s = suite_create("design");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_view_round_trip);
+    tcase_add_test(tc, test_view_rotation_is_clockwise_on_screen);
+    tcase_add_test(tc, test_view_calibrate);
+    tcase_add_test(tc, test_view_validate_rejects_nonsense);
+    tcase_add_test(tc, test_design_defaults_and_free_null);
+    tcase_add_test(tc, test_design_rejects_bad_polygons);
+    tcase_add_test(tc, test_design_rejects_bad_params);
+    tcase_add_test(tc, test_field_expected_count_matches_area);
+    tcase_add_test(tc, test_field_pixels_go_through_view);
+    tcase_add_test(tc, test_field_overlap_later_region_on_top);
+    tcase_add_test(tc, test_field_refuses_empty_and_huge);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(design_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

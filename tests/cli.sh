@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The smpsim command line as a user meets it: help, version, errors with
+# reasons and exit codes, no output file after a failure, never writing onto
+# the input, and a real render whose PNG carries its design.
+set -u
+smpsim=$1
+photo="$SMPSIM_SAMPLES/photos/scalp-front-fair-bald.png"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect CODE DESCRIPTION -- COMMAND...: runs it, checks the exit code, keeps
+# stdout/stderr in $tmp/out and $tmp/err.
+expect() {
+    local want=$1 what=$2
+    shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$what: exit $got, want $want; stderr: $(head -c 300 "$tmp/err")"
+        return 1
+    fi
+    return 0
+}
+
+stderr_has() {
+    grep -q -- "$2" "$tmp/err" || fail "$1: stderr lacks '$2': $(head -c 300 "$tmp/err")"
+}
+
+expect 0 "--help" -- "$smpsim" --help && grep -q "render" "$tmp/out" || fail "--help lists no commands"
+expect 0 "render --help" -- "$smpsim" render --help && grep -q -- "--photo" "$tmp/out" || fail "render --help"
+expect 0 "dots --help" -- "$smpsim" dots --help && grep -q -- "--width-mm" "$tmp/out" || fail "dots --help"
+expect 0 "--version" -- "$smpsim" --version && grep -qE '^smpsim [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || fail "--version: $(cat "$tmp/out")"
+expect 2 "no command" -- "$smpsim"
+expect 2 "unknown command" -- "$smpsim" frobnicate && stderr_has "unknown command" "unknown command 'frobnicate'"
+expect 2 "unknown option" -- "$smpsim" render --photo "$photo" --out "$tmp/x.png" --bogus && stderr_has "unknown option" "--bogus"
+
+# Bad numbers are refused with the flag's name.
+for bad in "--density -5" "--density nan" "--density 1e400" "--shade 11" "--dot-mm 0" "--scale abc" "--seed -1"; do
+    # shellcheck disable=SC2086
+    expect 2 "render $bad" -- "$smpsim" render --photo "$photo" --out "$tmp/x.png" $bad && stderr_has "$bad" "${bad%% *}"
+done
+expect 2 "region with 2 points" -- "$smpsim" render --photo "$photo" --out "$tmp/x.png" --region 1,1 5,5 && stderr_has "region" "at least 3"
+expect 2 "region point not a pair" -- "$smpsim" render --photo "$photo" --out "$tmp/x.png" --region 1,1 5 9,9 && stderr_has "region" "'5'"
+[ ! -e "$tmp/x.png" ] || fail "an output file exists after usage errors"
+
+# Never onto the input (same name, or another name for the same file).
+cp "$photo" "$tmp/in.png"
+ln -s "$tmp/in.png" "$tmp/link.png"
+before=$(md5sum <"$tmp/in.png")
+expect 2 "out = photo" -- "$smpsim" render --photo "$tmp/in.png" --out "$tmp/in.png" && stderr_has "out = photo" "refusing"
+expect 2 "out = link to photo" -- "$smpsim" render --photo "$tmp/in.png" --out "$tmp/link.png" && stderr_has "out = link" "refusing"
+[ "$before" = "$(md5sum <"$tmp/in.png")" ] || fail "the input photo changed"
+
+# Bad input files: an error naming the problem, exit 1, no output file.
+: >"$tmp/empty.png"
+head -c 3000 /dev/urandom >"$tmp/random.png"
+head -c 20000 "$photo" >"$tmp/truncated.png"
+head -c 30000 "$SMPSIM_SAMPLES/photos/scalp-front-fair-bald.jpg" >"$tmp/truncated.jpg"
+# A PNG whose header (with a valid CRC) claims 100000 x 100000 pixels.
+python3 -c '
+import struct, sys, zlib
+ihdr = b"IHDR" + struct.pack(">IIBBBBB", 100000, 100000, 8, 2, 0, 0, 0)
+def chunk(kind, data):
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+idat = zlib.compress(bytes(64))
+sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr[4:]) + chunk(b"IDAT", idat) +
+                        chunk(b"IEND", b""))' >"$tmp/huge.png"
+for f in empty random truncated huge; do
+    expect 1 "$f.png" -- "$smpsim" render --photo "$tmp/$f.png" --out "$tmp/out-$f.png" && stderr_has "$f.png" "$f.png"
+    [ ! -e "$tmp/out-$f.png" ] || fail "$f.png: output file left behind"
+done
+expect 1 "truncated.jpg" -- "$smpsim" render --photo "$tmp/truncated.jpg" --out "$tmp/out-tj.png" && stderr_has "truncated.jpg" "truncated.jpg"
+[ ! -e "$tmp/out-tj.png" ] || fail "truncated.jpg: output file left behind"
+expect 1 "huge.png names the limit" -- "$smpsim" render --photo "$tmp/huge.png" --out "$tmp/o.png" && stderr_has "huge" "limit"
+expect 1 "missing photo" -- "$smpsim" render --photo "$tmp/nope.png" --out "$tmp/o.png" && stderr_has "missing" "nope.png"
+expect 1 "unwritable output" -- "$smpsim" render --photo "$photo" --out "$tmp/no/such/dir/o.png" --scale 2 && stderr_has "unwritable" "no/such/dir"
+expect 1 "full disk" -- "$smpsim" render --photo "$photo" --out /dev/full --scale 2
+
+# A real render: right size, design and seed in the PNG, same bytes twice.
+expect 0 "render" -- "$smpsim" render --photo "$photo" --out "$tmp/a.png" --seed 5 --density 80 \
+    --region 300,300 800,250 850,450 350,480 && grep -q "dots" "$tmp/out" || fail "render said nothing"
+expect 0 "render again" -- "$smpsim" render --photo "$photo" --out "$tmp/b.png" --seed 5 --density 80 \
+    --region 300,300 800,250 850,450 350,480 --quiet
+[ ! -s "$tmp/out" ] || fail "--quiet printed: $(cat "$tmp/out")"
+cmp -s "$tmp/a.png" "$tmp/b.png" || fail "same design and seed gave different bytes"
+expect 0 "render seed 6" -- "$smpsim" render --photo "$photo" --out "$tmp/c.png" --seed 6 --density 80 \
+    --region 300,300 800,250 850,450 350,480
+cmp -s "$tmp/a.png" "$tmp/c.png" && fail "another seed gave the same bytes"
+file "$tmp/a.png" | grep -q "1160 x 610" || fail "preview size: $(file "$tmp/a.png")"
+grep -a -q "smpsim:seed" "$tmp/a.png" || fail "no smpsim:seed chunk"
+grep -a -q "smpsim:design" "$tmp/a.png" || fail "no smpsim:design chunk"
+expect 0 "render jpeg, whole photo" -- "$smpsim" render --photo "$SMPSIM_SAMPLES/photos/scalp-front-fair-bald.jpg" --out "$tmp/j.png" --calibrate 0,0,650,0,100
+ls "$tmp"/.*.png* >/dev/null 2>&1 && fail "temporary files left behind: $(ls -a "$tmp")"
+
+# dots: CSV header, count = density x area, JSON, stdout errors.
+expect 0 "dots csv" -- "$smpsim" dots --width-mm 20 --height-mm 10 --density 100 --seed 3 --format csv
+head -n 1 "$tmp/out" | grep -q '^x_mm,y_mm,diameter_mm,shade' || fail "dots CSV header: $(head -n 1 "$tmp/out")"
+lines=$(($(wc -l <"$tmp/out") - 1))
+[ "$lines" -ge 194 ] && [ "$lines" -le 206 ] || fail "dots: $lines dots in 2 cm2 at 100/cm2"
+cp "$tmp/out" "$tmp/dots1.csv"
+expect 0 "dots again" -- "$smpsim" dots --width-mm 20 --height-mm 10 --density 100 --seed 3
+cmp -s "$tmp/out" "$tmp/dots1.csv" || fail "dots: same seed, other output"
+expect 0 "dots json" -- "$smpsim" dots --width-mm 5 --height-mm 5 --format json --out "$tmp/d.json"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['count']==len(d['dots'])==25, d['count']" "$tmp/d.json" || fail "dots JSON"
+expect 2 "dots without size" -- "$smpsim" dots --density 100 && stderr_has "dots size" "width-mm"
+expect 2 "dots bad format" -- "$smpsim" dots --width-mm 5 --height-mm 5 --format xml && stderr_has "format" "xml"
+expect 1 "dots too many" -- "$smpsim" dots --width-mm 10000 --height-mm 10000 --density 1000 && stderr_has "too many" "limit"
+if [ -w /dev/full ]; then
+    expect 1 "dots to a full disk" -- sh -c "'$smpsim' dots --width-mm 50 --height-mm 50 > /dev/full"
+fi
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures CLI check(s) failed"
+    exit 1
+fi
+echo "all CLI checks passed"

@@ -1,0 +1,25 @@
+#!/bin/sh
+# meson install into a scratch root, then build and run a consumer program
+# with nothing but pkg-config's answer for the installed smpsim.
+set -eu
+build=$1
+consumer=$2
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+meson install -C "$build" --destdir "$root" --no-rebuild --quiet
+pc=$(find "$root" -name smpsim.pc | head -n 1)
+[ -n "$pc" ] || { echo "smpsim.pc was not installed"; exit 1; }
+# The sysroot makes pkg-config prefix its -I and -L paths with the scratch root.
+export PKG_CONFIG_PATH="$(dirname "$pc")"
+export PKG_CONFIG_SYSROOT_DIR="$root"
+cflags=$(pkg-config --cflags smpsim)
+libs=$(pkg-config --libs smpsim)
+echo "cflags: $cflags"
+echo "libs:   $libs"
+cc -std=c11 -Wall -Werror $cflags "$consumer" -o "$root/consumer" $libs
+libdir=$(printf "%s\n" "$libs" | sed -n "s/.*-L\([^ ]*\).*/\1/p")
+LD_LIBRARY_PATH="$libdir" "$root/consumer"
+# The installed program runs from the same root.
+bin=$(find "$root" -type f -name smpsim -perm -u+x | head -n 1)
+[ -n "$bin" ] || { echo "smpsim CLI was not installed"; exit 1; }
+LD_LIBRARY_PATH="$libdir" "$bin" --version
