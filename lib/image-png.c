@@ -32,6 +32,7 @@ typedef struct png_session {
     png_infop info;
     smpsim_status status; /* reported when libpng raises an error */
     char message[256];
+    char warning[128]; /* the latest warning, for context */
     long row;   /* image row being read, -1 when not in the rows */
     int passes; /* 7 for Adam7 images */
     /* reading: from memory, or from a file */
@@ -69,17 +70,25 @@ static bool host_is_little_endian(void)
 /* libpng callbacks                                                         */
 /* ------------------------------------------------------------------------ */
 
+/* libpng explains a bad IHDR in warnings, then raises this summary. */
+#define BAD_IHDR_SUMMARY "Invalid IHDR data"
+
 static void on_error(png_structp png, png_const_charp message)
 {
     png_session *s = png_get_error_ptr(png);
-    snprintf(s->message, sizeof s->message, "%s", message);
+    if (!strcmp(message, BAD_IHDR_SUMMARY) && s->warning[0])
+        snprintf(s->message, sizeof s->message, "%s: %s", message, s->warning);
+    else
+        snprintf(s->message, sizeof s->message, "%s", message);
     png_longjmp(png, 1);
 }
 
+/* Warnings (a bad ancillary chunk, say) do not stop decoding and are not
+ * printed; the latest is kept to explain a following error. */
 static void on_warning(png_structp png, png_const_charp message)
 {
-    (void)png;
-    (void)message; /* warnings (bad ancillary chunks) are not our caller's problem */
+    png_session *s = png_get_error_ptr(png);
+    snprintf(s->warning, sizeof s->warning, "%s", message);
 }
 
 static png_voidp on_malloc(png_structp png, png_alloc_size_t size)
@@ -379,6 +388,31 @@ static smpsim_status collect_texts(const png_text *texts, int n, smpsim_text **o
     return SMPSIM_OK;
 }
 
+/* Reads (and drops) the image data one row at a time, so that libpng
+ * reaches the chunks after it. */
+static smpsim_status skip_rows(png_session *s, smpsim_error *err)
+{
+    png_structp png = s->png;
+    uint32_t height = png_get_image_height(png, s->info);
+    smpsim_status status = smpsim__check_dimensions(png_get_image_width(png, s->info), height,
+                                                    NULL, "PNG header", err);
+    if (status != SMPSIM_OK)
+        return status;
+    s->passes = png_set_interlace_handling(png);
+    png_read_update_info(png, s->info);
+    s->row_buffer = malloc(png_get_rowbytes(png, s->info));
+    if (!s->row_buffer)
+        return smpsim__fail(err, SMPSIM_ENOMEM, "out of memory for a PNG row");
+    for (int pass = 0; pass < s->passes; pass++) {
+        for (uint32_t y = 0; y < height; y++) {
+            s->row = (long)y;
+            png_read_row(png, s->row_buffer, NULL);
+        }
+    }
+    s->row = -1;
+    return SMPSIM_OK;
+}
+
 static smpsim_status read_texts_guarded(png_session *s, smpsim_text **out, size_t *n_out,
                                         smpsim_error *err)
 {
@@ -387,17 +421,19 @@ static smpsim_status read_texts_guarded(png_session *s, smpsim_text **out, size_
     png_structp png = s->png;
     png_set_read_fn(png, s, read_from_file);
     png_set_sig_bytes(png, sizeof png_signature);
+    png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
     png_set_chunk_malloc_max(png, CHUNK_MALLOC_MAX);
     keep_only_chunks(png, "tEXt\0zTXt\0iTXt", 3);
-    /* Skip the image data without decompressing it. */
-    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, (png_const_bytep) "IDAT", 1);
     png_read_info(png, s->info);
+    smpsim_status status = skip_rows(s, err);
+    if (status != SMPSIM_OK)
+        return status;
     png_read_end(png, s->info);
     png_textp texts;
     int n = png_get_text(png, s->info, &texts, NULL);
     if (n <= 0)
         return SMPSIM_OK;
-    smpsim_status status = collect_texts(texts, n, out, err);
+    status = collect_texts(texts, n, out, err);
     if (status == SMPSIM_OK)
         *n_out = (size_t)n;
     return status;
@@ -428,6 +464,7 @@ static smpsim_status read_texts_from(FILE *fp, smpsim_text **out, size_t *n_out,
     }
     status = read_texts_guarded(&s, out, n_out, err);
     png_destroy_read_struct(&s.png, &s.info, NULL);
+    free(s.row_buffer);
     return status;
 }
 

@@ -217,26 +217,32 @@ static smpsim_status grow_buffer(uint8_t **data, size_t *capacity, uint64_t limi
     return SMPSIM_OK;
 }
 
-/* The size of a regular file (+1 to see its end in one read), or 0. */
-static size_t initial_capacity(FILE *fp, uint64_t limit)
+/* Refuses a regular file over the limit before reading any of it; sets
+ * *capacity to its size + 1 (to see its end in one read), or 0 when the
+ * size is not known (pipes, devices). */
+static smpsim_status first_capacity(FILE *fp, const char *path, uint64_t limit,
+                                    size_t *capacity, smpsim_error *err)
 {
     struct stat st;
+    *capacity = 0;
     if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0)
-        return 0;
-    if ((uint64_t)st.st_size >= limit)
-        return (size_t)limit + 1;
-    return (size_t)st.st_size + 1;
+        return SMPSIM_OK;
+    if ((uint64_t)st.st_size > limit)
+        return refuse_size(path, limit, err);
+    *capacity = (size_t)st.st_size + 1;
+    return SMPSIM_OK;
 }
 
 static smpsim_status read_stream(FILE *fp, const char *path, uint64_t limit, uint8_t **out,
                                  size_t *size_out, smpsim_error *err)
 {
-    size_t capacity = 0, size = 0;
-    uint8_t *data = NULL;
-    smpsim_status status = SMPSIM_OK;
-    size_t first = initial_capacity(fp, limit);
-    if (first > 0 && (data = malloc(first)) != NULL)
-        capacity = first;
+    size_t capacity, size = 0;
+    smpsim_status status = first_capacity(fp, path, limit, &capacity, err);
+    if (status != SMPSIM_OK)
+        return status;
+    uint8_t *data = capacity > 0 ? malloc(capacity) : NULL;
+    if (!data)
+        capacity = 0; /* grow_buffer() will try again and report failure */
     for (;;) {
         if (size == capacity) {
             status = grow_buffer(&data, &capacity, limit, path, err);
