@@ -48,5 +48,6 @@ int write_stdout(void *closure, const void *data, size_t size);
 /* The commands. */
 int cmd_render(int argc, char **argv);
 int cmd_dots(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 
 #endif

@@ -10,22 +10,32 @@
 
 static const char *const dots_usage =
     "Usage: smpsim dots --width-mm W --height-mm H [OPTIONS]\n"
-    "Generates the dots of a W x H mm rectangle and writes them one per line.\n"
+    "       smpsim dots --density-map MAP.png [--scale PX_PER_MM] [OPTIONS]\n"
+    "Generates blue-noise dots in millimetres and writes them one per line.\n"
     "\n"
-    "  --width-mm W, --height-mm H   size of the rectangle in mm (0.1..10000)\n"
-    "  --density DOTS_PER_CM2        impressions per cm2 (default 100)\n"
+    "  --width-mm W, --height-mm H   a W x H mm rectangle at a uniform density\n"
+    "  --density-map MAP.png         or a grey map painted by an artist: black = no\n"
+    "                                dots, white = --density; placed at --scale\n"
+    "  --scale PX_PER_MM             map pixels per millimetre (default 6.5)\n"
+    "  --density DOTS_PER_CM2        impressions per cm2 (default 100; with a map,\n"
+    "                                the density of white)\n"
     "  --dot-mm D                    dot diameter in mm (default 0.20)\n"
     "  --shade S                     shade 1..10 (default 5)\n"
+    "  --groups                      follicle-like groups of 1-4 dots (28/53/17/2 %)\n"
+    "  --mode fast|best              sampler: fast (default; tens of millions of\n"
+    "                                dots/s) or best (exact count, ~100k dots/s)\n"
     "  --seed N                      random seed (default 1)\n"
-    "  --format csv|json             output format (default csv)\n"
+    "  --format csv|json|none        output format (default csv); none generates and\n"
+    "                                discards (for timing), printing the count on stderr\n"
     "  --out FILE                    write to FILE atomically instead of standard output\n"
     "\n"
     "CSV header: x_mm,y_mm,diameter_mm,shade,session,group,region\n";
 
 typedef struct dots_args {
-    double width_mm, height_mm, density, dot_mm, shade;
+    double width_mm, height_mm, density, dot_mm, shade, scale;
     uint64_t seed;
-    const char *format, *out;
+    int groups;
+    const char *format, *out, *map, *mode;
 } dots_args;
 
 static const numeric_flag dots_numbers[] = {
@@ -34,7 +44,46 @@ static const numeric_flag dots_numbers[] = {
     {"--density", 0.01, 1000, offsetof(dots_args, density)},
     {"--dot-mm", 0.01, 3, offsetof(dots_args, dot_mm)},
     {"--shade", 1, 10, offsetof(dots_args, shade)},
+    {"--scale", 0.01, 10000, offsetof(dots_args, scale)},
 };
+
+typedef struct text_flag {
+    const char *name;
+    size_t offset;
+} text_flag;
+
+static const text_flag dots_texts[] = {
+    {"--format", offsetof(dots_args, format)},
+    {"--out", offsetof(dots_args, out)},
+    {"--density-map", offsetof(dots_args, map)},
+    {"--mode", offsetof(dots_args, mode)},
+};
+
+/* The "--name TEXT" flag's slot in a, or NULL if flag is not one of them. */
+static const char **text_slot(dots_args *a, const char *flag)
+{
+    for (size_t k = 0; k < sizeof dots_texts / sizeof *dots_texts; k++)
+        if (strcmp(flag, dots_texts[k].name) == 0)
+            return (const char **)(void *)((char *)a + dots_texts[k].offset);
+    return NULL;
+}
+
+static int check_dots_args(const dots_args *a)
+{
+    if (!a->map && (a->width_mm == 0 || a->height_mm == 0))
+        return usage_error("dots", "--width-mm and --height-mm (or --density-map) are required");
+    if (a->map && (a->width_mm != 0 || a->height_mm != 0))
+        return usage_error("dots", "give --density-map or --width-mm/--height-mm, not both");
+    if (strcmp(a->format, "csv") != 0 && strcmp(a->format, "json") != 0 &&
+        strcmp(a->format, "none") != 0)
+        return usage_error("dots", "--format '%s' is not csv, json or none", a->format);
+    if (strcmp(a->mode, "fast") != 0 && strcmp(a->mode, "best") != 0)
+        return usage_error("dots", "--mode '%s' is not fast or best", a->mode);
+    if (a->out && a->map && same_file(a->out, a->map))
+        return usage_error("dots", "--out '%s' is the density map; refusing to overwrite it",
+                           a->out);
+    return 0;
+}
 
 static int parse_dots(int argc, char **argv, dots_args *a)
 {
@@ -48,60 +97,101 @@ static int parse_dots(int argc, char **argv, dots_args *a)
             i++;
             continue;
         }
-        if (strcmp(f, "--seed") != 0 && strcmp(f, "--format") != 0 && strcmp(f, "--out") != 0)
+        if (strcmp(f, "--groups") == 0) {
+            a->groups = 1;
+            continue;
+        }
+        const char **slot = text_slot(a, f);
+        if (strcmp(f, "--seed") != 0 && !slot)
             return usage_error("dots", "unknown option '%s'", f);
         if (!v)
             return usage_error("dots", "%s needs a value", f);
         i++;
-        if (strcmp(f, "--seed") == 0 && parse_u64(v, &a->seed) != 0)
+        if (slot)
+            *slot = v;
+        else if (parse_u64(v, &a->seed) != 0)
             return usage_error("dots", "--seed '%s' is not a whole number 0..2^64-1", v);
-        if (strcmp(f, "--format") == 0)
-            a->format = v;
-        if (strcmp(f, "--out") == 0)
-            a->out = v;
     }
-    if (a->width_mm == 0 || a->height_mm == 0)
-        return usage_error("dots", "--width-mm and --height-mm are required");
-    if (strcmp(a->format, "csv") != 0 && strcmp(a->format, "json") != 0)
-        return usage_error("dots", "--format '%s' is not csv or json", a->format);
-    return 0;
+    return check_dots_args(a);
+}
+
+static smpsim_status rectangle_dots(const dots_args *a, const smpsim_region_params *p,
+                                    const smpsim_dot_options *o, smpsim_dots **out,
+                                    smpsim_error *err)
+{
+    smpsim_design *d = NULL;
+    double rect[8] = {0, 0, a->width_mm, 0, a->width_mm, a->height_mm, 0, a->height_mm};
+    smpsim_status st = smpsim_design_new(&d, err);
+    if (st == SMPSIM_OK) {
+        smpsim_design_set_seed(d, a->seed);
+        st = smpsim_design_add_polygon(d, rect, 4, SMPSIM_UNITS_MM, p, err);
+    }
+    if (st == SMPSIM_OK)
+        st = smpsim_design_set_dot_options(d, o, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_design_dots(d, out, err);
+    smpsim_design_free(d);
+    return st;
+}
+
+static smpsim_status map_dots(const dots_args *a, const smpsim_region_params *p,
+                              const smpsim_dot_options *o, smpsim_dots **out, smpsim_error *err)
+{
+    smpsim_image *map = NULL;
+    smpsim_field *field = NULL;
+    smpsim_view view = smpsim_view_flat(a->scale);
+    smpsim_status st = smpsim_image_load(a->map, NULL, &map, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_field_from_map(map, &view, a->density, 0.0, &field, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_field_dots(field, p, o, a->seed, out, err);
+    smpsim_field_free(field);
+    smpsim_image_free(map);
+    return st;
+}
+
+static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots, smpsim_error *err)
+{
+    if (strcmp(a->format, "none") == 0) {
+        fprintf(stderr, "%zu dots\n", dots->count);
+        return SMPSIM_OK;
+    }
+    smpsim_dots_format fmt = strcmp(a->format, "json") == 0 ? SMPSIM_DOTS_JSON : SMPSIM_DOTS_CSV;
+    if (a->out)
+        return smpsim_dots_save(dots, fmt, a->out, err);
+    smpsim_status st = smpsim_dots_write(dots, fmt, write_stdout, NULL, err);
+    if (st == SMPSIM_OK && fflush(stdout) != 0) {
+        st = SMPSIM_EIO;
+        snprintf(err->message, sizeof err->message, "writing standard output: %s",
+                 strerror(errno));
+    }
+    return st;
 }
 
 int cmd_dots(int argc, char **argv)
 {
-    dots_args a = {.density = 100, .dot_mm = 0.2, .shade = 5, .seed = 1, .format = "csv"};
+    dots_args a = {.density = 100, .dot_mm = 0.2, .shade = 5, .scale = 6.5, .seed = 1,
+                   .format = "csv", .mode = "fast"};
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return fputs(dots_usage, stdout), 0;
     if (parse_dots(argc, argv, &a) != 0)
         return EXIT_USAGE;
     smpsim_error err = {0};
-    smpsim_design *d = NULL;
     smpsim_dots *dots = NULL;
     smpsim_region_params p;
     smpsim_region_params_init(&p);
     p.density_per_cm2 = a.density;
     p.dot_diameter_mm = a.dot_mm;
     p.shade = a.shade;
-    double rect[8] = {0, 0, a.width_mm, 0, a.width_mm, a.height_mm, 0, a.height_mm};
-    smpsim_status st = smpsim_design_new(&d, &err);
-    if (st == SMPSIM_OK) {
-        smpsim_design_set_seed(d, a.seed);
-        st = smpsim_design_add_polygon(d, rect, 4, SMPSIM_UNITS_MM, &p, &err);
-    }
+    smpsim_dot_options o;
+    smpsim_dot_options_init(&o);
+    o.groups = a.groups;
+    o.mode = strcmp(a.mode, "best") == 0 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
+    smpsim_status st = a.map ? map_dots(&a, &p, &o, &dots, &err)
+                             : rectangle_dots(&a, &p, &o, &dots, &err);
     if (st == SMPSIM_OK)
-        st = smpsim_design_dots(d, &dots, &err);
-    smpsim_dots_format fmt = strcmp(a.format, "json") == 0 ? SMPSIM_DOTS_JSON : SMPSIM_DOTS_CSV;
-    if (st == SMPSIM_OK && a.out)
-        st = smpsim_dots_save(dots, fmt, a.out, &err);
-    else if (st == SMPSIM_OK)
-        st = smpsim_dots_write(dots, fmt, write_stdout, NULL, &err);
-    if (st == SMPSIM_OK && !a.out && fflush(stdout) != 0) {
-        st = SMPSIM_EIO;
-        snprintf(err.message, sizeof err.message, "writing standard output: %s",
-                 strerror(errno));
-    }
+        st = write_dots(&a, dots, &err);
     int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
     smpsim_dots_free(dots);
-    smpsim_design_free(d);
     return rc;
 }

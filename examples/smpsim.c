@@ -12,7 +12,8 @@ static const char *const main_usage =
     "\n"
     "Commands:\n"
     "  render    composite a treatment's dots over a photo and write a preview PNG\n"
-    "  dots      generate the dots of a rectangle and write them as CSV or JSON\n"
+    "  dots      generate the dots of a rectangle or density map as CSV or JSON\n"
+    "  metrics   measure a dot list: density, spacing (rho, CV), groups, spectrum\n"
     "\n"
     "Options:\n"
     "  -h, --help       show this help (smpsim COMMAND --help for a command)\n"
@@ -40,5 +41,7 @@ int main(int argc, char **argv)
         return cmd_render(argc - 1, argv + 1);
     if (strcmp(cmd, "dots") == 0)
         return cmd_dots(argc - 1, argv + 1);
+    if (strcmp(cmd, "metrics") == 0)
+        return cmd_metrics(argc - 1, argv + 1);
     return usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -13,6 +13,7 @@
 struct smpsim_design {
     smpsim_view view;
     uint64_t seed;
+    smpsim_dot_options dot_options; /* resolved: defaults filled in */
     size_t n_regions;
     smpsim__region *regions;
 };
@@ -27,6 +28,7 @@ smpsim_status smpsim_design_new(smpsim_design **out, smpsim_error *err)
         return smpsim__fail(err, SMPSIM_ENOMEM, "design: out of memory");
     d->view = smpsim_view_flat(DEFAULT_PX_PER_MM);
     d->seed = 1;
+    smpsim__resolve_dot_options(NULL, &d->dot_options, NULL);
     *out = d;
     return SMPSIM_OK;
 }
@@ -70,8 +72,9 @@ uint64_t smpsim_design_get_seed(const smpsim_design *design)
 }
 
 /* Fills defaults into a copy of the caller's params and checks ranges. */
-static smpsim_status resolve_params(const smpsim_region_params *in, smpsim_region_params *p,
-                                    size_t region_index, smpsim_error *err)
+smpsim_status smpsim__resolve_region_params(const smpsim_region_params *in,
+                                            smpsim_region_params *p, size_t region_index,
+                                            smpsim_error *err)
 {
     smpsim__copy_options(p, sizeof *p, in);
     if (p->density_per_cm2 == 0.0)
@@ -88,6 +91,10 @@ static smpsim_status resolve_params(const smpsim_region_params *in, smpsim_regio
         return smpsim__fail(err, SMPSIM_EINVAL,
                             "region %zu: dot diameter is %g mm, expected 0.01 to 3",
                             region_index, p->dot_diameter_mm);
+    if (!(p->feather_mm >= 0.0 && p->feather_mm <= 100.0))
+        return smpsim__fail(err, SMPSIM_EINVAL,
+                            "region %zu: feather is %g mm, expected 0 to 100", region_index,
+                            p->feather_mm);
     if (!(p->shade >= 1.0 && p->shade <= 10.0))
         return smpsim__fail(err, SMPSIM_EINVAL, "region %zu: shade is %g, expected 1 to 10",
                             region_index, p->shade);
@@ -137,7 +144,7 @@ smpsim_status smpsim_design_add_polygon(smpsim_design *design, const double *xy,
         return smpsim__fail(err, SMPSIM_EINVAL, "region %zu: unknown units %d", index,
                             (int)units);
     smpsim_region_params p;
-    smpsim_status st = resolve_params(params, &p, index, err);
+    smpsim_status st = smpsim__resolve_region_params(params, &p, index, err);
     if (st == SMPSIM_OK)
         st = check_points(xy, n_points, index, err);
     if (st != SMPSIM_OK)
@@ -166,6 +173,23 @@ double *smpsim__region_outline_mm(const smpsim__region *r, const smpsim_view *vi
             memcpy(&mm[2 * i], &r->xy[2 * i], 2 * sizeof *mm);
     }
     return mm;
+}
+
+smpsim_status smpsim_design_set_dot_options(smpsim_design *design,
+                                            const smpsim_dot_options *opts, smpsim_error *err)
+{
+    if (!design)
+        return smpsim__fail(err, SMPSIM_EINVAL, "design is NULL");
+    smpsim_dot_options o;
+    smpsim_status st = smpsim__resolve_dot_options(opts, &o, err);
+    if (st == SMPSIM_OK)
+        design->dot_options = o;
+    return st;
+}
+
+const smpsim_dot_options *smpsim__design_dot_options(const smpsim_design *design)
+{
+    return &design->dot_options;
 }
 
 size_t smpsim_design_region_count(const smpsim_design *design)

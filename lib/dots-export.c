@@ -1,6 +1,7 @@
 /* Dot lists as CSV or JSON text. */
 #include "smpsim-private.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -84,9 +85,19 @@ smpsim_status smpsim_dots_write(const smpsim_dots *dots, smpsim_dots_format form
     return SMPSIM_OK;
 }
 
+typedef struct file_sink {
+    FILE *fp;
+    int errnum; /* errno of the first failed write */
+} file_sink;
+
 static int write_file(void *closure, const void *data, size_t size)
 {
-    return fwrite(data, 1, size, closure) == size ? 0 : -1;
+    file_sink *sink = closure;
+    if (fwrite(data, 1, size, sink->fp) == size)
+        return 0;
+    if (sink->errnum == 0)
+        sink->errnum = errno ? errno : EIO;
+    return -1;
 }
 
 smpsim_status smpsim_dots_save(const smpsim_dots *dots, smpsim_dots_format format,
@@ -99,9 +110,12 @@ smpsim_status smpsim_dots_save(const smpsim_dots *dots, smpsim_dots_format forma
     if (st != SMPSIM_OK)
         return st;
     smpsim_error local = {0};
-    st = smpsim_dots_write(dots, format, write_file, af.stream, &local);
+    file_sink sink = {af.stream, 0};
+    st = smpsim_dots_write(dots, format, write_file, &sink, &local);
     if (st != SMPSIM_OK) {
         smpsim__atomic_abort(&af);
+        if (sink.errnum != 0)
+            return smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(sink.errnum));
         return smpsim__fail(err, st, "%s: %s", path, local.message);
     }
     return smpsim__atomic_commit(&af, err);

@@ -124,14 +124,48 @@ static void polygon_row_coverage(const smpsim_field *f, const double *mm, size_t
     }
 }
 
+/* Signed distance (mm, positive inside) from (x, y) to the polygon's outline. */
+static double signed_distance(const double *mm, size_t n, double x, double y)
+{
+    double nx, ny;
+    smpsim__polygon_nearest(mm, n, x, y, &nx, &ny);
+    double d = hypot(nx - x, ny - y);
+    return smpsim__polygon_contains(mm, n, x, y) ? d : -d;
+}
+
+/* Feathered coverage of one row: smoothstep from 0 at feather/2 outside the
+ * outline to 1 at feather/2 inside; symmetric, so the area is kept. */
+static void feathered_row_coverage(const smpsim_field *f, const double *mm, size_t n, uint32_t row,
+                                   double feather, const double bounds[4], float *cov)
+{
+    memset(cov, 0, f->width * sizeof *cov);
+    double y = f->origin_y_mm + (row + 0.5) * f->cell_mm, half = feather / 2.0;
+    if (y < bounds[1] - half || y > bounds[3] + half)
+        return;
+    for (uint32_t i = 0; i < f->width; i++) {
+        double x = f->origin_x_mm + (i + 0.5) * f->cell_mm;
+        if (x < bounds[0] - half || x > bounds[2] + half)
+            continue;
+        double t = (signed_distance(mm, n, x, y) + half) / feather;
+        t = t < 0.0 ? 0.0 : (t > 1.0 ? 1.0 : t);
+        cov[i] = (float)(t * t * (3.0 - 2.0 * t));
+    }
+}
+
 /* Lays one region over the field: where it covers a fraction c of a cell
  * already covered by a fraction a of earlier regions, it replaces as much of
  * them as the overlap forces (max(0, a + c - 1)) and adds its own density. */
 static void composite_region(smpsim_field *f, const double *mm, size_t n, uint16_t id,
-                             double density, float *covered, double *xs, float *cov)
+                             const smpsim_region_params *p, float *covered, double *xs, float *cov)
 {
+    double bounds[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    bounds_grow(bounds, mm, n);
+    double density = p->density_per_cm2;
     for (uint32_t row = 0; row < f->height; row++) {
-        polygon_row_coverage(f, mm, n, row, xs, cov);
+        if (p->feather_mm > 0.0)
+            feathered_row_coverage(f, mm, n, row, p->feather_mm, bounds, cov);
+        else
+            polygon_row_coverage(f, mm, n, row, xs, cov);
         for (uint32_t i = 0; i < f->width; i++) {
             float c = fminf(cov[i], 1.0f);
             if (c <= 0.0f)
@@ -174,7 +208,11 @@ smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
             st = SMPSIM_ENOMEM;
             break;
         }
-        bounds_grow(b, mm[r], reg->n_points);
+        double before[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY}, half;
+        bounds_grow(before, mm[r], reg->n_points);
+        half = reg->params.feather_mm / 2.0;
+        before[0] -= half, before[1] -= half, before[2] += half, before[3] += half;
+        bounds_grow(b, before, 2);
         if (reg->n_points > max_points)
             max_points = reg->n_points;
     }
@@ -204,8 +242,8 @@ smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
     }
     for (size_t r = 0; st == SMPSIM_OK && r < n_regions; r++) {
         const smpsim__region *reg = smpsim__design_region(design, r);
-        composite_region(f, mm[r], reg->n_points, (uint16_t)(r + 1), reg->params.density_per_cm2,
-                         covered, xs, cov);
+        composite_region(f, mm[r], reg->n_points, (uint16_t)(r + 1), &reg->params, covered, xs,
+                         cov);
     }
     for (size_t r = 0; mm && r < n_regions; r++)
         free(mm[r]);

@@ -167,6 +167,28 @@ static smpsim_status decode_by_signature(const uint8_t *data, size_t size,
     return smpsim__fail(err, SMPSIM_EFORMAT, "not a PNG or JPEG file");
 }
 
+/* The largest file worth reading: the caller's limit, or by default enough
+ * for an uncompressed image at the pixel limit and never less than 2 GiB. */
+static uint64_t file_size_limit(const smpsim_load_options *opts)
+{
+    if (opts->max_file_bytes != 0)
+        return opts->max_file_bytes < SIZE_MAX ? opts->max_file_bytes : SIZE_MAX - 1;
+    uint64_t pixels = max_pixels_of(opts);
+    uint64_t limit = FILE_SIZE_FLOOR;
+    if (pixels <= UINT64_MAX / FILE_BYTES_PER_PIXEL && pixels * FILE_BYTES_PER_PIXEL > limit)
+        limit = pixels * FILE_BYTES_PER_PIXEL;
+    return limit < SIZE_MAX ? limit : SIZE_MAX - 1;
+}
+
+static smpsim_status refuse_size(const char *path, uint64_t limit, smpsim_error *err)
+{
+    if (limit < (1 << 20))
+        return smpsim__fail(err, SMPSIM_ELIMIT, "%s: file is larger than the limit of %" PRIu64
+                            " bytes", path, limit);
+    return smpsim__fail(err, SMPSIM_ELIMIT, "%s: file is larger than the limit of %.1f MiB",
+                        path, (double)limit / (1 << 20));
+}
+
 smpsim_status smpsim_image_load_memory(const void *data, size_t size,
                                        const smpsim_load_options *opts, smpsim_image **out,
                                        smpsim_error *err)
@@ -178,24 +200,11 @@ smpsim_status smpsim_image_load_memory(const void *data, size_t size,
         return smpsim__fail(err, SMPSIM_EINVAL, "smpsim_image_load_memory: data is NULL");
     smpsim_load_options local;
     smpsim__copy_options(&local, sizeof local, opts);
+    uint64_t limit = file_size_limit(&local);
+    if (size > limit)
+        return smpsim__fail(err, SMPSIM_ELIMIT, "%zu bytes of image data, above the limit of "
+                            "%" PRIu64 " bytes", size, limit);
     return decode_by_signature(data, size, &local, out, err);
-}
-
-/* The largest file worth reading: enough for an uncompressed image at the
- * pixel limit, and never less than 2 GiB. */
-static uint64_t file_size_limit(const smpsim_load_options *opts)
-{
-    uint64_t pixels = max_pixels_of(opts);
-    uint64_t limit = FILE_SIZE_FLOOR;
-    if (pixels <= UINT64_MAX / FILE_BYTES_PER_PIXEL && pixels * FILE_BYTES_PER_PIXEL > limit)
-        limit = pixels * FILE_BYTES_PER_PIXEL;
-    return limit < SIZE_MAX ? limit : SIZE_MAX - 1;
-}
-
-static smpsim_status refuse_size(const char *path, uint64_t limit, smpsim_error *err)
-{
-    return smpsim__fail(err, SMPSIM_ELIMIT, "%s: file is larger than the limit of %.1f MiB",
-                        path, (double)limit / (1 << 20));
 }
 
 /* Makes room for at least one more byte beyond *size, up to limit + 1 bytes

@@ -67,7 +67,7 @@ static size_t each_nn(const smpsim_dots *dots, double x0, double y0, double x1, 
     size_t n = 0;
     const smpsim_dot *d0 = dots->dots;
     if (smpsim__pgrid_build(&g, &d0[0].x_mm, &d0[0].y_mm, sizeof *d0, dots->count,
-                            mean_spacing(dots))) {
+                            mean_spacing(dots), 0.0)) {
         for (size_t i = 0; i < dots->count; i++) {
             if (!inside(&dots->dots[i], x0, y0, x1, y1))
                 continue;
@@ -120,4 +120,54 @@ void smpsim_measure_nn(const smpsim_dots *dots, double x0_mm, double y0_mm, doub
         *mean_mm = mean;
     if (cv)
         *cv = mean > 0.0 ? sqrt(var) / mean : 0.0;
+}
+
+size_t smpsim_measure_count(const smpsim_dots *dots, double x0_mm, double y0_mm, double x1_mm,
+                            double y1_mm, unsigned region)
+{
+    size_t n = 0;
+    for (size_t i = 0; dots && i < dots->count; i++) {
+        const smpsim_dot *d = &dots->dots[i];
+        n += inside(d, x0_mm, y0_mm, x1_mm, y1_mm) && (region == 0 || d->region == region);
+    }
+    return n;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+size_t smpsim_measure_groups(const smpsim_dots *dots, double share[5])
+{
+    for (int k = 0; k < 5; k++)
+        share[k] = 0.0;
+    if (!dots || dots->count == 0)
+        return 0;
+    uint32_t *ids = malloc(dots->count * sizeof *ids);
+    if (!ids)
+        return 0;
+    size_t singles = 0, n = 0, groups = 0;
+    for (size_t i = 0; i < dots->count; i++) {
+        if (dots->dots[i].group == 0)
+            singles++;
+        else
+            ids[n++] = dots->dots[i].group;
+    }
+    qsort(ids, n, sizeof *ids, cmp_u32);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && ids[j] == ids[i])
+            j++;
+        share[(j - i) >= 5 ? 4 : (j - i) - 1] += 1.0;
+        groups++;
+        i = j;
+    }
+    free(ids);
+    share[0] += (double)singles;
+    groups += singles;
+    for (int k = 0; k < 5; k++)
+        share[k] /= (double)groups;
+    return groups;
 }

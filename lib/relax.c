@@ -1,113 +1,117 @@
-/* Local relaxation of the closest pairs of dots.
+/* Local relaxation of the closest pairs of points.
  *
  * Sample elimination leaves a few pairs much closer than the rest; a dot
  * pattern's minimum distance (and the eye) is ruled by those pairs. Each
- * sweep finds every pair closer than tau x d_max (d_max: the hexagonal
- * spacing at the local density) and moves both dots apart by half the
- * shortfall. Moves are computed from the old positions and applied
- * together (order-independent, deterministic). Dots never move onto field
- * cells of zero density, so regions keep their outlines and counts. */
+ * sweep finds every pair closer than tau x spacing and moves both points
+ * apart by half the shortfall. Moves are computed from the old positions and
+ * applied together (order-independent, deterministic). A point moves only
+ * where the caller allows it (e.g. not onto cells of zero density). */
 #include "smpsim-private.h"
 
 #include <math.h>
 #include <stdlib.h>
 
+#define MAX_REACH 4 /* grid cells searched around a point, at most */
+#define MAX_AROUND ((2 * MAX_REACH + 1) * (2 * MAX_REACH + 1))
+
 typedef struct relaxer {
-    smpsim_dots *dots;
-    const smpsim_field *field;
+    float *x, *y;
+    size_t stride, n;
+    const float *spacing;
+    double period, tau;
     smpsim__pgrid grid;
     float *dx, *dy;
-    double tau;
 } relaxer;
 
-static double field_at(const smpsim_field *f, double x, double y)
+static float *coord(float *p, size_t stride, size_t i)
 {
-    double fx = (x - f->origin_x_mm) / f->cell_mm, fy = (y - f->origin_y_mm) / f->cell_mm;
-    if (!(fx >= 0.0 && fy >= 0.0 && fx < f->width && fy < f->height))
-        return 0.0;
-    return f->density_per_cm2[(size_t)fy * f->width + (size_t)fx];
+    return (float *)(void *)((char *)p + i * stride);
 }
 
-static double spacing_mm(double per_cm2)
+/* Pushes on point i from every too-close neighbour in the cells around it. */
+static void push_point(relaxer *r, size_t i)
 {
-    return sqrt(2.0 / (sqrt(3.0) * per_cm2 / 100.0));
-}
-
-/* Pushes for dot i from every too-close neighbour in the 3x3 cells around it. */
-static void push_dot(relaxer *r, size_t i, const float *sp)
-{
-    const smpsim__pgrid *g = &r->grid;
-    const smpsim_dot *d = r->dots->dots;
-    long cx = smpsim__pgrid_cx(g, d[i].x_mm), cy = smpsim__pgrid_cy(g, d[i].y_mm);
-    for (long y = cy - 1; y <= cy + 1; y++) {
-        for (long x = cx - 1; x <= cx + 1; x++) {
-            if (x < 0 || y < 0 || x >= g->w || y >= g->h)
+    size_t cells[MAX_AROUND];
+    double xi = *coord(r->x, r->stride, i), yi = *coord(r->y, r->stride, i);
+    long reach = (long)ceil(r->tau * r->spacing[i] / r->grid.cell);
+    reach = reach < 1 ? 1 : (reach > MAX_REACH ? MAX_REACH : reach);
+    size_t nc = smpsim__pgrid_around(&r->grid, xi, yi, reach, cells, MAX_AROUND);
+    for (size_t c = 0; c < nc; c++) {
+        for (size_t k = r->grid.start[cells[c]]; k < r->grid.start[cells[c] + 1]; k++) {
+            size_t j = r->grid.order[k];
+            if (j == i)
                 continue;
-            size_t c = (size_t)y * (size_t)g->w + (size_t)x;
-            for (size_t k = g->start[c]; k < g->start[c + 1]; k++) {
-                size_t j = g->order[k];
-                if (j == i)
-                    continue;
-                double want = r->tau * (sp[i] < sp[j] ? sp[i] : sp[j]);
-                double ex = (double)d[i].x_mm - d[j].x_mm, ey = (double)d[i].y_mm - d[j].y_mm;
-                double dist = sqrt(ex * ex + ey * ey);
-                if (dist >= want || dist <= 1e-9)
-                    continue;
-                double move = 0.5 * (want - dist) / dist;
-                r->dx[i] += (float)(ex * move);
-                r->dy[i] += (float)(ey * move);
-            }
+            double want = r->tau * fmin(r->spacing[i], r->spacing[j]);
+            double ex = smpsim__wrap(xi - *coord(r->x, r->stride, j), r->period);
+            double ey = smpsim__wrap(yi - *coord(r->y, r->stride, j), r->period);
+            double dist = sqrt(ex * ex + ey * ey);
+            if (dist >= want || dist <= 1e-9)
+                continue;
+            double move = 0.5 * (want - dist) / dist;
+            r->dx[i] += (float)(ex * move);
+            r->dy[i] += (float)(ey * move);
         }
     }
 }
 
-static bool sweep(relaxer *r, const float *sp, double cell)
+static double fold(double v, double period)
 {
-    smpsim_dot *d = r->dots->dots;
-    size_t n = r->dots->count;
-    if (!smpsim__pgrid_build(&r->grid, &d[0].x_mm, &d[0].y_mm, sizeof *d, n, cell))
+    if (period <= 0.0)
+        return v;
+    v = fmod(v, period);
+    return v < 0.0 ? v + period : v;
+}
+
+static bool sweep(relaxer *r, double cell, smpsim__allowed_fn allowed, void *arg)
+{
+    if (!smpsim__pgrid_build(&r->grid, r->x, r->y, r->stride, r->n, cell, r->period))
         return false;
-    memset(r->dx, 0, n * sizeof *r->dx);
-    memset(r->dy, 0, n * sizeof *r->dy);
-    for (size_t i = 0; i < n; i++)
-        push_dot(r, i, sp);
-    for (size_t i = 0; i < n; i++) {
-        float nx = d[i].x_mm + r->dx[i], ny = d[i].y_mm + r->dy[i];
-        if ((r->dx[i] != 0.0f || r->dy[i] != 0.0f) && field_at(r->field, nx, ny) > 0.0) {
-            d[i].x_mm = nx;
-            d[i].y_mm = ny;
+    memset(r->dx, 0, r->n * sizeof *r->dx);
+    memset(r->dy, 0, r->n * sizeof *r->dy);
+    for (size_t i = 0; i < r->n; i++)
+        push_point(r, i);
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->dx[i] == 0.0f && r->dy[i] == 0.0f)
+            continue;
+        float *px = coord(r->x, r->stride, i), *py = coord(r->y, r->stride, i);
+        double nx = fold(*px + (double)r->dx[i], r->period);
+        double ny = fold(*py + (double)r->dy[i], r->period);
+        if (!allowed || allowed(arg, nx, ny)) {
+            *px = (float)nx;
+            *py = (float)ny;
+            /* float rounding can land exactly on the period */
+            if (r->period > 0.0 && *px >= r->period)
+                *px = 0.0f;
+            if (r->period > 0.0 && *py >= r->period)
+                *py = 0.0f;
         }
     }
     smpsim__pgrid_free(&r->grid);
     return true;
 }
 
-smpsim_status smpsim__relax_dots(smpsim_dots *dots, const smpsim_field *field, int iterations,
-                                 double tau, smpsim_error *err)
+smpsim_status smpsim__relax(float *x, float *y, size_t stride, size_t n, const float *spacing,
+                            double period, int iterations, double tau, smpsim__allowed_fn allowed,
+                            void *arg, smpsim_error *err)
 {
-    size_t n = dots->count;
     if (n < 2 || iterations <= 0)
         return SMPSIM_OK;
-    relaxer r = {.dots = dots, .field = field, .tau = tau};
-    float *sp = malloc(n * sizeof *sp);
+    relaxer r = {.x = x, .y = y, .stride = stride, .n = n, .spacing = spacing, .period = period,
+                 .tau = tau};
     r.dx = malloc(n * sizeof *r.dx);
     r.dy = malloc(n * sizeof *r.dy);
-    smpsim_status st = (sp && r.dx && r.dy) ? SMPSIM_OK : SMPSIM_ENOMEM;
     double cell = INFINITY;
-    for (size_t i = 0; st == SMPSIM_OK && i < n; i++) {
-        double dens = field_at(field, dots->dots[i].x_mm, dots->dots[i].y_mm);
-        sp[i] = (float)(dens > 0.0 ? spacing_mm(dens) : INFINITY);
-        if (sp[i] * tau < cell)
-            cell = sp[i] * tau;
-    }
-    for (int it = 0; st == SMPSIM_OK && it < iterations; it++) {
-        if (!sweep(&r, sp, cell))
-            st = SMPSIM_ENOMEM;
-    }
-    free(sp);
+    for (size_t i = 0; i < n; i++)
+        cell = fmin(cell, spacing[i] * tau);
+    if (!isfinite(cell) || !(cell > 0.0))
+        iterations = 0; /* nothing has a finite spacing: nothing to do */
+    bool ok = r.dx && r.dy;
+    for (int it = 0; ok && it < iterations; it++)
+        ok = sweep(&r, cell, allowed, arg);
     free(r.dx);
     free(r.dy);
-    if (st != SMPSIM_OK)
-        return smpsim__fail(err, st, "sampler: out of memory while relaxing %zu dots", n);
+    if (!ok)
+        return smpsim__fail(err, SMPSIM_ENOMEM, "sampler: out of memory while relaxing %zu dots",
+                            n);
     return SMPSIM_OK;
 }

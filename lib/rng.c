@@ -1,6 +1,8 @@
 /* xoshiro256** (Blackman & Vigna 2018) seeded with splitmix64. */
 #include "smpsim-private.h"
 
+#include <math.h>
+
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += UINT64_C(0x9E3779B97F4A7C15));
@@ -38,4 +40,10 @@ uint64_t smpsim__rng_next(smpsim__rng *rng)
 double smpsim__rng_uniform(smpsim__rng *rng)
 {
     return (double)(smpsim__rng_next(rng) >> 11) * 0x1.0p-53;
+}
+
+double smpsim__rng_normal(smpsim__rng *rng)
+{
+    double u = smpsim__rng_uniform(rng), v = smpsim__rng_uniform(rng);
+    return sqrt(-2.0 * log(1.0 - u)) * cos(6.28318530717958647692 * v);
 }

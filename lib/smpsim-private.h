@@ -14,33 +14,6 @@
 #define SMPSIM_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define SMPSIM_PRINTF(f, a)
-/* pointgrid.c: a uniform bucket grid over points given as strided float
- * x/y arrays (an array of smpsim_dot works with stride sizeof(smpsim_dot)). */
-typedef struct smpsim__pgrid {
-    double x0, y0, cell; /* mm */
-    long w, h;
-    size_t *start; /* w*h+1 offsets into order */
-    size_t *order; /* point indexes sorted by cell */
-} smpsim__pgrid;
-
-bool smpsim__pgrid_build(smpsim__pgrid *g, const float *x, const float *y, size_t stride,
-                         size_t n, double cell);
-void smpsim__pgrid_free(smpsim__pgrid *g);
-long smpsim__pgrid_cx(const smpsim__pgrid *g, double x);
-long smpsim__pgrid_cy(const smpsim__pgrid *g, double y);
-
-/* polygon.c: even-odd point-in-polygon and the nearest boundary point,
- * for polygons given as x0,y0,x1,y1,... */
-bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y);
-void smpsim__polygon_nearest(const double *xy, size_t n, double x, double y, double *nx,
-                             double *ny);
-
-/* relax.c: pushes apart pairs of dots closer than tau x the hexagonal
- * spacing of the local density, `iterations` times; a dot never moves onto
- * a cell of zero density. Keeps the count; raises the minimum distance. */
-smpsim_status smpsim__relax_dots(smpsim_dots *dots, const smpsim_field *field, int iterations,
-                                 double tau, smpsim_error *err);
-
 #endif
 
 /* errors.c: records status and a formatted message into err (if non-NULL)
@@ -129,19 +102,45 @@ const smpsim__region *smpsim__design_region(const smpsim_design *design, size_t 
 double *smpsim__region_outline_mm(const smpsim__region *r, const smpsim_view *view);
 
 /* pointgrid.c: a uniform bucket grid over points given as strided float
- * x/y arrays (an array of smpsim_dot works with stride sizeof(smpsim_dot)). */
+ * x/y arrays (an array of smpsim_dot works with stride sizeof(smpsim_dot)).
+ * With period > 0 the plane is a torus [0, period)^2 and neighbourhoods wrap. */
 typedef struct smpsim__pgrid {
     double x0, y0, cell; /* mm */
+    double period;       /* 0 = flat */
     long w, h;
     size_t *start; /* w*h+1 offsets into order */
     size_t *order; /* point indexes sorted by cell */
 } smpsim__pgrid;
 
 bool smpsim__pgrid_build(smpsim__pgrid *g, const float *x, const float *y, size_t stride,
-                         size_t n, double cell);
+                         size_t n, double cell, double period);
 void smpsim__pgrid_free(smpsim__pgrid *g);
 long smpsim__pgrid_cx(const smpsim__pgrid *g, double x);
 long smpsim__pgrid_cy(const smpsim__pgrid *g, double y);
+/* The cells within `reach` cells of the one holding (x, y), wrapped on a
+ * torus and without repeats; returns how many were written (at most max). */
+size_t smpsim__pgrid_around(const smpsim__pgrid *g, double x, double y, long reach, size_t *cells,
+                            size_t max);
+/* A coordinate difference folded into [-period/2, period/2) (period > 0). */
+static inline double smpsim__wrap(double d, double period)
+{
+    if (period <= 0.0)
+        return d;
+    while (d >= 0.5 * period)
+        d -= period;
+    while (d < -0.5 * period)
+        d += period;
+    return d;
+}
+
+/* eliminate.c: weighted sample elimination (Yuksel 2015). Keeps `keep` of
+ * the n points; dmax[i] is point i's interaction distance (the hexagonal
+ * spacing at its local target density). alive[i] is set to 1 for the
+ * survivors; removed (if non-NULL, room for n - keep) receives the removed
+ * indexes, first removed first. period > 0: a torus. */
+smpsim_status smpsim__eliminate(const float *x, const float *y, const float *dmax, size_t n,
+                                size_t keep, double period, uint8_t *alive, uint32_t *removed,
+                                smpsim_error *err);
 
 /* polygon.c: even-odd point-in-polygon and the nearest boundary point,
  * for polygons given as x0,y0,x1,y1,... */
@@ -149,10 +148,48 @@ bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y);
 void smpsim__polygon_nearest(const double *xy, size_t n, double x, double y, double *nx,
                              double *ny);
 
-/* relax.c: pushes apart pairs of dots closer than tau x the hexagonal
- * spacing of the local density, `iterations` times; a dot never moves onto
- * a cell of zero density. Keeps the count; raises the minimum distance. */
-smpsim_status smpsim__relax_dots(smpsim_dots *dots, const smpsim_field *field, int iterations,
-                                 double tau, smpsim_error *err);
+/* relax.c: pushes apart pairs of points closer than tau x spacing (the
+ * smaller spacing of the two), `iterations` sweeps; a point moves only where
+ * allowed(arg, x, y) says so (NULL: anywhere). Keeps the count; raises the
+ * minimum distance. period > 0: a torus, positions stay in [0, period). */
+typedef bool (*smpsim__allowed_fn)(void *arg, double x, double y);
+smpsim_status smpsim__relax(float *x, float *y, size_t stride, size_t n, const float *spacing,
+                            double period, int iterations, double tau, smpsim__allowed_fn allowed,
+                            void *arg, smpsim_error *err);
+
+/* sampler.c: shared helpers of the samplers. */
+/* Hexagonal-packing spacing (mm) of a density in dots/cm2. */
+double smpsim__spacing_mm(double per_cm2);
+float smpsim__field_max(const smpsim_field *f);
+/* Density at (x, y) mm (0 outside); *cell receives the cell index if inside. */
+double smpsim__field_at(const smpsim_field *f, double x, double y, size_t *cell);
+
+/* tile.c: the fast sampler, thresholding a progressive blue-noise tile. */
+smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size_t max_dots,
+                                  smpsim_dots **out, smpsim_error *err);
+
+/* tile-data.c (generated at build time by tile-gen.c): SMPSIM__TILE_N points
+ * of a toroidal blue-noise tile of side 1, as x, y pairs in units of 1/65536,
+ * sorted by rank: every prefix is itself an even blue-noise set. */
+#define SMPSIM__TILE_N 65536
+extern const uint16_t smpsim__tile_xy[2 * SMPSIM__TILE_N];
+
+/* fft.c: in-place complex FFT of n (a power of two) values spaced stride apart. */
+void smpsim__fft(double *re, double *im, size_t n, size_t stride);
+
+/* groups.c: dot options with defaults filled in and ranges checked; the
+ * mean group size of resolved options. */
+smpsim_status smpsim__resolve_dot_options(const smpsim_dot_options *in, smpsim_dot_options *out,
+                                          smpsim_error *err);
+double smpsim__mean_group_size(const smpsim_dot_options *resolved);
+/* design.c: region parameters with defaults filled in, ranges checked
+ * (messages name region_index). */
+smpsim_status smpsim__resolve_region_params(const smpsim_region_params *in,
+                                            smpsim_region_params *out, size_t region_index,
+                                            smpsim_error *err);
+/* design.c: the design's resolved dot options. */
+const smpsim_dot_options *smpsim__design_dot_options(const smpsim_design *design);
+/* Standard normal deviate (Box-Muller, one of the pair). */
+double smpsim__rng_normal(smpsim__rng *rng);
 
 #endif

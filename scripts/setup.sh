@@ -10,6 +10,12 @@ SMPSIM_PACKAGES=(
     gcc pkg-config meson ninja-build python3
     libcairo2-dev libpng-dev libjpeg62-turbo-dev libexif-dev check
 )
+# scripts/test also runs part of the suite under valgrind (the sanitizer
+# build uses gcc's own AddressSanitizer and UBSan runtimes).
+SMPSIM_TEST_PACKAGES=(valgrind)
+# scripts/fuzz: clang with libFuzzer and the sanitizer runtimes, and
+# llvm-symbolizer for readable crash reports.
+SMPSIM_FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
 
 smpsim_missing_packages() {
     local missing=() p

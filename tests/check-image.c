@@ -946,6 +946,218 @@ START_TEST(test_bad_input_prints_nothing)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* PngSuite-style corrupt files (the x* images) and odd interlaced sizes    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum png_damage {
+    SIGNATURE_BYTE,     /* xs1n0g01: signature byte 1 changed */
+    SIGNATURE_CRLF,     /* xcrn0g04: the signature's CR LF became CR CR LF */
+    IHDR_CRC,           /* xhdn0g08: wrong IHDR checksum */
+    COLOUR_TYPE_1,      /* xc1n0g08 */
+    COLOUR_TYPE_9,      /* xc9n2c08 */
+    BIT_DEPTH_0,        /* xd0n2c08 */
+    BIT_DEPTH_3,        /* xd3n2c08 */
+    BIT_DEPTH_99,       /* xd9n2c08 */
+    PALETTE_DEPTH_16,   /* colour type 3 with 16 bits */
+    NO_IDAT,            /* xdtn0g01 */
+    ZLIB_HEADER,        /* bad zlib header, correct CRC */
+    ZLIB_DATA,          /* deflate data scrambled, correct CRC */
+    CHUNK_LENGTH_HUGE,  /* a chunk length of 2^31 - 1 before IDAT */
+    CHUNK_LENGTH_2_32,  /* a chunk length above 2^31 - 1 */
+    ZERO_HEIGHT,
+    WIDTH_2_31,         /* beyond the PNG format's own limit */
+    WIDTH_MAX_VALID,    /* 2^31 - 1: valid PNG, above our limits */
+    INTERLACE_METHOD_2, /* unknown interlace method */
+    N_DAMAGES
+} png_damage;
+
+typedef struct damage_case {
+    const char *label;
+    smpsim_status status;
+    const char *needle; /* in the message; NULL: any message */
+} damage_case;
+
+static const damage_case damage_cases[N_DAMAGES] = {
+    [SIGNATURE_BYTE] = {"signature byte", SMPSIM_EFORMAT, "not a PNG"},
+    [SIGNATURE_CRLF] = {"signature CR CR LF", SMPSIM_EFORMAT, "not a PNG"},
+    [IHDR_CRC] = {"IHDR CRC", SMPSIM_EFORMAT, "CRC"},
+    [COLOUR_TYPE_1] = {"colour type 1", SMPSIM_EFORMAT, "IHDR"},
+    [COLOUR_TYPE_9] = {"colour type 9", SMPSIM_EFORMAT, "IHDR"},
+    [BIT_DEPTH_0] = {"bit depth 0", SMPSIM_EFORMAT, "IHDR"},
+    [BIT_DEPTH_3] = {"bit depth 3", SMPSIM_EFORMAT, "IHDR"},
+    [BIT_DEPTH_99] = {"bit depth 99", SMPSIM_EFORMAT, "IHDR"},
+    [PALETTE_DEPTH_16] = {"palette at 16 bits", SMPSIM_EFORMAT, "IHDR"},
+    [NO_IDAT] = {"no IDAT", SMPSIM_EFORMAT, NULL},
+    [ZLIB_HEADER] = {"zlib header", SMPSIM_EFORMAT, NULL},
+    [ZLIB_DATA] = {"zlib data", SMPSIM_EFORMAT, NULL},
+    [CHUNK_LENGTH_HUGE] = {"chunk length 2^31-1", SMPSIM_EFORMAT, NULL},
+    [CHUNK_LENGTH_2_32] = {"chunk length 2^32-1", SMPSIM_EFORMAT, NULL},
+    [ZERO_HEIGHT] = {"zero height", SMPSIM_EFORMAT, "height is zero"},
+    [WIDTH_2_31] = {"width 2^31", SMPSIM_EFORMAT, NULL},
+    [WIDTH_MAX_VALID] = {"width 2^31-1", SMPSIM_ELIMIT, "per side"},
+    [INTERLACE_METHOD_2] = {"interlace method 2", SMPSIM_EFORMAT, "IHDR"},
+};
+
+static uint32_t get32be(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Recomputes the CRC of the chunk at `at` after its data was edited. */
+static void fix_crc(uint8_t *png, size_t at)
+{
+    uint32_t length = get32be(png + at);
+    put32(png + at + 8 + length, crc32_of(png + at + 4, 4 + (size_t)length), true);
+}
+
+/* Inserts `n` bytes at `at` (the buffer has room). */
+static size_t insert_bytes(uint8_t *png, size_t size, size_t at, const void *bytes, size_t n)
+{
+    memmove(png + at + n, png + at, size - at);
+    memcpy(png + at, bytes, n);
+    return size + n;
+}
+
+/* Applies one damage to a valid 8-bit grey PNG in png (with 64 bytes of
+ * room to grow); returns the new size. IHDR data starts at byte 16. */
+static size_t damage_png(uint8_t *png, size_t size, png_damage damage)
+{
+    enum { IHDR_AT = 8, WIDTH = 16, HEIGHT = 20, DEPTH = 24, COLOUR = 25, INTERLACE = 28 };
+    size_t idat = find_chunk(png, size, "IDAT");
+    ck_assert_uint_gt(idat, 0);
+    static const uint8_t zero_crc[4] = {0};
+    uint8_t chunk[12];
+    switch (damage) {
+    case SIGNATURE_BYTE:
+        png[1] = 'p';
+        return size;
+    case SIGNATURE_CRLF:
+        return insert_bytes(png, size, 4, "\r", 1);
+    case IHDR_CRC:
+        png[IHDR_AT + 8 + 13] ^= 0x40;
+        return size;
+    case COLOUR_TYPE_1:
+    case COLOUR_TYPE_9:
+        png[COLOUR] = damage == COLOUR_TYPE_1 ? 1 : 9;
+        break;
+    case BIT_DEPTH_0:
+    case BIT_DEPTH_3:
+    case BIT_DEPTH_99:
+        png[DEPTH] = damage == BIT_DEPTH_0 ? 0 : damage == BIT_DEPTH_3 ? 3 : 99;
+        break;
+    case PALETTE_DEPTH_16:
+        png[COLOUR] = 3;
+        png[DEPTH] = 16;
+        break;
+    case NO_IDAT: {
+        uint32_t length = get32be(png + idat);
+        memmove(png + idat, png + idat + 12 + length, size - idat - 12 - length);
+        return size - 12 - length;
+    }
+    case ZLIB_HEADER:
+        png[idat + 8] = 0x77; /* not a deflate stream */
+        fix_crc(png, idat);
+        return size;
+    case ZLIB_DATA:
+        for (size_t i = idat + 10; i < idat + 8 + get32be(png + idat) - 4; i++)
+            png[i] ^= 0x5a;
+        fix_crc(png, idat);
+        return size;
+    case CHUNK_LENGTH_HUGE:
+    case CHUNK_LENGTH_2_32:
+        put32(chunk, damage == CHUNK_LENGTH_HUGE ? 0x7fffffffu : 0xffffffffu, true);
+        memcpy(chunk + 4, "tEXt", 4);
+        memcpy(chunk + 8, zero_crc, 4);
+        return insert_bytes(png, size, idat, chunk, sizeof chunk);
+    case ZERO_HEIGHT:
+        put32(png + HEIGHT, 0, true);
+        break;
+    case WIDTH_2_31:
+    case WIDTH_MAX_VALID:
+        put32(png + WIDTH, damage == WIDTH_2_31 ? 0x80000000u : 0x7fffffffu, true);
+        break;
+    case INTERLACE_METHOD_2:
+        png[INTERLACE] = 2;
+        break;
+    default:
+        ck_abort_msg("unknown damage %d", (int)damage);
+    }
+    fix_crc(png, IHDR_AT); /* the header edits above keep a correct CRC */
+    return size;
+}
+
+START_TEST(test_png_damaged_files_fail_cleanly)
+{
+    const damage_case *c = &damage_cases[_i];
+    const char *fixture = tmp_path("valid.png");
+    write_png_fixture(fixture, &format_fixtures[3], PNG_INTERLACE_NONE); /* grey 8, 11x9 */
+    size_t size;
+    uint8_t *valid = read_bytes(fixture, &size);
+    uint8_t *png = malloc(size + 64);
+    ck_assert_ptr_nonnull(png);
+    memcpy(png, valid, size);
+    size = damage_png(png, size, (png_damage)_i);
+    const char *path = tmp_path("damaged.png");
+    write_bytes(path, png, size);
+    double start = seconds_now();
+    assert_load_fails(path, NULL, c->status, c->needle);
+    ck_assert_msg(seconds_now() - start < 0.5, "%s: took %.2f s", c->label,
+                  seconds_now() - start);
+    /* The same bytes from memory fail the same way. */
+    smpsim_image *image = NULL;
+    smpsim_error err = {SMPSIM_OK, ""};
+    ck_assert_int_eq(smpsim_image_load_memory(png, size, NULL, &image, &err), c->status);
+    ck_assert_ptr_null(image);
+    free(png);
+    free(valid);
+}
+END_TEST
+
+/* Bytes after IEND are ignored, as every decoder does. */
+START_TEST(test_png_trailing_bytes_are_ignored)
+{
+    const char *path = tmp_path("trailing.png");
+    write_png_fixture(path, &format_fixtures[3], PNG_INTERLACE_NONE);
+    size_t size;
+    uint8_t *png = read_bytes(path, &size);
+    uint8_t *longer = malloc(size + 100);
+    ck_assert_ptr_nonnull(longer);
+    memcpy(longer, png, size);
+    memset(longer + size, 0xa5, 100);
+    write_bytes(path, longer, size + 100);
+    smpsim_image *image = load_ok(path, NULL);
+    assert_pixels_match_fixture(image, &format_fixtures[3], PNG_INTERLACE_NONE);
+    smpsim_image_free(image);
+    free(longer);
+    free(png);
+}
+END_TEST
+
+/* PngSuite s01i3p01 ... s40i3p04: every size from 1x1 to 9x9 (where some
+ * Adam7 passes are empty) plus the odd sizes 31..40, interlaced, palette
+ * and RGBA 16-bit. */
+START_TEST(test_png_odd_sizes_interlaced)
+{
+    const uint32_t sizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        png_fixture palette = {"palette 4", PNG_COLOR_TYPE_PALETTE, 4, false, 0, 0, NULL, 0,
+                               false};
+        png_fixture rgba = {"RGBA 16", PNG_COLOR_TYPE_RGBA, 16, false, 0, 0, NULL, 0, false};
+        png_fixture *fixtures[] = {&palette, &rgba};
+        for (int f = 0; f < 2; f++) {
+            fixtures[f]->width = sizes[i];
+            fixtures[f]->height = sizes[sizeof sizes / sizeof sizes[0] - 1 - i];
+            const char *path = tmp_path("odd.png");
+            write_png_fixture(path, fixtures[f], PNG_INTERLACE_ADAM7);
+            smpsim_image *image = load_ok(path, NULL);
+            assert_pixels_match_fixture(image, fixtures[f], PNG_INTERLACE_ADAM7);
+            smpsim_image_free(image);
+        }
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* In-memory images                                                         */
 /* ------------------------------------------------------------------------ */
 
@@ -1473,6 +1685,7 @@ static Suite *image_suite(void)
     tcase_add_test(png, test_png_low_bit_depths_scale_to_full_range);
     tcase_add_test(png, test_png_linear_gamma_is_converted_to_srgb);
     tcase_add_test(png, test_png_srgb_and_gamma_045_are_left_exact);
+    tcase_add_test(png, test_png_odd_sizes_interlaced);
     suite_add_tcase(s, png);
 
     TCase *jpeg = tcase_create("jpeg");
@@ -1499,6 +1712,8 @@ static Suite *image_suite(void)
     tcase_add_test(bad, test_jpeg_truncated_is_refused);
     tcase_add_test(bad, test_bad_input_prints_nothing);
     tcase_add_test(bad, test_load_memory_refuses_null_data);
+    tcase_add_loop_test(bad, test_png_damaged_files_fail_cleanly, 0, N_DAMAGES);
+    tcase_add_test(bad, test_png_trailing_bytes_are_ignored);
     suite_add_tcase(s, bad);
 
     TCase *memory = tcase_create("memory");

@@ -21,7 +21,8 @@ int main(void)
         return 1;
     }
     printf("installed smpsim %s: %zu dots in 1 cm2\n", smpsim_version(), dots->count);
-    int ok = dots->count == 100;
+    /* 1 cm2 at the default 100 dots/cm2 (the fast sampler: within a few %). */
+    int ok = dots->count >= 90 && dots->count <= 110;
     smpsim_dots_free(dots);
     smpsim_design_free(d);
     return ok ? 0 : 1;

@@ -112,6 +112,10 @@ typedef struct smpsim_load_options {
     uint32_t max_dimension;
     /** Non-zero: ignore the EXIF orientation of JPEG files (default: apply it). */
     int ignore_orientation;
+    /** Refuse files (or bytes in memory) larger than this, before decoding
+     *  (0 = room for an uncompressed image at max_pixels, and at least
+     *  2 GiB). @since 0.1 */
+    uint64_t max_file_bytes;
 } smpsim_load_options;
 
 SMPSIM_API void smpsim_load_options_init_(smpsim_load_options *opts, size_t struct_size);
@@ -253,6 +257,11 @@ typedef struct smpsim_region_params {
     /** Pigment shade on the 1..10 dilution scale of carbon black
      *  (10 = undiluted; 0 = 5). */
     double shade;
+    /** Blending margin in mm (0 = a hard edge; up to 100): the density fades
+     *  smoothly from full at feather_mm / 2 inside the outline to nothing at
+     *  feather_mm / 2 outside, so the expected count stays density x area.
+     *  @since 0.1 */
+    double feather_mm;
 } smpsim_region_params;
 
 SMPSIM_API void smpsim_region_params_init_(smpsim_region_params *params, size_t struct_size);
@@ -340,6 +349,39 @@ SMPSIM_API double smpsim_field_expected_count(const smpsim_field *field);
 SMPSIM_API smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
                                              smpsim_field **out, smpsim_error *err);
 
+/** How a field operation combines a new value v with the cell's value d. */
+typedef enum smpsim_field_op {
+    SMPSIM_FIELD_SET = 0,      /* d = v */
+    SMPSIM_FIELD_MULTIPLY = 1, /* d = d x v: v is a factor (e.g. 0..1) */
+    SMPSIM_FIELD_MAX = 2,      /* d = max(d, v) */
+    SMPSIM_FIELD_MIN = 3,      /* d = min(d, v) */
+    SMPSIM_FIELD_ADD = 4       /* d = d + v */
+} smpsim_field_op;
+
+/** Applies a linear ramp: v = value0 at (x0, y0) mm rising (or falling)
+ *  to value1 at (x1, y1) mm along the line between them, constant beyond
+ *  the ends, with op. Values are densities (dots/cm2) or, for MULTIPLY,
+ *  factors. SMPSIM_EINVAL for coincident points or non-finite or negative
+ *  values. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_field_ramp(smpsim_field *field, double x0_mm, double y0_mm,
+                                           double value0, double x1_mm, double y1_mm,
+                                           double value1, smpsim_field_op op, smpsim_error *err);
+
+/** Combines src into dst cell by cell with op (SET copies). The two fields
+ *  must have the same geometry (SMPSIM_EINVAL otherwise). Regions are taken
+ *  from src where src's value is non-zero and op is SET or MAX. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_field_combine(smpsim_field *dst, const smpsim_field *src,
+                                              smpsim_field_op op, smpsim_error *err);
+
+/** A field from a density map painted by an artist: grey value 0..255
+ *  (0..65535 in 16-bit maps; the mean of R, G and B of colour maps) maps
+ *  linearly to 0..max_per_cm2. view places the map: its pixels are mapped to
+ *  scalp mm like a photo's. The field covers the map with cells of cell_mm
+ *  (0 = 0.25), sampled bilinearly. Cells are given region 1. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_field_from_map(const smpsim_image *map, const smpsim_view *view,
+                                               double max_per_cm2, double cell_mm,
+                                               smpsim_field **out, smpsim_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Dots                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -393,6 +435,26 @@ SMPSIM_API smpsim_status smpsim_dots_write(const smpsim_dots *dots, smpsim_dots_
 SMPSIM_API smpsim_status smpsim_dots_save(const smpsim_dots *dots, smpsim_dots_format format,
                                           const char *path, smpsim_error *err);
 
+/** Sampling methods (see docs/sampling.md for their measured figures). */
+typedef enum smpsim_sample_mode {
+    SMPSIM_SAMPLE_DEFAULT = 0, /* SMPSIM_SAMPLE_FAST */
+    /** Thresholds a precomputed progressive blue-noise tile, rotated and
+     *  shifted by the seed: tens of millions of dots per second, counts
+     *  within a few per cent, dots stable when a region grows. */
+    SMPSIM_SAMPLE_FAST = 1,
+    /** Sample elimination + relaxation: exact total count, slightly better
+     *  spacing, about 100 000 dots per second. */
+    SMPSIM_SAMPLE_BEST = 2
+} smpsim_sample_mode;
+
+/** Reads a CSV dot list: a header naming at least x_mm and y_mm (any of
+ *  diameter_mm, shade, session, group, region may follow, in any order;
+ *  missing ones read as 0.2 mm, shade 5 and 0), then one dot per line.
+ *  max_dots 0 = 20 000 000. SMPSIM_EFORMAT names the line and column of a
+ *  bad value; SMPSIM_ELIMIT beyond max_dots. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_dots_load_csv(const char *path, size_t max_dots,
+                                              smpsim_dots **out, smpsim_error *err);
+
 /** Choices for the sampler. Initialise with smpsim_sample_options_init(). */
 typedef struct smpsim_sample_options {
     size_t struct_size;
@@ -400,6 +462,8 @@ typedef struct smpsim_sample_options {
     size_t max_dots;
     /** Candidates per output dot for sample elimination (0 = 5; 2..10). */
     double candidate_ratio;
+    /** Method (0 = SMPSIM_SAMPLE_FAST). @since 0.1 */
+    smpsim_sample_mode mode;
 } smpsim_sample_options;
 
 SMPSIM_API void smpsim_sample_options_init_(smpsim_sample_options *opts, size_t struct_size);
@@ -415,10 +479,67 @@ SMPSIM_API smpsim_status smpsim_sample(const smpsim_field *field, uint64_t seed,
                                        const smpsim_sample_options *opts, smpsim_dots **out,
                                        smpsim_error *err);
 
-/** The design's dots: its field sampled with its seed, each dot given its
- *  region's diameter and shade. @since 0.1 */
+/** How a design's dots are made from its field. Initialise with
+ *  smpsim_dot_options_init(); zero fields mean the defaults. */
+typedef struct smpsim_dot_options {
+    size_t struct_size;
+    /** Sampler method (0 = SMPSIM_SAMPLE_FAST). */
+    smpsim_sample_mode mode;
+    /** Non-zero: place dots in follicle-like groups of 1-4. Group centres
+     *  are blue noise at density / (mean group size), so the number of dots
+     *  per cm2 still matches the region's density. */
+    int groups;
+    /** Share of groups of 1, 2, 3 and 4 dots (0,0,0,0 = 0.28, 0.53, 0.17,
+     *  0.02: follicular units of the scalp, Guo et al. 2017). Normalised. */
+    double group_share[4];
+    /** Distance between dots of one group in mm (0 = 0.2 .. 0.5). */
+    double group_min_mm, group_max_mm;
+    /** Per-dot diameter variation: relative standard deviation (0 = 0.08;
+     *  negative = none), clipped to +-2.5 sigma. */
+    double diameter_spread;
+    /** Per-dot shade variation: standard deviation in shade steps (0 = 0.3;
+     *  negative = none). */
+    double shade_spread;
+    /** Where the field is sparser than the region's density (a transition
+     *  zone, a feathered edge), dots are smaller and lighter in proportion:
+     *  at density fraction f the diameter is scaled by 1 - k (1 - f) and the
+     *  shade by 1 - 1.5 k (1 - f), with k = transition_strength
+     *  (0 = 0.25; negative = off). */
+    double transition_strength;
+} smpsim_dot_options;
+
+SMPSIM_API void smpsim_dot_options_init_(smpsim_dot_options *opts, size_t struct_size);
+#define smpsim_dot_options_init(opts) smpsim_dot_options_init_((opts), sizeof *(opts))
+
+/** Sets how the design's dots are made (copied; validated: SMPSIM_EINVAL
+ *  names the bad field). NULL restores the defaults. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_set_dot_options(smpsim_design *design,
+                                                       const smpsim_dot_options *opts,
+                                                       smpsim_error *err);
+
+/** The design's dots: its field sampled with its seed and dot options, each
+ *  dot given its region's diameter and shade (with the per-dot variation of
+ *  the options), session 1, and a group number (1-based) when grouping is
+ *  on. Every dot lies inside its region's polygon. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
                                             smpsim_error *err);
+
+/** Dots of any field (e.g. one made with smpsim_field_from_map()), every
+ *  dot with the same parameters (params may be NULL: defaults; its density
+ *  is ignored: the field's maximum is the full density for the transition
+ *  scaling) and opts (NULL: defaults). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_field_dots(const smpsim_field *field,
+                                           const smpsim_region_params *params,
+                                           const smpsim_dot_options *opts, uint64_t seed,
+                                           smpsim_dots **out, smpsim_error *err);
+
+/** Turns dots into follicle-like groups: each input dot becomes a group
+ *  centre holding 1-4 dots drawn from opts' distribution, 0.2-0.5 mm apart
+ *  (opts may be NULL). Copies each centre's attributes to its dots and
+ *  numbers the groups from 1. Deterministic for a seed. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_dots_group(const smpsim_dots *centres,
+                                           const smpsim_dot_options *opts, uint64_t seed,
+                                           smpsim_dots **out, smpsim_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Measures of quality                                                      */
@@ -437,6 +558,48 @@ SMPSIM_API double smpsim_measure_rho(const smpsim_dots *dots, double x0_mm, doub
  *  dots in the rectangle (neighbours searched among all dots). @since 0.1 */
 SMPSIM_API void smpsim_measure_nn(const smpsim_dots *dots, double x0_mm, double y0_mm,
                                   double x1_mm, double y1_mm, double *mean_mm, double *cv);
+
+/** Number of dots whose centres lie in the rectangle [x0,x1) x [y0,y1) mm
+ *  and, if region > 0, belong to that region (its index + 1). Divide by the
+ *  area in cm2 for the density. @since 0.1 */
+SMPSIM_API size_t smpsim_measure_count(const smpsim_dots *dots, double x0_mm, double y0_mm,
+                                       double x1_mm, double y1_mm, unsigned region);
+
+/** Group-size histogram: share[k] (k = 0..4) is the fraction of groups with
+ *  k + 1 dots (share[4]: 5 or more). Dots with group 0 count as groups of
+ *  one. Returns the number of groups. @since 0.1 */
+SMPSIM_API size_t smpsim_measure_groups(const smpsim_dots *dots, double share[5]);
+
+/** A dot pattern's power spectrum (periodogram) over a square window, with
+ *  its radial average and anisotropy (Ulichney 1987, "Digital Halftoning").
+ *  Frequencies are in units of the pattern's mean dot frequency
+ *  f0 = sqrt(N / area). */
+typedef struct smpsim_spectrum {
+    size_t n_dots;     /* dots in the window */
+    double window_mm;  /* side of the square window */
+    double f0_per_mm;  /* mean dot frequency */
+    size_t size;       /* the 2-D periodogram is size x size, DC at the centre */
+    float *power;      /* size*size values; 1 = white noise */
+    size_t n_bins;     /* radial bins of width bin_width x f0, from 0 */
+    double bin_width;
+    double *radial;    /* mean power per ring */
+    double *anisotropy_db; /* 10 log10(variance / mean^2) per ring: about 0 dB
+                              for an isotropic pattern, higher where the
+                              power concentrates in directions (a grid) */
+    double low_max;    /* the largest single value below 0.5 f0: small for
+                          blue noise, ~1 for white noise, large for a
+                          low-frequency structure or a repeating tile */
+    double low_mean;   /* mean power below 0.5 f0 */
+    double mean_anisotropy_db; /* over the rings from 0.5 f0 to 2 f0 */
+} smpsim_spectrum;
+
+/** Measures the spectrum of the dots in the square of side side_mm whose
+ *  top-left corner is (x0, y0) mm. At least 16 dots are needed
+ *  (SMPSIM_EINVAL). Free with smpsim_spectrum_free(). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_measure_spectrum(const smpsim_dots *dots, double x0_mm,
+                                                 double y0_mm, double side_mm,
+                                                 smpsim_spectrum **out, smpsim_error *err);
+SMPSIM_API void smpsim_spectrum_free(smpsim_spectrum *spectrum);
 
 /* ------------------------------------------------------------------------ */
 /* Rendering                                                                */

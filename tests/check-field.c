@@ -1,0 +1,197 @@
+/* Density fields: ramps, combinations, feathered regions, density maps. */
+#include "smpsim-private.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static smpsim_field *field(uint32_t w, uint32_t h, double value)
+{
+    smpsim_field *f = NULL;
+    ck_assert_int_eq(smpsim_field_new(w, h, 0, 0, 1.0, &f, NULL), SMPSIM_OK);
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        f->density_per_cm2[i] = (float)value;
+    return f;
+}
+
+START_TEST(test_ramp_values_and_ops)
+{
+    smpsim_field *f = field(20, 2, 50);
+    /* 0 at x = 5 mm rising to 100 at x = 15 mm; cell centres at i + 0.5. */
+    ck_assert_int_eq(smpsim_field_ramp(f, 5, 0, 0, 15, 0, 100, SMPSIM_FIELD_SET, NULL), SMPSIM_OK);
+    ck_assert_float_eq(f->density_per_cm2[0], 0.0f);
+    ck_assert_float_eq_tol(f->density_per_cm2[10], 55.0f, 1e-4f);
+    ck_assert_float_eq(f->density_per_cm2[19], 100.0f);
+    ck_assert_float_eq_tol(f->density_per_cm2[20 + 10], 55.0f, 1e-4f); /* same on row 2 */
+    /* MULTIPLY by a factor ramp 1 -> 0.5; MAX with a flat 60; MIN with 70. */
+    ck_assert_int_eq(smpsim_field_ramp(f, 0, 0, 1, 20, 0, 0.5, SMPSIM_FIELD_MULTIPLY, NULL),
+                     SMPSIM_OK);
+    ck_assert_float_eq_tol(f->density_per_cm2[19], 100.0f * (1 - 0.5f * 19.5f / 20), 1e-3f);
+    ck_assert_int_eq(smpsim_field_ramp(f, 0, 0, 60, 1, 0, 60, SMPSIM_FIELD_MAX, NULL), SMPSIM_OK);
+    ck_assert_float_eq(f->density_per_cm2[0], 60.0f);
+    ck_assert_int_eq(smpsim_field_ramp(f, 0, 0, 70, 1, 0, 70, SMPSIM_FIELD_MIN, NULL), SMPSIM_OK);
+    for (int i = 0; i < 20; i++)
+        ck_assert_float_le(f->density_per_cm2[i], 70.0f);
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_field_ramp(f, 1, 1, 0, 1, 1, 5, SMPSIM_FIELD_SET, &err),
+                     SMPSIM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.message, "coincide"));
+    ck_assert_int_eq(smpsim_field_ramp(f, 0, 0, -1, 1, 0, 5, SMPSIM_FIELD_SET, NULL),
+                     SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_field_ramp(f, 0, 0, NAN, 1, 0, 5, SMPSIM_FIELD_SET, NULL),
+                     SMPSIM_EINVAL);
+    smpsim_field_free(f);
+}
+END_TEST
+
+START_TEST(test_combine)
+{
+    smpsim_field *a = field(4, 4, 30), *b = field(4, 4, 80), *c = field(5, 4, 1);
+    b->density_per_cm2[0] = 10;
+    b->region[5] = 7;
+    ck_assert_int_eq(smpsim_field_combine(a, b, SMPSIM_FIELD_MAX, NULL), SMPSIM_OK);
+    ck_assert_float_eq(a->density_per_cm2[0], 30.0f);
+    ck_assert_float_eq(a->density_per_cm2[1], 80.0f);
+    ck_assert_uint_eq(a->region[5], 7);
+    ck_assert_int_eq(smpsim_field_combine(a, b, SMPSIM_FIELD_ADD, NULL), SMPSIM_OK);
+    ck_assert_float_eq(a->density_per_cm2[1], 160.0f);
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_field_combine(a, c, SMPSIM_FIELD_SET, &err), SMPSIM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.message, "geometry"));
+    smpsim_field_free(a);
+    smpsim_field_free(b);
+    smpsim_field_free(c);
+}
+END_TEST
+
+START_TEST(test_feather_keeps_expected_count)
+{
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    smpsim_region_params p;
+    smpsim_region_params_init(&p);
+    p.feather_mm = 8;
+    double sq[] = {10, 10, 50, 10, 50, 50, 10, 50};
+    ck_assert_int_eq(smpsim_design_add_polygon(d, sq, 4, SMPSIM_UNITS_MM, &p, NULL), SMPSIM_OK);
+    smpsim_field *f = NULL;
+    ck_assert_int_eq(smpsim_design_field(d, 0.5, &f, NULL), SMPSIM_OK);
+    /* 16 cm2 x 100: the smoothstep is symmetric about the outline; corners
+     * lose a little. */
+    ck_assert_double_eq_tol(smpsim_field_expected_count(f), 1600.0, 1600.0 * 0.01);
+    double at_edge = smpsim__field_at(f, 30.25, 10.25, NULL);
+    ck_assert_double_eq_tol(at_edge, 50.0, 6.0);                 /* half way on the outline */
+    ck_assert_double_eq(smpsim__field_at(f, 30.25, 5.75, NULL), 0.0); /* beyond the margin */
+    ck_assert_double_eq(smpsim__field_at(f, 30.25, 14.25, NULL), 100.0);
+    smpsim_field_free(f);
+    smpsim_error err = {0};
+    p.feather_mm = -1;
+    ck_assert_int_eq(smpsim_design_add_polygon(d, sq, 4, SMPSIM_UNITS_MM, &p, &err),
+                     SMPSIM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.message, "feather"));
+    smpsim_design_free(d);
+}
+END_TEST
+
+/* A w x h grey map whose value rises with x: value(x) = 255 x / (w - 1). */
+static smpsim_image *grey_ramp(uint32_t w, uint32_t h, smpsim_pixel_format format)
+{
+    smpsim_image *im = NULL;
+    ck_assert_int_eq(smpsim_image_new(w, h, format, &im, NULL), SMPSIM_OK);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            unsigned char *row = (unsigned char *)im->pixels + y * im->stride;
+            if (format == SMPSIM_RGBA8) {
+                uint8_t v = (uint8_t)lrint(255.0 * x / (w - 1));
+                memset(row + x * 4, v, 3);
+            } else {
+                uint16_t *p = (uint16_t *)(void *)row + x * 4;
+                p[0] = p[1] = p[2] = (uint16_t)lrint(65535.0 * x / (w - 1));
+            }
+        }
+    return im;
+}
+
+START_TEST(test_density_map_round_trip)
+{
+    /* A map saved as PNG and loaded again gives the densities it encodes:
+     * 0..255 -> 0..120 dots/cm2, placed at 2 px/mm with an offset. */
+    const smpsim_pixel_format formats[2] = {SMPSIM_RGBA8, SMPSIM_RGBA16};
+    for (int k = 0; k < 2; k++) {
+        smpsim_image *map = grey_ramp(256, 64, formats[k]), *back = NULL;
+        char path[] = "/tmp/smpsim-map-XXXXXX";
+        int fd = mkstemp(path);
+        ck_assert_int_ge(fd, 0);
+        close(fd);
+        ck_assert_int_eq(smpsim_image_save_png(map, path, NULL, NULL), SMPSIM_OK);
+        ck_assert_int_eq(smpsim_image_load(path, NULL, &back, NULL), SMPSIM_OK);
+        unlink(path);
+        smpsim_view view = {2.0, 0, -20.0, 0}; /* pixel 0 is at x = 10 mm */
+        smpsim_field *f = NULL;
+        ck_assert_int_eq(smpsim_field_from_map(back, &view, 120, 0.5, &f, NULL), SMPSIM_OK);
+        ck_assert_double_eq_tol(f->origin_x_mm, 10.0, 1e-9);
+        ck_assert_uint_eq(f->width, 256);  /* 128 mm at 0.5 mm */
+        ck_assert_uint_eq(f->height, 64);  /* 32 mm */
+        for (uint32_t i = 4; i < 250; i += 17) {
+            double px = (i + 0.5) * 0.5 * 2.0; /* cell centre in map pixels */
+            double want = 120.0 * (px - 0.5) / 255.0;
+            ck_assert_msg(fabs(f->density_per_cm2[10 * f->width + i] - want) < 0.6,
+                          "format %d cell %u: %.2f, want %.2f", k, i,
+                          f->density_per_cm2[10 * f->width + i], want);
+        }
+        /* The dots follow the map: the right half holds about 3x the left. */
+        smpsim_dots *dots = NULL;
+        ck_assert_int_eq(smpsim_sample(f, 1, NULL, &dots, NULL), SMPSIM_OK);
+        double left = (double)smpsim_measure_count(dots, 10, 0, 74, 32, 0);
+        double right = (double)smpsim_measure_count(dots, 74, 0, 138, 32, 0);
+        ck_assert_msg(fabs(right / left - 3.0) < 0.3, "right/left %.2f", right / left);
+        smpsim_dots_free(dots);
+        smpsim_field_free(f);
+        smpsim_image_free(map);
+        smpsim_image_free(back);
+    }
+}
+END_TEST
+
+START_TEST(test_density_map_errors)
+{
+    smpsim_image *map = grey_ramp(8, 8, SMPSIM_RGBA8);
+    smpsim_view view = smpsim_view_flat(1.0), bad = smpsim_view_flat(NAN);
+    smpsim_field *f = (smpsim_field *)1;
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_field_from_map(map, &view, 0, 0, &f, &err), SMPSIM_EINVAL);
+    ck_assert_ptr_null(f);
+    ck_assert_ptr_nonnull(strstr(err.message, "maximum density"));
+    ck_assert_int_eq(smpsim_field_from_map(map, &bad, 100, 0, &f, NULL), SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_field_from_map(NULL, &view, 100, 0, &f, NULL), SMPSIM_EINVAL);
+    /* 8 px at 0.01 px/mm is 800 mm: at 0.001 mm cells far too many cells. */
+    smpsim_view tiny = smpsim_view_flat(0.01);
+    smpsim_error_clear(&err);
+    ck_assert_int_eq(smpsim_field_from_map(map, &tiny, 100, 0.001, &f, &err), SMPSIM_ELIMIT);
+    smpsim_image_free(map);
+}
+END_TEST
+
+static Suite *field_suite(void)
+{
+    Suite *s = suite_create("field");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_ramp_values_and_ops);
+    tcase_add_test(tc, test_combine);
+    tcase_add_test(tc, test_feather_keeps_expected_count);
+    tcase_add_test(tc, test_density_map_round_trip);
+    tcase_add_test(tc, test_density_map_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(field_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
