@@ -169,10 +169,15 @@ smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size
                                   smpsim_dots **out, smpsim_error *err);
 
 /* tile-data.c (generated at build time by tile-gen.c): SMPSIM__TILE_N points
- * of a toroidal blue-noise tile of side 1, as x, y pairs in units of 1/65536,
- * sorted by rank: every prefix is itself an even blue-noise set. */
+ * of a toroidal blue-noise tile of side 1 as (x, y, rank) triples, x and y
+ * in units of 1/65536; the points of rank < k form an even blue-noise set
+ * for every k. They are grouped by bucket of a B x B grid over the tile
+ * (row-major); bucket b holds points smpsim__tile_bucket[b] ..
+ * smpsim__tile_bucket[b + 1] - 1. */
 #define SMPSIM__TILE_N 65536
-extern const uint16_t smpsim__tile_xy[2 * SMPSIM__TILE_N];
+#define SMPSIM__TILE_B 32
+extern const uint16_t smpsim__tile_pts[3 * SMPSIM__TILE_N];
+extern const uint32_t smpsim__tile_bucket[SMPSIM__TILE_B * SMPSIM__TILE_B + 1];
 
 /* fft.c: in-place complex FFT of n (a power of two) values spaced stride apart. */
 void smpsim__fft(double *re, double *im, size_t n, size_t stride);

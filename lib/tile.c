@@ -81,27 +81,54 @@ static smpsim_status grow(emitter *e)
     return SMPSIM_OK;
 }
 
-/* Emits the dots of tile copy (ku, kv): the hot loop of the fast sampler.
- * A tile point (qx, qy) in 1/65536 units lands at
- * (x0 + ax qx + bx qy, y0 + ay qx + by qy) in field-cell units. */
-static smpsim_status emit_copy(emitter *e, const placement *p, long ku, long kv)
+/* Maps tile points (qx, qy in 1/65536 units) of one copy to field-cell
+ * units: (x0 + ax qx + bx qy, y0 + ay qx + by qy). */
+typedef struct copy_map {
+    double x0, y0, ax, bx, ay, by;
+} copy_map;
+
+static copy_map map_copy(const smpsim_field *f, const placement *p, long ku, long kv)
 {
-    const smpsim_field *f = e->field;
     const double inv_cell = 1.0 / f->cell_mm, unit = p->side_mm / 65536.0;
     const double u0 = ku * p->side_mm, v0 = kv * p->side_mm;
-    const double x0 = (p->ox + p->c * u0 - p->s * v0 - f->origin_x_mm) * inv_cell;
-    const double y0 = (p->oy + p->s * u0 + p->c * v0 - f->origin_y_mm) * inv_cell;
-    const double ax = p->c * unit * inv_cell, bx = -p->s * unit * inv_cell;
-    const double ay = p->s * unit * inv_cell, by = p->c * unit * inv_cell;
+    copy_map m;
+    m.x0 = (p->ox + p->c * u0 - p->s * v0 - f->origin_x_mm) * inv_cell;
+    m.y0 = (p->oy + p->s * u0 + p->c * v0 - f->origin_y_mm) * inv_cell;
+    m.ax = p->c * unit * inv_cell, m.bx = -p->s * unit * inv_cell;
+    m.ay = p->s * unit * inv_cell, m.by = p->c * unit * inv_cell;
+    return m;
+}
+
+/* Whether bucket (bx, by) of a copy can reach the field (its mapped
+ * corners' bounding box meets [0, w) x [0, h)). */
+static bool bucket_meets_field(const copy_map *m, uint32_t bx, uint32_t by, uint32_t w,
+                               uint32_t h)
+{
+    const double step = 65536.0 / SMPSIM__TILE_B;
+    double lo_x = INFINITY, lo_y = INFINITY, hi_x = -INFINITY, hi_y = -INFINITY;
+    for (int k = 0; k < 4; k++) {
+        double qx = (bx + (k & 1)) * step, qy = (by + (k >> 1)) * step;
+        double x = m->x0 + m->ax * qx + m->bx * qy, y = m->y0 + m->ay * qx + m->by * qy;
+        lo_x = fmin(lo_x, x), hi_x = fmax(hi_x, x);
+        lo_y = fmin(lo_y, y), hi_y = fmax(hi_y, y);
+    }
+    return hi_x >= 0.0 && hi_y >= 0.0 && lo_x < w && lo_y < h;
+}
+
+/* Emits the dots of one bucket of one copy: the hot loop of the sampler. */
+static smpsim_status emit_bucket(emitter *e, const copy_map *m, uint32_t bucket)
+{
+    const smpsim_field *f = e->field;
     const double step = e->max_density / SMPSIM__TILE_N;
     const uint32_t w = f->width, h = f->height;
-    for (uint32_t r = 0; r < SMPSIM__TILE_N; r++) {
-        double qx = smpsim__tile_xy[2 * r], qy = smpsim__tile_xy[2 * r + 1];
-        double fx = x0 + ax * qx + bx * qy, fy = y0 + ay * qx + by * qy;
+    for (uint32_t k = smpsim__tile_bucket[bucket]; k < smpsim__tile_bucket[bucket + 1]; k++) {
+        const uint16_t *pt = &smpsim__tile_pts[3 * k];
+        double qx = pt[0], qy = pt[1];
+        double fx = m->x0 + m->ax * qx + m->bx * qy, fy = m->y0 + m->ay * qx + m->by * qy;
         if (!(fx >= 0.0 && fy >= 0.0 && fx < w && fy < h))
             continue;
         size_t cell = (size_t)fy * w + (size_t)fx;
-        if (!((r + 0.5) * step < f->density_per_cm2[cell]))
+        if (!((pt[2] + 0.5) * step < f->density_per_cm2[cell]))
             continue;
         if (e->dots->count == e->dots->capacity) {
             smpsim_status st = grow(e);
@@ -116,6 +143,21 @@ static smpsim_status emit_copy(emitter *e, const placement *p, long ku, long kv)
         dot->region = f->region ? f->region[cell] : 0;
         dot->session = 0;
         dot->group = 0;
+    }
+    return SMPSIM_OK;
+}
+
+static smpsim_status emit_copy(emitter *e, const placement *p, long ku, long kv)
+{
+    copy_map m = map_copy(e->field, p, ku, kv);
+    for (uint32_t by = 0; by < SMPSIM__TILE_B; by++) {
+        for (uint32_t bx = 0; bx < SMPSIM__TILE_B; bx++) {
+            if (!bucket_meets_field(&m, bx, by, e->field->width, e->field->height))
+                continue;
+            smpsim_status st = emit_bucket(e, &m, by * SMPSIM__TILE_B + bx);
+            if (st != SMPSIM_OK)
+                return st;
+        }
     }
     if (e->dots->count > e->max_dots)
         return smpsim__fail(e->err, SMPSIM_ELIMIT, "sampler: more than %zu dots (the limit)",

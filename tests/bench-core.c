@@ -2,7 +2,9 @@
  * next to a baseline measured in the same process, so that the ratio holds
  * on a shared, noisy machine.
  *
- *   sampler   smpsim_sample() vs a plain Bridson Poisson-disk sampler (k = 30)
+ *   sampler   smpsim_sample() (fast and best) vs a plain Bridson Poisson-disk
+ *             sampler (k = 30), 10k / 100k / 1M dots, uniform and ramp; peak
+ *             memory per dot
  *   render    smpsim_render_dots() vs cairo_arc + cairo_fill per dot
  *   png       PNG encoding at zlib level 1, 2, 3 vs zlib's default level 6
  *
@@ -13,7 +15,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #define RUNS 5
 
@@ -48,14 +52,18 @@ static double median_time(bench_fn fn, void *arg, int runs)
 
 typedef struct sampler_case {
     smpsim_field *field;
+    smpsim_sample_mode mode;
     size_t produced;
 } sampler_case;
 
 static void run_sampler(void *arg)
 {
     sampler_case *c = arg;
+    smpsim_sample_options o;
+    smpsim_sample_options_init(&o);
+    o.mode = c->mode;
     smpsim_dots *dots = NULL;
-    if (smpsim_sample(c->field, 1, NULL, &dots, NULL) != SMPSIM_OK)
+    if (smpsim_sample(c->field, 1, &o, &dots, NULL) != SMPSIM_OK)
         abort();
     c->produced = dots->count;
     smpsim_dots_free(dots);
@@ -120,24 +128,76 @@ static void run_bridson(void *arg)
     free(active);
 }
 
-static void bench_sampler(size_t target)
+/* Peak memory of one sampler run, in bytes per dot, measured in a fresh
+ * process (this program run again with --memory): the growth of its peak
+ * resident size during sampling, after the field is built and a small
+ * warm-up run has paged in the code and the tile table. */
+static double bytes_per_dot(size_t target, int ramp, smpsim_sample_mode mode)
 {
-    double side = sqrt((double)target); /* mm at 100 dots/cm2 = 1 per mm2 */
-    sampler_case sc = {0};
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "/proc/%ld/exe --memory %zu %d %d", (long)getpid(), target, ramp,
+             (int)mode);
+    FILE *p = popen(cmd, "r");
+    double b = -1;
+    if (!p)
+        return -1;
+    if (fscanf(p, "%lf", &b) != 1)
+        b = -1;
+    pclose(p);
+    return b;
+}
+
+static smpsim_field *bench_field(size_t target, int ramp);
+
+static int memory_case(size_t target, int ramp, int mode)
+{
+    sampler_case warm = {bench_field(100, 0), (smpsim_sample_mode)mode, 0};
+    run_sampler(&warm);
+    smpsim_field_free(warm.field);
+    sampler_case c = {bench_field(target, ramp), (smpsim_sample_mode)mode, 0};
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    run_sampler(&c);
+    getrusage(RUSAGE_SELF, &after);
+    printf("%.2f\n", (after.ru_maxrss - before.ru_maxrss) * 1024.0 / (double)c.produced);
+    smpsim_field_free(c.field);
+    return 0;
+}
+
+/* A square of side sqrt(target) mm: uniform at 100 dots/cm2, or a ramp
+ * from 20 to 180 dots/cm2 across it (the same expected count). */
+static smpsim_field *bench_field(size_t target, int ramp)
+{
+    double side = sqrt((double)target);
     uint32_t cells = (uint32_t)ceil(side / 0.25);
-    if (smpsim_field_new(cells, cells, 0, 0, 0.25, &sc.field, NULL) != SMPSIM_OK)
+    smpsim_field *f = NULL;
+    if (smpsim_field_new(cells, cells, 0, 0, 0.25, &f, NULL) != SMPSIM_OK ||
+        smpsim_field_ramp(f, 0, 0, ramp ? 20 : 100, side, 0, ramp ? 180 : 100, SMPSIM_FIELD_SET,
+                          NULL) != SMPSIM_OK)
         abort();
-    for (size_t i = 0; i < (size_t)cells * cells; i++)
-        sc.field->density_per_cm2[i] = 100.0f;
+    return f;
+}
+
+static void bench_sampler(size_t target, int ramp)
+{
+    /* Bridson's radius for the same mean density: maximal packings of radius
+     * r hold about 0.70 / r^2 points per unit area. */
+    bridson_case bc = {sqrt((double)target), sqrt(0.70 / 1.0), 0};
     int runs = target > 200000 ? 3 : RUNS;
-    double t_ours = median_time(run_sampler, &sc, runs);
-    /* Bridson's radius for the same density: maximal packings of radius r
-     * hold about 0.70 / r^2 points per unit area. */
-    bridson_case bc = {side, sqrt(0.70 / 1.0), 0};
     double t_base = median_time(run_bridson, &bc, runs);
-    printf("sampler  %8zu dots   smpsim %10.0f dots/s   bridson %10.0f dots/s   ratio %5.2fx\n",
-           sc.produced, sc.produced / t_ours, bc.produced / t_base,
-           (sc.produced / t_ours) / (bc.produced / t_base));
+    double base_rate = bc.produced / t_base;
+    sampler_case sc = {bench_field(target, ramp), SMPSIM_SAMPLE_FAST, 0};
+    for (int m = 0; m < 2; m++) {
+        sc.mode = m == 0 ? SMPSIM_SAMPLE_FAST : SMPSIM_SAMPLE_BEST;
+        if (sc.mode == SMPSIM_SAMPLE_BEST && target > 200000)
+            continue; /* about 10 s a run: see docs/sampling.md */
+        double t = median_time(run_sampler, &sc, sc.mode == SMPSIM_SAMPLE_BEST ? 3 : runs);
+        double rate = sc.produced / t;
+        printf("sampler  %-7s %-4s %8zu dots  %11.0f dots/s  bridson %9.0f dots/s  ratio %6.2fx"
+               "  peak %5.1f B/dot\n",
+               ramp ? "ramp" : "uniform", m == 0 ? "fast" : "best", sc.produced, rate, base_rate,
+               rate / base_rate, bytes_per_dot(target, ramp, sc.mode));
+    }
     smpsim_field_free(sc.field);
 }
 
@@ -268,11 +328,16 @@ static void bench_png(const char *photo)
 
 int main(int argc, char **argv)
 {
+    if (argc == 5 && strcmp(argv[1], "--memory") == 0)
+        return memory_case((size_t)atol(argv[2]), atoi(argv[3]), atoi(argv[4]));
     printf("smpsim %s benchmarks (median of %d runs; ratios against baselines run "
            "in the same process)\n",
            smpsim_version(), RUNS);
-    bench_sampler(10000);
-    bench_sampler(100000);
+    for (int ramp = 0; ramp < 2; ramp++) {
+        bench_sampler(10000, ramp);
+        bench_sampler(100000, ramp);
+        bench_sampler(1000000, ramp);
+    }
     bench_render();
     if (argc > 1)
         bench_png(argv[1]);
