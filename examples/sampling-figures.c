@@ -51,7 +51,8 @@ static void draw(smpsim_image *im, const smpsim_dots *dots, double px_per_mm, do
                  double x0, double x1, double diameter)
 {
     smpsim_error err = {0};
-    smpsim_view v = {px_per_mm, 0, ox - x0 * px_per_mm, 0};
+    smpsim_view v = smpsim_view_flat(px_per_mm);
+    v.offset_x_px = ox - x0 * px_per_mm;
     smpsim_dots copy = *dots;
     smpsim_dot *d = malloc((dots->count + 1) * sizeof *d);
     copy.count = 0;

@@ -197,4 +197,12 @@ const smpsim_dot_options *smpsim__design_dot_options(const smpsim_design *design
 /* Standard normal deviate (Box-Muller, one of the pair). */
 double smpsim__rng_normal(smpsim__rng *rng);
 
+/* view-head.c: the ellipsoid head view behind smpsim_view_*(). to_px
+ * returns 1 when the point faces the camera (see smpsim_view_map()). */
+smpsim_status smpsim__head_validate(const smpsim_view *view, smpsim_error *err);
+int smpsim__head_to_px(const smpsim_view *view, double x_mm, double y_mm, double *x_px,
+                       double *y_px, double *px_per_mm);
+void smpsim__head_to_mm(const smpsim_view *view, double x_px, double y_px, double *x_mm,
+                        double *y_mm);
+
 #endif

@@ -7,7 +7,7 @@
 
 smpsim_view smpsim_view_flat(double px_per_mm)
 {
-    smpsim_view v = {px_per_mm, 0.0, 0.0, 0.0};
+    smpsim_view v = {.px_per_mm = px_per_mm, .kind = SMPSIM_VIEW_FLAT};
     return v;
 }
 
@@ -15,6 +15,10 @@ smpsim_status smpsim_view_validate(const smpsim_view *view, smpsim_error *err)
 {
     if (!view)
         return smpsim__fail(err, SMPSIM_EINVAL, "view is NULL");
+    if (view->kind != SMPSIM_VIEW_FLAT && view->kind != SMPSIM_VIEW_HEAD)
+        return smpsim__fail(err, SMPSIM_EINVAL, "view: unknown kind %d", (int)view->kind);
+    if (view->kind == SMPSIM_VIEW_HEAD)
+        return smpsim__head_validate(view, err);
     if (!isfinite(view->px_per_mm) || view->px_per_mm < 0.01 || view->px_per_mm > 10000.0)
         return smpsim__fail(err, SMPSIM_EINVAL,
                             "view: px_per_mm is %g, expected a number from 0.01 to 10000",
@@ -55,6 +59,11 @@ smpsim_status smpsim_view_calibrate(smpsim_view *view, double x0_px, double y0_p
 void smpsim_view_to_px(const smpsim_view *view, double x_mm, double y_mm, double *x_px,
                        double *y_px)
 {
+    if (view->kind == SMPSIM_VIEW_HEAD) {
+        double scale;
+        smpsim__head_to_px(view, x_mm, y_mm, x_px, y_px, &scale);
+        return;
+    }
     double r = view->rotation_deg * DEG_TO_RAD;
     double c = cos(r) * view->px_per_mm, s = sin(r) * view->px_per_mm;
     *x_px = view->offset_x_px + c * x_mm - s * y_mm;
@@ -64,9 +73,23 @@ void smpsim_view_to_px(const smpsim_view *view, double x_mm, double y_mm, double
 void smpsim_view_to_mm(const smpsim_view *view, double x_px, double y_px, double *x_mm,
                        double *y_mm)
 {
+    if (view->kind == SMPSIM_VIEW_HEAD) {
+        smpsim__head_to_mm(view, x_px, y_px, x_mm, y_mm);
+        return;
+    }
     double r = view->rotation_deg * DEG_TO_RAD;
     double c = cos(r) / view->px_per_mm, s = sin(r) / view->px_per_mm;
     double dx = x_px - view->offset_x_px, dy = y_px - view->offset_y_px;
     *x_mm = c * dx + s * dy;
     *y_mm = -s * dx + c * dy;
+}
+
+int smpsim_view_map(const smpsim_view *view, double x_mm, double y_mm, double *x_px, double *y_px,
+                    double *px_per_mm)
+{
+    if (view->kind == SMPSIM_VIEW_HEAD)
+        return smpsim__head_to_px(view, x_mm, y_mm, x_px, y_px, px_per_mm);
+    smpsim_view_to_px(view, x_mm, y_mm, x_px, y_px);
+    *px_per_mm = view->px_per_mm;
+    return 1;
 }

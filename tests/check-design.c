@@ -7,7 +7,8 @@
 
 START_TEST(test_view_round_trip)
 {
-    smpsim_view v = {7.25, 12.0, 100.5, -40.0};
+    smpsim_view v = {.px_per_mm = 7.25, .rotation_deg = 12.0, .offset_x_px = 100.5,
+                     .offset_y_px = -40.0};
     double px, py, x, y;
     smpsim_view_to_px(&v, 13.0, -4.5, &px, &py);
     smpsim_view_to_mm(&v, px, py, &x, &y);
@@ -23,7 +24,7 @@ END_TEST
 
 START_TEST(test_view_rotation_is_clockwise_on_screen)
 {
-    smpsim_view v = {1.0, 90.0, 0.0, 0.0};
+    smpsim_view v = {.px_per_mm = 1.0, .rotation_deg = 90.0};
     double px, py;
     smpsim_view_to_px(&v, 1.0, 0.0, &px, &py);
     /* +x in mm turns to +y (down) on screen. */
@@ -49,8 +50,10 @@ END_TEST
 
 START_TEST(test_view_validate_rejects_nonsense)
 {
-    smpsim_view bad[] = {{0.0, 0, 0, 0}, {NAN, 0, 0, 0}, {-3, 0, 0, 0},
-                         {5, INFINITY, 0, 0}, {5, 0, NAN, 0}, {1e9, 0, 0, 0}};
+    smpsim_view bad[] = {{.px_per_mm = 0.0},     {.px_per_mm = NAN},
+                         {.px_per_mm = -3},      {.px_per_mm = 5, .rotation_deg = INFINITY},
+                         {.px_per_mm = 5, .offset_x_px = NAN}, {.px_per_mm = 1e9},
+                         {.px_per_mm = 5, .kind = (smpsim_view_kind)7}};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         smpsim_error err = {0};
         ck_assert_int_eq(smpsim_view_validate(&bad[i], &err), SMPSIM_EINVAL);

@@ -127,7 +127,8 @@ START_TEST(test_density_map_round_trip)
         ck_assert_int_eq(smpsim_image_save_png(map, path, NULL, NULL), SMPSIM_OK);
         ck_assert_int_eq(smpsim_image_load(path, NULL, &back, NULL), SMPSIM_OK);
         unlink(path);
-        smpsim_view view = {2.0, 0, -20.0, 0}; /* pixel 0 is at x = 10 mm */
+        smpsim_view view = smpsim_view_flat(2.0);
+        view.offset_x_px = -20.0; /* pixel 0 is at x = 10 mm */
         smpsim_field *f = NULL;
         ck_assert_int_eq(smpsim_field_from_map(back, &view, 120, 0.5, &f, NULL), SMPSIM_OK);
         ck_assert_double_eq_tol(f->origin_x_mm, 10.0, 1e-9);

@@ -202,17 +202,67 @@ SMPSIM_API void smpsim_texts_free(smpsim_text *texts);
 /* Views: millimetres on the scalp <-> photo pixels                         */
 /* ------------------------------------------------------------------------ */
 
-/** A flat view: x_px = offset_x_px + s (cos r x_mm - sin r y_mm),
- *                y_px = offset_y_px + s (sin r x_mm + cos r y_mm),
+/** Kinds of view. */
+typedef enum smpsim_view_kind {
+    SMPSIM_VIEW_FLAT = 0, /* one scale, rotation and offset */
+    SMPSIM_VIEW_HEAD = 1  /* the scalp as an ellipsoid seen by a camera */
+} smpsim_view_kind;
+
+/** Where a head photo was taken from. */
+typedef enum smpsim_camera {
+    SMPSIM_CAMERA_FRONT = 0, /* a portrait: face towards the camera */
+    SMPSIM_CAMERA_TOP = 1    /* from above the vertex, forehead at the top of the photo */
+} smpsim_camera;
+
+/** The scalp as an ellipsoid fitted to the head outline in the photo.
+ *  Scalp millimetres are lengths along the surface: for FRONT photos from
+ *  the glabella, x to the photo's right along the horizontal circle of the
+ *  ellipsoid and y downward along the midline (so the scalp is at negative
+ *  y: a hairline 80 mm above the glabella is at y = -80); for TOP photos
+ *  from the vertex, x to the right and y towards the back of the head (down
+ *  the photo). The camera looks along the ellipsoid's front-back axis
+ *  (FRONT) or vertical axis (TOP), tilted by pitch_deg, with an orthographic
+ *  projection. @since 0.1 */
+typedef struct smpsim_head {
+    double center_x_px, center_y_px; /* centre of the head outline in the photo */
+    double radius_x_px, radius_y_px; /* semi-axes of the outline (an ellipse) */
+    double tilt_deg;                 /* rotation of the outline, clockwise on screen */
+    double width_mm;                 /* real breadth of the head (0 = 150): the scale */
+    double depth_ratio;              /* depth semi-axis / breadth semi-axis (0 = 1.25) */
+    smpsim_camera camera;
+    double pitch_deg;                /* camera elevation above the axis, -45..45 (0 = 0) */
+    double glabella_x_px, glabella_y_px; /* FRONT: the glabella in the photo */
+} smpsim_head;
+
+/** A view maps scalp millimetres to photo pixels. FLAT:
+ *    x_px = offset_x_px + s (cos r x_mm - sin r y_mm),
+ *    y_px = offset_y_px + s (sin r x_mm + cos r y_mm),
  *  with s = px_per_mm and r = rotation_deg (clockwise on screen, since y
- *  points down in both systems). Millimetre x runs to the photo's right and y
- *  downward, like pixels. @since 0.1 */
+ *  points down in both systems); millimetre x runs to the photo's right and
+ *  y downward, like pixels. HEAD: see smpsim_head; px_per_mm is then the
+ *  scale at the outline's plane (set by smpsim_view_head()). A zero-filled
+ *  view plus px_per_mm is a flat view. @since 0.1 */
 typedef struct smpsim_view {
     double px_per_mm;
     double rotation_deg;
     double offset_x_px;
     double offset_y_px;
+    smpsim_view_kind kind;
+    smpsim_head head; /* used when kind is SMPSIM_VIEW_HEAD */
 } smpsim_view;
+
+/** A head view from a fitted outline (copied; zero fields take their
+ *  defaults). Check it with smpsim_view_validate(). @since 0.1 */
+SMPSIM_API smpsim_view smpsim_view_head(const smpsim_head *head);
+
+/** Maps a scalp point to the photo with what the renderer needs: the pixel
+ *  position, the local scale in pixels per millimetre of the surface (the
+ *  square root of the area scale, so foreshortened dots keep their area in
+ *  proportion), and whether the point faces the camera. Returns 1 if the
+ *  point is visible, 0 if it is on the far side, beyond the outline or not
+ *  on the surface. For flat views always 1 with px_per_mm. @since 0.1 */
+SMPSIM_API int smpsim_view_map(const smpsim_view *view, double x_mm, double y_mm,
+                               double *x_px, double *y_px, double *px_per_mm);
 
 /** A view with the given scale, no rotation and no offset (mm (0,0) is the
  *  photo's top-left corner). @since 0.1 */
@@ -226,14 +276,20 @@ SMPSIM_API smpsim_status smpsim_view_calibrate(smpsim_view *view, double x0_px, 
                                                double x1_px, double y1_px, double distance_mm,
                                                smpsim_error *err);
 
-/** Checks that a view is usable (finite numbers, 0.01 <= px_per_mm <= 10000). @since 0.1 */
+/** Checks that a view is usable: finite numbers, 0.01 <= px_per_mm <=
+ *  10000, a known kind; for head views positive radii, a sane width,
+ *  depth ratio and pitch, and (FRONT) a glabella inside the outline.
+ *  The message names the bad field. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_view_validate(const smpsim_view *view, smpsim_error *err);
 
-/** Maps a point from scalp millimetres to photo pixels. @since 0.1 */
+/** Maps a point from scalp millimetres to photo pixels (hidden points of a
+ *  head view too: see smpsim_view_map()). @since 0.1 */
 SMPSIM_API void smpsim_view_to_px(const smpsim_view *view, double x_mm, double y_mm,
                                   double *x_px, double *y_px);
 
-/** Maps a point from photo pixels to scalp millimetres. @since 0.1 */
+/** Maps a point from photo pixels to scalp millimetres. For a head view a
+ *  pixel outside the outline maps to the nearest point of the visible
+ *  surface's rim. @since 0.1 */
 SMPSIM_API void smpsim_view_to_mm(const smpsim_view *view, double x_px, double y_px,
                                   double *x_mm, double *y_mm);
 
