@@ -16,6 +16,19 @@ struct smpsim_design {
     smpsim_dot_options dot_options; /* resolved: defaults filled in */
     size_t n_regions;
     smpsim__region *regions;
+    smpsim__hairline hairline; /* n_points 0 = none */
+    size_t n_sessions;
+    smpsim_session sessions[SMPSIM_MAX_SESSIONS];
+    double hair_shade; /* 0 = unknown */
+    char *photo, *name;
+};
+
+/* The layering protocol of Liu et al. 2025: 30 % -> 70 % -> 100 % of the
+ * target density, lighter first, the first hairline conservative. */
+static const smpsim_session default_sessions[3] = {
+    {0.30, -1.5, 0.0, 3.0, 0.0},
+    {0.70, -0.75, 0.0, 0.0, 21.0},
+    {1.00, 0.0, 0.0, 0.0, 21.0},
 };
 
 smpsim_status smpsim_design_new(smpsim_design **out, smpsim_error *err)
@@ -29,6 +42,8 @@ smpsim_status smpsim_design_new(smpsim_design **out, smpsim_error *err)
     d->view = smpsim_view_flat(DEFAULT_PX_PER_MM);
     d->seed = 1;
     smpsim__resolve_dot_options(NULL, &d->dot_options, NULL);
+    d->n_sessions = 3;
+    memcpy(d->sessions, default_sessions, sizeof default_sessions);
     *out = d;
     return SMPSIM_OK;
 }
@@ -37,9 +52,16 @@ void smpsim_design_free(smpsim_design *design)
 {
     if (!design)
         return;
-    for (size_t i = 0; i < design->n_regions; i++)
+    for (size_t i = 0; i < design->n_regions; i++) {
         free(design->regions[i].xy);
+        smpsim_image_free(design->regions[i].mask);
+        free(design->regions[i].mask_path);
+    }
     free(design->regions);
+    free(design->hairline.xy);
+    free(design->hairline.svg);
+    free(design->photo);
+    free(design->name);
     free(design);
 }
 
@@ -91,6 +113,10 @@ smpsim_status smpsim__resolve_region_params(const smpsim_region_params *in,
         return smpsim__fail(err, SMPSIM_EINVAL,
                             "region %zu: dot diameter is %g mm, expected 0.01 to 3",
                             region_index, p->dot_diameter_mm);
+    if (p->sessions >= (1u << SMPSIM_MAX_SESSIONS))
+        return smpsim__fail(err, SMPSIM_EINVAL,
+                            "region %zu: sessions mask 0x%x names sessions beyond %d",
+                            region_index, p->sessions, SMPSIM_MAX_SESSIONS);
     if (!(p->feather_mm >= 0.0 && p->feather_mm <= 100.0))
         return smpsim__fail(err, SMPSIM_EINVAL,
                             "region %zu: feather is %g mm, expected 0 to 100", region_index,
@@ -99,80 +125,6 @@ smpsim_status smpsim__resolve_region_params(const smpsim_region_params *in,
         return smpsim__fail(err, SMPSIM_EINVAL, "region %zu: shade is %g, expected 1 to 10",
                             region_index, p->shade);
     return SMPSIM_OK;
-}
-
-static double polygon_area(const double *xy, size_t n)
-{
-    double a = 0.0;
-    for (size_t i = 0, j = n - 1; i < n; j = i++)
-        a += xy[2 * j] * xy[2 * i + 1] - xy[2 * i] * xy[2 * j + 1];
-    return 0.5 * fabs(a);
-}
-
-static smpsim_status check_points(const double *xy, size_t n, size_t region_index,
-                                  smpsim_error *err)
-{
-    if (!xy)
-        return smpsim__fail(err, SMPSIM_EINVAL, "region %zu: points are NULL", region_index);
-    if (n < 3 || n > SMPSIM_MAX_POLYGON_POINTS)
-        return smpsim__fail(err, SMPSIM_EINVAL,
-                            "region %zu: polygon has %zu points, expected 3 to %d", region_index,
-                            n, SMPSIM_MAX_POLYGON_POINTS);
-    for (size_t i = 0; i < 2 * n; i++) {
-        if (!isfinite(xy[i]) || fabs(xy[i]) > 1e7)
-            return smpsim__fail(err, SMPSIM_EINVAL,
-                                "region %zu: point %zu: %c is %g, expected a finite number",
-                                region_index, i / 2, i % 2 ? 'y' : 'x', xy[i]);
-    }
-    if (!(polygon_area(xy, n) > 1e-9))
-        return smpsim__fail(err, SMPSIM_EINVAL, "region %zu: polygon has no area",
-                            region_index);
-    return SMPSIM_OK;
-}
-
-smpsim_status smpsim_design_add_polygon(smpsim_design *design, const double *xy, size_t n_points,
-                                        smpsim_units units, const smpsim_region_params *params,
-                                        smpsim_error *err)
-{
-    if (!design)
-        return smpsim__fail(err, SMPSIM_EINVAL, "design is NULL");
-    size_t index = design->n_regions;
-    if (index >= SMPSIM_MAX_REGIONS)
-        return smpsim__fail(err, SMPSIM_ELIMIT, "design has %d regions, the maximum",
-                            SMPSIM_MAX_REGIONS);
-    if (units != SMPSIM_UNITS_MM && units != SMPSIM_UNITS_PX)
-        return smpsim__fail(err, SMPSIM_EINVAL, "region %zu: unknown units %d", index,
-                            (int)units);
-    smpsim_region_params p;
-    smpsim_status st = smpsim__resolve_region_params(params, &p, index, err);
-    if (st == SMPSIM_OK)
-        st = check_points(xy, n_points, index, err);
-    if (st != SMPSIM_OK)
-        return st;
-
-    smpsim__region *grown = realloc(design->regions, (index + 1) * sizeof *grown);
-    if (!grown)
-        return smpsim__fail(err, SMPSIM_ENOMEM, "region %zu: out of memory", index);
-    design->regions = grown;
-    double *copy = malloc(2 * n_points * sizeof *copy);
-    if (!copy)
-        return smpsim__fail(err, SMPSIM_ENOMEM, "region %zu: out of memory", index);
-    memcpy(copy, xy, 2 * n_points * sizeof *copy);
-    grown[index] = (smpsim__region){units, n_points, copy, p};
-    design->n_regions = index + 1;
-    return SMPSIM_OK;
-}
-
-double *smpsim__region_outline_mm(const smpsim__region *r, const smpsim_view *view)
-{
-    double *mm = malloc(2 * r->n_points * sizeof *mm);
-    for (size_t i = 0; mm && i < r->n_points; i++) {
-        if (r->units == SMPSIM_UNITS_PX)
-            smpsim_view_to_mm(view, r->xy[2 * i], r->xy[2 * i + 1], &mm[2 * i], &mm[2 * i + 1]);
-        else
-            memcpy(&mm[2 * i], &r->xy[2 * i], 2 * sizeof *mm);
-    }
-    return mm;
 }
 
 smpsim_status smpsim_design_set_dot_options(smpsim_design *design,
@@ -190,6 +142,133 @@ smpsim_status smpsim_design_set_dot_options(smpsim_design *design,
 const smpsim_dot_options *smpsim__design_dot_options(const smpsim_design *design)
 {
     return &design->dot_options;
+}
+
+/* Appends a region (taking ownership of its arrays on success). */
+smpsim_status smpsim__design_append_region(smpsim_design *design, const smpsim__region *r,
+                                           smpsim_error *err)
+{
+    size_t index = design->n_regions;
+    if (index >= SMPSIM_MAX_REGIONS)
+        return smpsim__fail(err, SMPSIM_ELIMIT, "design has %d regions, the maximum",
+                            SMPSIM_MAX_REGIONS);
+    smpsim__region *grown = realloc(design->regions, (index + 1) * sizeof *grown);
+    if (!grown)
+        return smpsim__fail(err, SMPSIM_ENOMEM, "region %zu: out of memory", index);
+    design->regions = grown;
+    grown[index] = *r;
+    design->n_regions = index + 1;
+    return SMPSIM_OK;
+}
+
+smpsim__hairline *smpsim__design_hairline(smpsim_design *design)
+{
+    return &design->hairline;
+}
+
+const smpsim__hairline *smpsim__design_hairline_const(const smpsim_design *design)
+{
+    return design ? &design->hairline : NULL;
+}
+
+smpsim_status smpsim_design_set_sessions(smpsim_design *design, const smpsim_session *sessions,
+                                         size_t n, smpsim_error *err)
+{
+    if (!design || !sessions)
+        return smpsim__fail(err, SMPSIM_EINVAL, "sessions: NULL argument");
+    if (n < 1 || n > SMPSIM_MAX_SESSIONS)
+        return smpsim__fail(err, SMPSIM_EINVAL, "sessions: %zu given, expected 1 to %d", n,
+                            SMPSIM_MAX_SESSIONS);
+    double last = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const smpsim_session *s = &sessions[i];
+        if (!(s->density_fraction > last && s->density_fraction <= 1.0))
+            return smpsim__fail(err, SMPSIM_EINVAL,
+                                "sessions[%zu].density_fraction is %g, expected more than the "
+                                "previous session's (%g) and at most 1",
+                                i, s->density_fraction, last);
+        if (!(fabs(s->shade_offset) <= 9.0) || !(s->needle_mm >= 0.0 && s->needle_mm <= 3.0) ||
+            !(s->hairline_offset_mm >= 0.0 && s->hairline_offset_mm <= 50.0) ||
+            !(s->interval_days >= 0.0 && s->interval_days <= 3650.0))
+            return smpsim__fail(err, SMPSIM_EINVAL,
+                                "sessions[%zu]: shade_offset %g (-9..9), needle_mm %g (0..3), "
+                                "hairline_offset_mm %g (0..50) or interval_days %g (0..3650) "
+                                "out of range",
+                                i, s->shade_offset, s->needle_mm, s->hairline_offset_mm,
+                                s->interval_days);
+        last = s->density_fraction;
+    }
+    if (last != 1.0)
+        return smpsim__fail(err, SMPSIM_EINVAL,
+                            "sessions: the last density_fraction is %g; it must be 1", last);
+    memcpy(design->sessions, sessions, n * sizeof *sessions);
+    design->n_sessions = n;
+    return SMPSIM_OK;
+}
+
+const smpsim_session *smpsim_design_sessions(const smpsim_design *design, size_t *n)
+{
+    if (n)
+        *n = design ? design->n_sessions : 0;
+    return design ? design->sessions : NULL;
+}
+
+smpsim_status smpsim_design_set_hair_shade(smpsim_design *design, double shade,
+                                           smpsim_error *err)
+{
+    if (!design)
+        return smpsim__fail(err, SMPSIM_EINVAL, "design is NULL");
+    if (!(shade == 0.0 || (shade >= 1.0 && shade <= 10.0)))
+        return smpsim__fail(err, SMPSIM_EINVAL, "hair shade is %g, expected 1 to 10 (0 = unknown)",
+                            shade);
+    design->hair_shade = shade;
+    return SMPSIM_OK;
+}
+
+double smpsim__design_hair_shade(const smpsim_design *design)
+{
+    return design->hair_shade;
+}
+
+static smpsim_status set_text(char **slot, const char *text, const char *what, smpsim_error *err)
+{
+    char *copy = NULL;
+    if (text) {
+        size_t n = strlen(text);
+        if (n > 4096)
+            return smpsim__fail(err, SMPSIM_EINVAL, "%s is %zu bytes long, at most 4096", what, n);
+        copy = malloc(n + 1);
+        if (!copy)
+            return smpsim__fail(err, SMPSIM_ENOMEM, "%s: out of memory", what);
+        memcpy(copy, text, n + 1);
+    }
+    free(*slot);
+    *slot = copy;
+    return SMPSIM_OK;
+}
+
+smpsim_status smpsim_design_set_photo(smpsim_design *design, const char *path, smpsim_error *err)
+{
+    if (!design)
+        return smpsim__fail(err, SMPSIM_EINVAL, "design is NULL");
+    return set_text(&design->photo, path, "photo path", err);
+}
+
+const char *smpsim_design_get_photo(const smpsim_design *design)
+{
+    return design ? design->photo : NULL;
+}
+
+smpsim_status smpsim_design_set_name(smpsim_design *design, const char *name, smpsim_error *err)
+{
+    if (!design)
+        return smpsim__fail(err, SMPSIM_EINVAL, "design is NULL");
+    return set_text(&design->name, name, "design name", err);
+}
+
+const char *smpsim_design_get_name(const smpsim_design *design)
+{
+    return design ? design->name : NULL;
 }
 
 size_t smpsim_design_region_count(const smpsim_design *design)

@@ -66,16 +66,6 @@ double smpsim_field_expected_count(const smpsim_field *field)
     return sum * field->cell_mm * field->cell_mm / 100.0;
 }
 
-static void bounds_grow(double b[4], const double *xy, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        b[0] = fmin(b[0], xy[2 * i]);
-        b[1] = fmin(b[1], xy[2 * i + 1]);
-        b[2] = fmax(b[2], xy[2 * i]);
-        b[3] = fmax(b[3], xy[2 * i + 1]);
-    }
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -102,21 +92,31 @@ static void add_span(float *cov, uint32_t width, double xa, double xb, float wei
         cov[ib] += (float)((xb - ib) * weight);
 }
 
-/* Coverage (0..1) of one polygon over one row of cells, even-odd rule. */
-static void polygon_row_coverage(const smpsim_field *f, const double *mm, size_t n, uint32_t row,
-                                 double *xs, float *cov)
+/* One region prepared for rasterising: its rings (or mask) and bounds. */
+typedef struct prepared {
+    const smpsim__region *region;
+    smpsim__rings rings;
+    double bounds[4]; /* mm, grown by half the feather */
+} prepared;
+
+/* Coverage (0..1) of the rings over one row of cells, even-odd rule:
+ * crossings of every ring edge with SUBROWS sub-rows, spans between them. */
+static void rings_row_coverage(const smpsim_field *f, const smpsim__rings *r, uint32_t row,
+                               double *xs, float *cov)
 {
-    memset(cov, 0, f->width * sizeof *cov);
     for (int s = 0; s < SUBROWS; s++) {
         double y = f->origin_y_mm + (row + (s + 0.5) / SUBROWS) * f->cell_mm;
         size_t k = 0;
-        for (size_t i = 0, j = n - 1; i < n; j = i++) {
-            double y0 = mm[2 * j + 1], y1 = mm[2 * i + 1];
-            if ((y0 <= y) == (y1 <= y))
-                continue;
-            double t = (y - y0) / (y1 - y0);
-            double x = mm[2 * j] + t * (mm[2 * i] - mm[2 * j]);
-            xs[k++] = (x - f->origin_x_mm) / f->cell_mm;
+        for (size_t ring = 0; ring < r->n_rings; ring++) {
+            size_t a = r->start[ring], n = r->start[ring + 1] - a;
+            const double *xy = r->xy + 2 * a;
+            for (size_t i = 0, j = n - 1; n >= 3 && i < n; j = i++) {
+                double y0 = xy[2 * j + 1], y1 = xy[2 * i + 1];
+                if ((y0 <= y) == (y1 <= y))
+                    continue;
+                double t = (y - y0) / (y1 - y0);
+                xs[k++] = (xy[2 * j] + t * (xy[2 * i] - xy[2 * j]) - f->origin_x_mm) / f->cell_mm;
+            }
         }
         qsort(xs, k, sizeof *xs, cmp_double);
         for (size_t i = 0; i + 1 < k; i += 2)
@@ -124,48 +124,52 @@ static void polygon_row_coverage(const smpsim_field *f, const double *mm, size_t
     }
 }
 
-/* Signed distance (mm, positive inside) from (x, y) to the polygon's outline. */
-static double signed_distance(const double *mm, size_t n, double x, double y)
+/* Feathered coverage: smoothstep from 0 at feather/2 outside the outline to
+ * 1 at feather/2 inside; symmetric, so the area is kept. */
+static void feathered_row_coverage(const smpsim_field *f, const prepared *p, uint32_t row,
+                                   float *cov)
 {
-    double nx, ny;
-    smpsim__polygon_nearest(mm, n, x, y, &nx, &ny);
-    double d = hypot(nx - x, ny - y);
-    return smpsim__polygon_contains(mm, n, x, y) ? d : -d;
-}
-
-/* Feathered coverage of one row: smoothstep from 0 at feather/2 outside the
- * outline to 1 at feather/2 inside; symmetric, so the area is kept. */
-static void feathered_row_coverage(const smpsim_field *f, const double *mm, size_t n, uint32_t row,
-                                   double feather, const double bounds[4], float *cov)
-{
-    memset(cov, 0, f->width * sizeof *cov);
-    double y = f->origin_y_mm + (row + 0.5) * f->cell_mm, half = feather / 2.0;
-    if (y < bounds[1] - half || y > bounds[3] + half)
+    double feather = p->region->params.feather_mm, half = feather / 2.0;
+    double y = f->origin_y_mm + (row + 0.5) * f->cell_mm;
+    if (y < p->bounds[1] || y > p->bounds[3])
         return;
     for (uint32_t i = 0; i < f->width; i++) {
-        double x = f->origin_x_mm + (i + 0.5) * f->cell_mm;
-        if (x < bounds[0] - half || x > bounds[2] + half)
+        double x = f->origin_x_mm + (i + 0.5) * f->cell_mm, nx, ny;
+        if (x < p->bounds[0] || x > p->bounds[2])
             continue;
-        double t = (signed_distance(mm, n, x, y) + half) / feather;
+        double d = smpsim__rings_nearest(&p->rings, x, y, &nx, &ny);
+        if (!smpsim__rings_contain(&p->rings, x, y))
+            d = -d;
+        double t = (d + half) / feather;
         t = t < 0.0 ? 0.0 : (t > 1.0 ? 1.0 : t);
         cov[i] = (float)(t * t * (3.0 - 2.0 * t));
     }
 }
 
+static void mask_row_coverage(const smpsim_field *f, const prepared *p, const smpsim_view *view,
+                              uint32_t row, float *cov)
+{
+    double y = f->origin_y_mm + (row + 0.5) * f->cell_mm;
+    for (uint32_t i = 0; i < f->width; i++)
+        cov[i] = (float)smpsim__mask_coverage(p->region, view,
+                                              f->origin_x_mm + (i + 0.5) * f->cell_mm, y);
+}
+
 /* Lays one region over the field: where it covers a fraction c of a cell
  * already covered by a fraction a of earlier regions, it replaces as much of
  * them as the overlap forces (max(0, a + c - 1)) and adds its own density. */
-static void composite_region(smpsim_field *f, const double *mm, size_t n, uint16_t id,
-                             const smpsim_region_params *p, float *covered, double *xs, float *cov)
+static void composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
+                             uint16_t id, float *covered, double *xs, float *cov)
 {
-    double bounds[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    bounds_grow(bounds, mm, n);
-    double density = p->density_per_cm2;
+    const smpsim__region *r = p->region;
     for (uint32_t row = 0; row < f->height; row++) {
-        if (p->feather_mm > 0.0)
-            feathered_row_coverage(f, mm, n, row, p->feather_mm, bounds, cov);
+        memset(cov, 0, f->width * sizeof *cov);
+        if (r->shape == SMPSIM__MASK)
+            mask_row_coverage(f, p, view, row, cov);
+        else if (r->params.feather_mm > 0.0)
+            feathered_row_coverage(f, p, row, cov);
         else
-            polygon_row_coverage(f, mm, n, row, xs, cov);
+            rings_row_coverage(f, &p->rings, row, xs, cov);
         for (uint32_t i = 0; i < f->width; i++) {
             float c = fminf(cov[i], 1.0f);
             if (c <= 0.0f)
@@ -176,12 +180,94 @@ static void composite_region(smpsim_field *f, const double *mm, size_t n, uint16
             float d = f->density_per_cm2[at];
             if (overlap > 0.0f && a > 0.0f)
                 d -= d * (overlap / a);
-            f->density_per_cm2[at] = fmaxf(0.0f, d) + (float)density * c;
+            f->density_per_cm2[at] = fmaxf(0.0f, d) + (float)r->params.density_per_cm2 * c;
             covered[at] = fminf(1.0f, a + c - overlap);
             if (c >= 0.5f || f->region[at] == 0)
                 f->region[at] = id;
         }
     }
+}
+
+static void mask_bounds(const smpsim__region *r, const smpsim_view *view, double b[4])
+{
+    double cx[4] = {0, r->mask->width, r->mask->width, 0};
+    double cy[4] = {0, 0, r->mask->height, r->mask->height};
+    b[0] = b[1] = INFINITY;
+    b[2] = b[3] = -INFINITY;
+    for (int k = 0; k < 4; k++) {
+        double x, y;
+        smpsim_view_to_mm(view, cx[k], cy[k], &x, &y);
+        b[0] = fmin(b[0], x), b[1] = fmin(b[1], y);
+        b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
+    }
+}
+
+/* Rings and bounds of every region; the union of the bounds in b. */
+static smpsim_status prepare_all(const smpsim_design *design, prepared *p, size_t n, double b[4],
+                                 size_t *max_edges, smpsim_error *err)
+{
+    const smpsim_view *view = smpsim_design_get_view(design);
+    b[0] = b[1] = INFINITY;
+    b[2] = b[3] = -INFINITY;
+    *max_edges = 0;
+    for (size_t r = 0; r < n; r++) {
+        p[r].region = smpsim__design_region(design, r);
+        smpsim_status st = smpsim__region_rings(p[r].region, view, &p[r].rings, err);
+        if (st != SMPSIM_OK)
+            return st;
+        double half = p[r].region->params.feather_mm / 2.0, *pb = p[r].bounds;
+        if (p[r].region->shape == SMPSIM__MASK)
+            mask_bounds(p[r].region, view, pb);
+        else
+            smpsim__rings_bounds(&p[r].rings, pb);
+        pb[0] -= half, pb[1] -= half, pb[2] += half, pb[3] += half;
+        b[0] = fmin(b[0], pb[0]), b[1] = fmin(b[1], pb[1]);
+        b[2] = fmax(b[2], pb[2]), b[3] = fmax(b[3], pb[3]);
+        size_t edges = p[r].rings.n_rings ? p[r].rings.start[p[r].rings.n_rings] : 0;
+        *max_edges = edges > *max_edges ? edges : *max_edges;
+    }
+    if (!isfinite(b[0]) || !isfinite(b[2]))
+        return smpsim__fail(err, SMPSIM_EINVAL, "field: the regions have no extent");
+    return SMPSIM_OK;
+}
+
+static smpsim_status new_field_for(const double b[4], double cell_mm, smpsim_field **f,
+                                   smpsim_error *err)
+{
+    double w = ceil((b[2] - b[0]) / cell_mm) + 2, h = ceil((b[3] - b[1]) / cell_mm) + 2;
+    if (!(w * h <= (double)MAX_FIELD_CELLS))
+        return smpsim__fail(err, SMPSIM_ELIMIT,
+                            "field: the design spans %.0fx%.0f mm, which at %g mm cells "
+                            "exceeds the limit of %llu million cells",
+                            b[2] - b[0], b[3] - b[1], cell_mm,
+                            (unsigned long long)(MAX_FIELD_CELLS / 1000000));
+    return smpsim_field_new((uint32_t)w, (uint32_t)h, b[0] - cell_mm, b[1] - cell_mm, cell_mm, f,
+                            err);
+}
+
+static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t n,
+                               size_t max_edges, smpsim_field *f, smpsim_error *err)
+{
+    float *covered = calloc((size_t)f->width * f->height, sizeof *covered);
+    float *cov = malloc(f->width * sizeof *cov);
+    double *xs = malloc((max_edges + 1) * sizeof *xs);
+    smpsim_status st = SMPSIM_OK;
+    if (!covered || !cov || !xs)
+        st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
+    for (size_t r = 0; st == SMPSIM_OK && r < n; r++)
+        composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1), covered, xs,
+                         cov);
+    free(covered);
+    free(cov);
+    free(xs);
+    if (st == SMPSIM_OK && smpsim__design_hairline_const(design)->n_points > 0) {
+        smpsim__hairline_field h;
+        st = smpsim__hairline_resolve(design, 0.0, &h, err);
+        if (st == SMPSIM_OK)
+            st = smpsim__hairline_apply(&h, f, err);
+        smpsim__hairline_field_free(&h);
+    }
+    return st;
 }
 
 smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
@@ -190,67 +276,28 @@ smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
     if (!out)
         return smpsim__fail(err, SMPSIM_EINVAL, "field: out-pointer is NULL");
     *out = NULL;
-    size_t n_regions = smpsim_design_region_count(design);
-    if (n_regions == 0)
+    size_t n = smpsim_design_region_count(design);
+    if (n == 0)
         return smpsim__fail(err, SMPSIM_EINVAL, "design has no regions to fill");
     if (cell_mm == 0.0)
         cell_mm = DEFAULT_CELL_MM;
-    const smpsim_view *view = smpsim_design_get_view(design);
-
-    double **mm = calloc(n_regions, sizeof *mm);
-    size_t max_points = 0;
-    double b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    smpsim_status st = mm ? SMPSIM_OK : SMPSIM_ENOMEM;
-    for (size_t r = 0; st == SMPSIM_OK && r < n_regions; r++) {
-        const smpsim__region *reg = smpsim__design_region(design, r);
-        mm[r] = smpsim__region_outline_mm(reg, view);
-        if (!mm[r]) {
-            st = SMPSIM_ENOMEM;
-            break;
-        }
-        double before[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY}, half;
-        bounds_grow(before, mm[r], reg->n_points);
-        half = reg->params.feather_mm / 2.0;
-        before[0] -= half, before[1] -= half, before[2] += half, before[3] += half;
-        bounds_grow(b, before, 2);
-        if (reg->n_points > max_points)
-            max_points = reg->n_points;
-    }
+    if (!(cell_mm >= 0.01 && cell_mm <= 10.0))
+        return smpsim__fail(err, SMPSIM_EINVAL, "field: cell size %g mm, expected 0.01..10",
+                            cell_mm);
+    prepared *p = calloc(n, sizeof *p);
+    if (!p)
+        return smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
+    double b[4];
+    size_t max_edges;
     smpsim_field *f = NULL;
-    if (st != SMPSIM_OK) {
-        smpsim__fail(err, st, "field: out of memory");
-    } else {
-        double w = ceil((b[2] - b[0]) / cell_mm) + 2, h = ceil((b[3] - b[1]) / cell_mm) + 2;
-        if (!(w * h <= (double)MAX_FIELD_CELLS))
-            st = smpsim__fail(err, SMPSIM_ELIMIT,
-                              "field: the design spans %.0fx%.0f mm, which at %g mm cells "
-                              "exceeds the limit of %llu million cells",
-                              b[2] - b[0], b[3] - b[1], cell_mm,
-                              (unsigned long long)(MAX_FIELD_CELLS / 1000000));
-        else
-            st = smpsim_field_new((uint32_t)w, (uint32_t)h, b[0] - cell_mm, b[1] - cell_mm,
-                                  cell_mm, &f, err);
-    }
-    float *covered = NULL, *cov = NULL;
-    double *xs = NULL;
-    if (st == SMPSIM_OK) {
-        covered = calloc((size_t)f->width * f->height, sizeof *covered);
-        cov = malloc(f->width * sizeof *cov);
-        xs = malloc((max_points + 1) * sizeof *xs);
-        if (!covered || !cov || !xs)
-            st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
-    }
-    for (size_t r = 0; st == SMPSIM_OK && r < n_regions; r++) {
-        const smpsim__region *reg = smpsim__design_region(design, r);
-        composite_region(f, mm[r], reg->n_points, (uint16_t)(r + 1), &reg->params, covered, xs,
-                         cov);
-    }
-    for (size_t r = 0; mm && r < n_regions; r++)
-        free(mm[r]);
-    free(mm);
-    free(covered);
-    free(cov);
-    free(xs);
+    smpsim_status st = prepare_all(design, p, n, b, &max_edges, err);
+    if (st == SMPSIM_OK)
+        st = new_field_for(b, cell_mm, &f, err);
+    if (st == SMPSIM_OK)
+        st = rasterise(design, p, n, max_edges, f, err);
+    for (size_t r = 0; r < n; r++)
+        smpsim__rings_free(&p[r].rings);
+    free(p);
     if (st != SMPSIM_OK) {
         smpsim_field_free(f);
         return st;

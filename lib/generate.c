@@ -1,9 +1,21 @@
-/* The design's dots: field -> sampler -> (groups) -> per-region attributes.
+/* The design's dots: field -> sampler -> sessions -> attributes -> (groups)
+ * -> outline -> per-dot variation.
  *
- * Attributes: each dot takes its region's diameter and shade, scaled down
- * where the field is sparser than the region's own density (a transition
- * zone or feathered edge: smaller, lighter dots), then varied per dot
- * (normal spread, clipped to +-2.5 sigma). Dots stay inside their polygon. */
+ * Sessions: the fast sampler gives every dot a place in a progressive
+ * order (0..1) such that the dots below f are an even blue-noise subset
+ * holding f of the density. A dot belongs to the first session whose
+ * cumulative density fraction exceeds its place, so each session's dots,
+ * and every cumulative set, are blue noise at their own density (the 30 ->
+ * 70 -> 100 % layering of Liu et al. 2025). A dot moves to a later session
+ * when its region is not worked in that session, or when it lies within the
+ * session's hairline offset of the line (a conservative first line).
+ *
+ * Attributes: each dot takes its region's diameter (or the session's
+ * needle) and shade plus the session's shade offset, scaled down where the
+ * field is sparser than the region's own density (a transition zone or
+ * feathered edge: smaller, lighter dots), then varied per dot (normal
+ * spread, clipped to +-2.5 sigma). Dots of hard-edged regions stay inside
+ * their outline. */
 #include "smpsim-private.h"
 
 #include <math.h>
@@ -14,26 +26,63 @@
 #define MIN_SHADE 1.0f
 #define MAX_SHADE 10.0f
 
-/* The field rasterises outlines at its cell size (and groups spread dots
- * around their centre), so a dot can lie a fraction of a millimetre outside
- * its polygon: put it back just inside, at the nearest point of the outline.
- * Feathered regions are left alone: their edge is soft by design. */
-static void keep_inside(smpsim_dot *d, const double *mm, size_t n)
+/* Where dots get their parameters: a design (regions, sessions, hairline),
+ * or one parameter set for a whole field. */
+typedef struct source {
+    const smpsim_design *design;
+    const smpsim_region_params *single;
+    const smpsim_session *sessions;
+    size_t n_sessions;
+    smpsim__hairline_field hairline; /* n = 0: none */
+} source;
+
+static const smpsim_region_params *params_of(const source *src, unsigned region)
 {
-    double x = d->x_mm, y = d->y_mm;
-    if (smpsim__polygon_contains(mm, n, x, y))
+    if (src->single)
+        return src->single;
+    return &smpsim__design_region(src->design, region ? region - 1u : 0u)->params;
+}
+
+static void keep_inside(smpsim_dot *d, const smpsim__rings *rings)
+{
+    double x = d->x_mm, y = d->y_mm, nx, ny;
+    if (smpsim__rings_contain(rings, x, y))
         return;
-    double nx, ny;
-    smpsim__polygon_nearest(mm, n, x, y, &nx, &ny);
+    smpsim__rings_nearest(rings, x, y, &nx, &ny);
     double dx = nx - x, dy = ny - y, len = hypot(dx, dy);
     if (len > 0.0) {
         nx += dx / len * INSET_MM;
         ny += dy / len * INSET_MM;
     }
-    if (smpsim__polygon_contains(mm, n, nx, ny)) {
+    if (smpsim__rings_contain(rings, nx, ny)) {
         d->x_mm = (float)nx;
         d->y_mm = (float)ny;
     }
+}
+
+/* The field rasterises outlines at its cell size (and groups spread dots
+ * around their centre), so a dot can lie a fraction of a millimetre outside
+ * its polygon: put it back just inside, at the nearest point of the outline.
+ * Feathered regions and masks have soft edges by design. */
+static smpsim_status keep_in_regions(const smpsim_design *design, smpsim_dots *dots,
+                                     smpsim_error *err)
+{
+    size_t n_regions = smpsim_design_region_count(design);
+    for (size_t r = 0; r < n_regions; r++) {
+        const smpsim__region *reg = smpsim__design_region(design, r);
+        if (reg->params.feather_mm > 0.0 || reg->shape == SMPSIM__MASK)
+            continue;
+        smpsim__rings rings;
+        smpsim_status st =
+            smpsim__region_rings(reg, smpsim_design_get_view(design), &rings, err);
+        if (st != SMPSIM_OK)
+            return st;
+        for (size_t i = 0; i < dots->count; i++)
+            if (dots->dots[i].region == r + 1)
+                keep_inside(&dots->dots[i], &rings);
+        smpsim__rings_free(&rings);
+    }
+    return SMPSIM_OK;
 }
 
 static double clipped_normal(smpsim__rng *rng)
@@ -42,57 +91,9 @@ static double clipped_normal(smpsim__rng *rng)
     return z > CLIP_SIGMA ? CLIP_SIGMA : (z < -CLIP_SIGMA ? -CLIP_SIGMA : z);
 }
 
-/* Region attributes, scaled by the local density fraction f (0..1). */
-static void set_attributes(smpsim_dot *d, const smpsim_region_params *p, double f,
-                           const smpsim_dot_options *o)
+static float clamp_shade(double shade)
 {
-    double k = o->transition_strength, gap = 1.0 - (f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f));
-    d->diameter_mm = (float)(p->dot_diameter_mm * (1.0 - k * gap));
-    d->shade = (float)(p->shade * (1.0 - 1.5 * k * gap));
-    d->session = 1;
-}
-
-static void vary(smpsim_dot *d, const smpsim_dot_options *o, smpsim__rng *rng)
-{
-    d->diameter_mm *= (float)(1.0 + o->diameter_spread * clipped_normal(rng));
-    float shade = d->shade + (float)(o->shade_spread * clipped_normal(rng));
-    d->shade = shade < MIN_SHADE ? MIN_SHADE : (shade > MAX_SHADE ? MAX_SHADE : shade);
-}
-
-/* Where dots get their region's parameters: a design's regions, or one
- * parameter set for a whole field. */
-typedef struct params_source {
-    const smpsim_design *design;
-    const smpsim_region_params *single;
-} params_source;
-
-static const smpsim_region_params *params_of(const params_source *src, unsigned region)
-{
-    if (src->single)
-        return src->single;
-    return &smpsim__design_region(src->design, region ? region - 1u : 0u)->params;
-}
-
-static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,
-                                    const smpsim_dot_options *o, smpsim_dots **out,
-                                    smpsim_error *err)
-{
-    smpsim_sample_options so;
-    smpsim_sample_options_init(&so);
-    so.mode = o->mode;
-    double per_group = o->groups ? smpsim__mean_group_size(o) : 1.0;
-    if (per_group != 1.0) {
-        size_t n = (size_t)field->width * field->height;
-        for (size_t i = 0; i < n; i++)
-            field->density_per_cm2[i] = (float)(field->density_per_cm2[i] / per_group);
-    }
-    smpsim_status st = smpsim_sample(field, seed, &so, out, err);
-    if (per_group != 1.0) { /* restore the densities for the attribute step */
-        size_t n = (size_t)field->width * field->height;
-        for (size_t i = 0; i < n; i++)
-            field->density_per_cm2[i] = (float)(field->density_per_cm2[i] * per_group);
-    }
-    return st;
+    return shade < MIN_SHADE ? MIN_SHADE : (shade > MAX_SHADE ? MAX_SHADE : (float)shade);
 }
 
 /* The density around (x, y): the largest of its cell and the four next to
@@ -108,47 +109,78 @@ static double local_density(const smpsim_field *f, double x, double y)
     return d;
 }
 
-static void attribute_centres(const params_source *src, const smpsim_field *field,
-                              const smpsim_dot_options *o, smpsim_dots *dots)
+/* The session of a dot at place q in the progressive order. */
+static unsigned session_of(const source *src, const smpsim_dot *d, double q)
 {
-    for (size_t i = 0; i < dots->count; i++) {
-        smpsim_dot *d = &dots->dots[i];
-        const smpsim_region_params *p = params_of(src, d->region);
-        double f = local_density(field, d->x_mm, d->y_mm) / p->density_per_cm2;
-        set_attributes(d, p, f, o);
+    if (!src->design)
+        return 1;
+    unsigned mask = params_of(src, d->region)->sessions;
+    double depth = src->hairline.n ? smpsim__hairline_depth(&src->hairline, d->x_mm, d->y_mm)
+                                   : INFINITY;
+    size_t k = 0;
+    while (k + 1 < src->n_sessions && q >= src->sessions[k].density_fraction)
+        k++;
+    for (size_t j = k; j < src->n_sessions; j++) {
+        bool worked = mask == 0 || (mask >> j & 1u);
+        if (worked && depth >= src->sessions[j].hairline_offset_mm)
+            return (unsigned)j + 1;
     }
+    for (size_t j = 0; j < src->n_sessions; j++) /* never skipped entirely */
+        if (mask == 0 || (mask >> j & 1u))
+            return (unsigned)j + 1;
+    return (unsigned)src->n_sessions;
 }
 
-/* Puts stray dots of hard-edged regions back inside their polygon. */
-static smpsim_status keep_in_regions(const smpsim_design *design, smpsim_dots *dots,
-                                     smpsim_error *err)
+static void attribute(const source *src, const smpsim_field *field, const smpsim_dot_options *o,
+                      smpsim_dot *d, double q)
 {
-    size_t n_regions = smpsim_design_region_count(design);
-    const smpsim_view *view = smpsim_design_get_view(design);
-    for (size_t r = 0; r < n_regions; r++) {
-        const smpsim__region *reg = smpsim__design_region(design, r);
-        if (reg->params.feather_mm > 0.0)
-            continue;
-        double *mm = smpsim__region_outline_mm(reg, view);
-        if (!mm)
-            return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
-        for (size_t i = 0; i < dots->count; i++)
-            if (dots->dots[i].region == r + 1)
-                keep_inside(&dots->dots[i], mm, reg->n_points);
-        free(mm);
-    }
-    return SMPSIM_OK;
+    const smpsim_region_params *p = params_of(src, d->region);
+    unsigned session = session_of(src, d, q);
+    const smpsim_session *s = src->design ? &src->sessions[session - 1] : NULL;
+    double f = local_density(field, d->x_mm, d->y_mm) / p->density_per_cm2;
+    double k = o->transition_strength, gap = 1.0 - (f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f));
+    double diameter = s && s->needle_mm > 0.0 ? s->needle_mm : p->dot_diameter_mm;
+    d->diameter_mm = (float)(diameter * (1.0 - k * gap));
+    d->shade = clamp_shade((p->shade + (s ? s->shade_offset : 0.0)) * (1.0 - 1.5 * k * gap));
+    d->session = (uint16_t)session;
+}
+
+static void vary(smpsim_dot *d, const smpsim_dot_options *o, smpsim__rng *rng)
+{
+    d->diameter_mm *= (float)(1.0 + o->diameter_spread * clipped_normal(rng));
+    d->shade = clamp_shade(d->shade + o->shade_spread * clipped_normal(rng));
+}
+
+static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,
+                                    const smpsim_dot_options *o, smpsim_dots **out, float **order,
+                                    smpsim_error *err)
+{
+    smpsim_sample_options so;
+    smpsim_sample_options_init(&so);
+    so.mode = o->mode;
+    double per_group = o->groups ? smpsim__mean_group_size(o) : 1.0;
+    size_t n = (size_t)field->width * field->height;
+    if (per_group != 1.0)
+        for (size_t i = 0; i < n; i++)
+            field->density_per_cm2[i] = (float)(field->density_per_cm2[i] / per_group);
+    smpsim_status st = smpsim__sample_ordered(field, seed, &so, out, order, err);
+    if (per_group != 1.0) /* restore the densities for the attribute step */
+        for (size_t i = 0; i < n; i++)
+            field->density_per_cm2[i] = (float)(field->density_per_cm2[i] * per_group);
+    return st;
 }
 
 /* field -> centres -> attributes -> groups -> (outline) -> variation. */
-static smpsim_status make_dots(smpsim_field *field, const params_source *src,
+static smpsim_status make_dots(smpsim_field *field, const source *src,
                                const smpsim_dot_options *o, uint64_t seed, smpsim_dots **out,
                                smpsim_error *err)
 {
     smpsim_dots *dots = NULL, *grouped = NULL;
-    smpsim_status st = sample_centres(seed, field, o, &dots, err);
-    if (st == SMPSIM_OK)
-        attribute_centres(src, field, o, dots);
+    float *order = NULL;
+    smpsim_status st = sample_centres(seed, field, o, &dots, &order, err);
+    for (size_t i = 0; st == SMPSIM_OK && i < dots->count; i++)
+        attribute(src, field, o, &dots->dots[i], order[i]);
+    free(order);
     if (st == SMPSIM_OK && o->groups) {
         st = smpsim_dots_group(dots, o, seed, &grouped, err);
         smpsim_dots_free(dots);
@@ -178,9 +210,14 @@ smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
     smpsim_status st = smpsim_design_field(design, 0.0, &field, err);
     if (st != SMPSIM_OK)
         return st;
-    params_source src = {design, NULL};
-    st = make_dots(field, &src, smpsim__design_dot_options(design),
-                   smpsim_design_get_seed(design), out, err);
+    source src = {design, NULL, NULL, 0, {0}};
+    src.sessions = smpsim_design_sessions(design, &src.n_sessions);
+    if (smpsim__design_hairline_const(design)->n_points > 0)
+        st = smpsim__hairline_resolve(design, 0.0, &src.hairline, err);
+    if (st == SMPSIM_OK)
+        st = make_dots(field, &src, smpsim__design_dot_options(design),
+                       smpsim_design_get_seed(design), out, err);
+    smpsim__hairline_field_free(&src.hairline);
     smpsim_field_free(field);
     return st;
 }
@@ -209,7 +246,7 @@ smpsim_status smpsim_field_dots(const smpsim_field *field, const smpsim_region_p
     if (!copy.density_per_cm2)
         return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
     memcpy(copy.density_per_cm2, field->density_per_cm2, n * sizeof *copy.density_per_cm2);
-    params_source src = {NULL, &p};
+    source src = {NULL, &p, NULL, 0, {0}};
     st = make_dots(&copy, &src, &o, seed, out, err);
     free(copy.density_per_cm2);
     return st;

@@ -23,10 +23,15 @@
  * for up to 4 components (CMYK) at full resolution. */
 #define DECODER_BYTES_PER_PIXEL 8
 #define DECODER_MEMORY_SLACK ((uint64_t)32 << 20)
+/* Each scan of a progressive file is a pass over the whole image, and a
+ * file may hold any number of them: a few kilobytes could keep the decoder
+ * busy for minutes. libjpeg-turbo's own TurboJPEG API stops at 500. */
+#define MAX_SCANS 500
 
 typedef struct jpeg_session {
     struct jpeg_decompress_struct cinfo;
     struct jpeg_error_mgr jerr;
+    struct jpeg_progress_mgr progress;
     jmp_buf jump;
     smpsim_status status;
     char message[JMSG_LENGTH_MAX];
@@ -99,6 +104,18 @@ static void on_message(j_common_ptr cinfo, int level)
     cinfo->err->num_warnings++;
     if (warning_loses_data(cinfo->err->msg_code))
         cinfo->err->error_exit(cinfo);
+}
+
+static void on_progress(j_common_ptr cinfo)
+{
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (!d->progressive_mode || d->input_scan_number <= MAX_SCANS)
+        return;
+    jpeg_session *s = cinfo->client_data;
+    s->status = SMPSIM_ELIMIT;
+    snprintf(s->message, sizeof s->message, "progressive JPEG with more than %d scans",
+             MAX_SCANS);
+    longjmp(s->jump, 1);
 }
 
 static void print_nothing(j_common_ptr cinfo)
@@ -274,7 +291,8 @@ static smpsim_status decode_guarded(jpeg_session *s, const uint8_t *data, size_t
     if (setjmp(s->jump))
         return session_failure(s, err);
     j_decompress_ptr cinfo = &s->cinfo;
-    jpeg_create_decompress(cinfo);
+    jpeg_create_decompress(cinfo); /* clears everything but err and client_data */
+    cinfo->progress = &s->progress;
     jpeg_mem_src(cinfo, data, (unsigned long)size);
     jpeg_save_markers(cinfo, EXIF_MARKER, 0xffff);
     jpeg_read_header(cinfo, TRUE);
@@ -314,6 +332,7 @@ smpsim_status smpsim__jpeg_decode(const uint8_t *data, size_t size,
     s.jerr.emit_message = on_message;
     s.jerr.output_message = print_nothing;
     s.cinfo.client_data = &s;
+    s.progress.progress_monitor = on_progress;
     smpsim_status status = decode_guarded(&s, data, size, opts, err);
     jpeg_destroy_decompress(&s.cinfo);
     if (status != SMPSIM_OK) {

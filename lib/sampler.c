@@ -218,13 +218,35 @@ static smpsim_status resolve_options(const smpsim_sample_options *in, smpsim_sam
     return SMPSIM_OK;
 }
 
+/* The best mode has no progressive order: a seeded uniform one. */
+static smpsim_status random_order(size_t n, uint64_t seed, float **order, smpsim_error *err)
+{
+    *order = malloc((n + 1) * sizeof **order);
+    if (!*order)
+        return smpsim__fail(err, SMPSIM_ENOMEM, "sampler: out of memory");
+    smpsim__rng rng;
+    smpsim__rng_seed(&rng, seed ^ UINT64_C(0x6f72646572)); /* "order" */
+    for (size_t i = 0; i < n; i++)
+        (*order)[i] = (float)smpsim__rng_uniform(&rng);
+    return SMPSIM_OK;
+}
+
 smpsim_status smpsim_sample(const smpsim_field *field, uint64_t seed,
                             const smpsim_sample_options *opts, smpsim_dots **out,
                             smpsim_error *err)
 {
+    return smpsim__sample_ordered(field, seed, opts, out, NULL, err);
+}
+
+smpsim_status smpsim__sample_ordered(const smpsim_field *field, uint64_t seed,
+                                     const smpsim_sample_options *opts, smpsim_dots **out,
+                                     float **order, smpsim_error *err)
+{
     if (!out)
         return smpsim__fail(err, SMPSIM_EINVAL, "sampler: out-pointer is NULL");
     *out = NULL;
+    if (order)
+        *order = NULL;
     smpsim_sample_options o;
     smpsim_status st = resolve_options(opts, &o, err);
     if (st == SMPSIM_OK)
@@ -237,9 +259,19 @@ smpsim_status smpsim_sample(const smpsim_field *field, uint64_t seed,
                             "sampler: the design asks for %.0f dots, above the limit of %zu",
                             expected, o.max_dots);
     size_t keep = (size_t)llround(expected);
-    if (keep == 0)
-        return smpsim_dots_new(0, out, err);
+    if (keep == 0) {
+        st = smpsim_dots_new(0, out, err);
+        if (st == SMPSIM_OK && order)
+            st = random_order(0, seed, order, err);
+        return st;
+    }
     if (o.mode == SMPSIM_SAMPLE_FAST)
-        return smpsim__sample_tile(field, seed, o.max_dots, out, err);
-    return sample_best(field, seed, o.candidate_ratio, keep, out, err);
+        return smpsim__sample_tile(field, seed, o.max_dots, out, order, err);
+    st = sample_best(field, seed, o.candidate_ratio, keep, out, err);
+    if (st == SMPSIM_OK && order && random_order((*out)->count, seed, order, err) != SMPSIM_OK) {
+        smpsim_dots_free(*out);
+        *out = NULL;
+        return SMPSIM_ENOMEM;
+    }
+    return st;
 }

@@ -89,17 +89,103 @@ smpsim_status smpsim__jpeg_decode(const uint8_t *data, size_t size,
                                   smpsim_error *err);
 
 /* design.c: region access for the field builder. */
+typedef enum smpsim__shape {
+    SMPSIM__POLYGON,
+    SMPSIM__ELLIPSE, /* xy: the centre */
+    SMPSIM__LINE,    /* xy: the polyline; width: full width */
+    SMPSIM__POINTS,  /* xy: the centres; width: diameter */
+    SMPSIM__MASK     /* mask: coverage image in photo pixels */
+} smpsim__shape;
+
 typedef struct smpsim__region {
+    smpsim__shape shape;
     smpsim_units units;
     size_t n_points;
     double *xy;
+    double radius_x, radius_y, rotation_deg; /* ellipse, in units */
+    double width;                            /* line width, point diameter, in units */
+    smpsim_image *mask;
+    char *mask_path; /* where the mask was loaded from (for saving), or NULL */
     smpsim_region_params params; /* defaults filled in */
 } smpsim__region;
 
 const smpsim__region *smpsim__design_region(const smpsim_design *design, size_t index);
-/* The region's outline in millimetres: a new array of 2 n_points doubles
- * (free with free()), or NULL when out of memory. */
-double *smpsim__region_outline_mm(const smpsim__region *r, const smpsim_view *view);
+/* design.c: appends a region (owning its arrays on success). */
+smpsim_status smpsim__design_append_region(smpsim_design *design, const smpsim__region *r,
+                                           smpsim_error *err);
+
+/* hairline.c: the design's hairline, in its source units. */
+typedef enum smpsim__hairline_source {
+    SMPSIM__HAIRLINE_POINTS,
+    SMPSIM__HAIRLINE_LANDMARKS,
+    SMPSIM__HAIRLINE_SVG
+} smpsim__hairline_source;
+
+typedef struct smpsim__hairline {
+    size_t n_points;  /* 0 = no hairline */
+    double *xy;       /* control points (or an already smooth polyline) */
+    smpsim_units units;
+    bool smooth;      /* pass a Catmull-Rom curve through the points */
+    smpsim_hairline_params params; /* defaults filled in */
+    smpsim__hairline_source source; /* how it was given, for saving */
+    smpsim_landmarks landmarks;     /* LANDMARKS: as given (defaults filled in) */
+    char *svg;                      /* SVG: the path string */
+} smpsim__hairline;
+
+smpsim__hairline *smpsim__design_hairline(smpsim_design *design);
+/* Stores an already smooth polyline (e.g. a flattened SVG path) as the hairline. */
+smpsim_status smpsim__hairline_store_polyline(smpsim_design *design, const double *xy, size_t n,
+                                              smpsim_units units,
+                                              const smpsim_hairline_params *params,
+                                              smpsim_error *err);
+const smpsim__hairline *smpsim__design_hairline_const(const smpsim_design *design);
+
+/* The hairline's effect, resolved for one design: a polyline in mm, the
+ * side the scalp is on, and the seeded irregularity. */
+typedef struct smpsim__hairline_field {
+    size_t n;
+    double *xy;       /* polyline in mm */
+    double *s;        /* arc length at each point */
+    double length;
+    double behind;    /* +1 or -1: sign of the cross product on the scalp side */
+    smpsim_hairline_params p;
+    double offset_mm; /* the line moved back by this much (a session's offset) */
+    double phase[4];  /* irregularity phases */
+    uint64_t micro_seed;
+} smpsim__hairline_field;
+
+smpsim_status smpsim__hairline_resolve(const smpsim_design *design, double offset_mm,
+                                       smpsim__hairline_field *out, smpsim_error *err);
+void smpsim__hairline_field_free(smpsim__hairline_field *h);
+/* Signed distance behind the irregular line (negative ahead of it). */
+double smpsim__hairline_depth(const smpsim__hairline_field *h, double x, double y);
+/* The density factor at a depth behind the line (0 far ahead, sentinels,
+ * the transition ramp, 1 behind it). */
+double smpsim__hairline_factor(const smpsim__hairline_field *h, double depth);
+/* Multiplies the field's densities by the hairline factor. */
+smpsim_status smpsim__hairline_apply(const smpsim__hairline_field *h, smpsim_field *field,
+                                     smpsim_error *err);
+
+/* shapes.c: a region's outline as rings (closed polygons, even-odd) in mm.
+ * Masks have no rings. */
+typedef struct smpsim__rings {
+    size_t n_rings;
+    size_t *start; /* n_rings + 1 offsets, in points */
+    double *xy;
+} smpsim__rings;
+
+smpsim_status smpsim__region_rings(const smpsim__region *r, const smpsim_view *view,
+                                   smpsim__rings *out, smpsim_error *err);
+void smpsim__rings_free(smpsim__rings *rings);
+bool smpsim__rings_contain(const smpsim__rings *rings, double x, double y);
+/* Distance to the nearest edge and the nearest point on it. */
+double smpsim__rings_nearest(const smpsim__rings *rings, double x, double y, double *nx,
+                             double *ny);
+/* Bounding box x0, y0, x1, y1. */
+void smpsim__rings_bounds(const smpsim__rings *rings, double b[4]);
+/* Coverage (0..1) of a mask region at scalp point (x, y) mm. */
+double smpsim__mask_coverage(const smpsim__region *r, const smpsim_view *view, double x,
+                             double y);
 
 /* pointgrid.c: a uniform bucket grid over points given as strided float
  * x/y arrays (an array of smpsim_dot works with stride sizeof(smpsim_dot)).
@@ -166,7 +252,13 @@ double smpsim__field_at(const smpsim_field *f, double x, double y, size_t *cell)
 
 /* tile.c: the fast sampler, thresholding a progressive blue-noise tile. */
 smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size_t max_dots,
-                                  smpsim_dots **out, smpsim_error *err);
+                                  smpsim_dots **out, float **order, smpsim_error *err);
+/* sampler.c: smpsim_sample() that also returns each dot's place in a
+ * progressive order (0..1: the dots below f form an even subset holding f
+ * of the density; random for the best mode). Free *order with free(). */
+smpsim_status smpsim__sample_ordered(const smpsim_field *field, uint64_t seed,
+                                     const smpsim_sample_options *opts, smpsim_dots **out,
+                                     float **order, smpsim_error *err);
 
 /* tile-data.c (generated at build time by tile-gen.c): SMPSIM__TILE_N points
  * of a toroidal blue-noise tile of side 1 as (x, y, rank) triples, x and y
@@ -192,6 +284,11 @@ double smpsim__mean_group_size(const smpsim_dot_options *resolved);
 smpsim_status smpsim__resolve_region_params(const smpsim_region_params *in,
                                             smpsim_region_params *out, size_t region_index,
                                             smpsim_error *err);
+/* design.c: metadata for saving and warnings. */
+double smpsim__design_hair_shade(const smpsim_design *design);
+/* regions.c: the mask region's source path (copied). */
+smpsim_status smpsim__region_set_mask_path(smpsim_design *design, size_t index, const char *path,
+                                           smpsim_error *err);
 /* design.c: the design's resolved dot options. */
 const smpsim_dot_options *smpsim__design_dot_options(const smpsim_design *design);
 /* Standard normal deviate (Box-Muller, one of the pair). */

@@ -60,6 +60,7 @@ typedef struct emitter {
     const smpsim_field *field;
     float max_density;
     smpsim_dots *dots;
+    float *order; /* NULL, or each dot's place in the progressive order, 0..1 */
     size_t max_dots;
     smpsim_error *err;
 } emitter;
@@ -77,6 +78,12 @@ static smpsim_status grow(emitter *e)
     if (!more)
         return smpsim__fail(e->err, SMPSIM_ENOMEM, "sampler: out of memory for %zu dots", cap);
     d->dots = more;
+    if (e->order) {
+        float *order = realloc(e->order, cap * sizeof *order);
+        if (!order)
+            return smpsim__fail(e->err, SMPSIM_ENOMEM, "sampler: out of memory for %zu dots", cap);
+        e->order = order;
+    }
     d->capacity = cap;
     return SMPSIM_OK;
 }
@@ -128,13 +135,16 @@ static smpsim_status emit_bucket(emitter *e, const copy_map *m, uint32_t bucket)
         if (!(fx >= 0.0 && fy >= 0.0 && fx < w && fy < h))
             continue;
         size_t cell = (size_t)fy * w + (size_t)fx;
-        if (!((pt[2] + 0.5) * step < f->density_per_cm2[cell]))
+        double level = (pt[2] + 0.5) * step;
+        if (!(level < f->density_per_cm2[cell]))
             continue;
         if (e->dots->count == e->dots->capacity) {
             smpsim_status st = grow(e);
             if (st != SMPSIM_OK)
                 return st;
         }
+        if (e->order)
+            e->order[e->dots->count] = (float)(level / f->density_per_cm2[cell]);
         smpsim_dot *dot = &e->dots->dots[e->dots->count++];
         dot->x_mm = (float)(f->origin_x_mm + fx * f->cell_mm);
         dot->y_mm = (float)(f->origin_y_mm + fy * f->cell_mm);
@@ -166,7 +176,7 @@ static smpsim_status emit_copy(emitter *e, const placement *p, long ku, long kv)
 }
 
 smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size_t max_dots,
-                                  smpsim_dots **out, smpsim_error *err)
+                                  smpsim_dots **out, float **order, smpsim_error *err)
 {
     placement p = place(field, seed);
     long k[4];
@@ -176,14 +186,25 @@ smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size
     smpsim_status st = smpsim_dots_new((size_t)(expected * 1.05) + 64, &dots, err);
     if (st != SMPSIM_OK)
         return st;
-    emitter e = {field, smpsim__field_max(field), dots, max_dots, err};
+    emitter e = {field, smpsim__field_max(field), dots, NULL, max_dots, err};
+    if (order) {
+        *order = NULL;
+        e.order = malloc(dots->capacity * sizeof *e.order);
+        if (!e.order) {
+            smpsim_dots_free(dots);
+            return smpsim__fail(err, SMPSIM_ENOMEM, "sampler: out of memory");
+        }
+    }
     for (long kv = k[1]; st == SMPSIM_OK && kv <= k[3]; kv++)
         for (long ku = k[0]; st == SMPSIM_OK && ku <= k[2]; ku++)
             st = emit_copy(&e, &p, ku, kv);
     if (st != SMPSIM_OK) {
         smpsim_dots_free(dots);
+        free(e.order);
         return st;
     }
     *out = dots;
+    if (order)
+        *order = e.order;
     return SMPSIM_OK;
 }

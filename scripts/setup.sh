@@ -8,7 +8,7 @@ SMPSIM_BUILD=${SMPSIM_BUILD:-$SMPSIM_ROOT/build}
 # Build and test dependencies, by Debian package name.
 SMPSIM_PACKAGES=(
     gcc pkg-config meson ninja-build python3
-    libcairo2-dev libpng-dev libjpeg62-turbo-dev libexif-dev check
+    libcairo2-dev libpng-dev libjpeg62-turbo-dev libexif-dev libjansson-dev check
 )
 # scripts/test also runs part of the suite under valgrind (the sanitizer
 # build uses gcc's own AddressSanitizer and UBSan runtimes).

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jpeglib.h>
+
 #define N_THREADS 8
 #define NOBODY_ID 65534
 
@@ -247,6 +249,82 @@ START_TEST(test_oversized_requests_are_refused_before_allocating)
     ck_assert_int_eq(smpsim_dots_new(SIZE_MAX, &dots, &err), SMPSIM_ELIMIT);
     ck_assert_ptr_null(dots);
     ck_assert_str_ne(err.message, "");
+}
+END_TEST
+
+/* The end of the entropy-coded data that starts at `at`: the next marker
+ * other than a stuffed 0xff00 or a restart marker. */
+static size_t scan_end(const uint8_t *jpeg, size_t size, size_t at)
+{
+    for (; at + 1 < size; at++)
+        if (jpeg[at] == 0xff && jpeg[at + 1] != 0 && (jpeg[at + 1] & 0xf8) != 0xd0)
+            return at;
+    return size;
+}
+
+/* A progressive JPEG whose first scan (DC, which decodes the same each
+ * time) is repeated `repeats` more times: each copy is another pass over
+ * the image for the decoder. */
+static uint8_t *many_scan_jpeg(unsigned repeats, size_t *size)
+{
+    enum { SIDE = 256 };
+    static uint8_t pixels[SIDE * SIDE * 3];
+    for (size_t i = 0; i < sizeof pixels; i++)
+        pixels[i] = (uint8_t)((i * 2654435761u) >> 13);
+    struct jpeg_compress_struct cinfo;
+    struct jpeg_error_mgr jerr;
+    cinfo.err = jpeg_std_error(&jerr);
+    jpeg_create_compress(&cinfo);
+    unsigned char *jpeg = NULL;
+    unsigned long jpeg_size = 0;
+    jpeg_mem_dest(&cinfo, &jpeg, &jpeg_size);
+    cinfo.image_width = SIDE;
+    cinfo.image_height = SIDE;
+    cinfo.input_components = 3;
+    cinfo.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_simple_progression(&cinfo);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < SIDE) {
+        JSAMPROW row = pixels + (size_t)cinfo.next_scanline * SIDE * 3;
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    size_t sos = 2;
+    while (sos + 3 < jpeg_size && !(jpeg[sos] == 0xff && jpeg[sos + 1] == 0xda))
+        sos++;
+    ck_assert_uint_lt(sos + 3, jpeg_size);
+    size_t end = scan_end(jpeg, jpeg_size, sos + 2 + ((size_t)jpeg[sos + 2] << 8 | jpeg[sos + 3]));
+    size_t scan = end - sos;
+    uint8_t *out = malloc(jpeg_size + scan * repeats);
+    ck_assert_ptr_nonnull(out);
+    memcpy(out, jpeg, end);
+    for (unsigned r = 0; r < repeats; r++)
+        memcpy(out + end + r * scan, jpeg + sos, scan);
+    memcpy(out + end + repeats * scan, jpeg + end, jpeg_size - end);
+    *size = jpeg_size + scan * repeats;
+    free(jpeg);
+    return out;
+}
+
+START_TEST(test_jpeg_with_endless_scans_is_refused)
+{
+    size_t size;
+    uint8_t *few = many_scan_jpeg(20, &size);
+    smpsim_image *image = NULL;
+    smpsim_error err = {SMPSIM_OK, ""};
+    ck_assert_msg(smpsim_image_load_memory(few, size, NULL, &image, &err) == SMPSIM_OK, "%s",
+                  err.message);
+    smpsim_image_free(image);
+    free(few);
+    uint8_t *many = many_scan_jpeg(2000, &size);
+    double start = seconds_now();
+    ck_assert_int_eq(smpsim_image_load_memory(many, size, NULL, &image, &err), SMPSIM_ELIMIT);
+    ck_assert_double_lt(seconds_now() - start, 2.0);
+    ck_assert_ptr_null(image);
+    assert_message_has(&err, "more than 500 scans");
+    free(many);
 }
 END_TEST
 
@@ -656,6 +734,7 @@ static Suite *robustness_suite(void)
     tcase_add_test(limits, test_max_file_bytes_is_applied_to_files_and_memory);
     tcase_add_test(limits, test_max_file_bytes_defaults_for_older_callers);
     tcase_add_test(limits, test_oversized_requests_are_refused_before_allocating);
+    tcase_add_test(limits, test_jpeg_with_endless_scans_is_refused);
     tcase_add_test(limits, test_huge_design_is_refused_quickly);
     tcase_add_test(limits, test_render_survives_wild_dots);
     suite_add_tcase(s, limits);

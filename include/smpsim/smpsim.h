@@ -294,6 +294,63 @@ SMPSIM_API void smpsim_view_to_mm(const smpsim_view *view, double x_px, double y
                                   double *x_mm, double *y_mm);
 
 /* ------------------------------------------------------------------------ */
+/* Paths                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** A polyline, possibly of several subpaths, from an SVG path (see
+ *  smpsim_path_parse_svg()). A plain structure; free it with
+ *  smpsim_path_free().
+ *
+ *  Subpath i holds points subpath_start[i] up to (not including)
+ *  subpath_start[i + 1], or n_points for the last one; a subpath may hold a
+ *  single point (a moveto with nothing drawn from it). A closed subpath
+ *  does not repeat its first point: the closing segment is implied.
+ *  @since 0.1 */
+typedef struct smpsim_path {
+    size_t n_points;
+    double *xy;            /* x0,y0,x1,y1,... in the path's units (photo pixels) */
+    size_t n_subpaths;     /* at least 1 */
+    size_t *subpath_start; /* index of each subpath's first point; n_subpaths entries */
+    uint8_t *closed;       /* 1 if the subpath ended with Z/z; n_subpaths entries */
+} smpsim_path;
+
+/** Parses an SVG path "d" string (as drawn over a photo in any vector
+ *  editor; the string is borrowed for the call) and flattens it into
+ *  polylines.
+ *
+ *  The full SVG 1.1/2 path grammar: M L H V C S Q T A Z, absolute
+ *  (upper case) and relative (lower case); implicit repetition (pairs after
+ *  a moveto are linetos); numbers with signs, decimals and exponents,
+ *  without separators where unambiguous ("1-2", ".5.5"); arc flags with or
+ *  without separators ("a1 1 0 00 1 1"); white space and commas. S and T
+ *  reflect the previous C/S or Q/T control point (otherwise the current
+ *  point). Arcs follow the SVG implementation notes: radii too small to
+ *  reach the end point are scaled up, a zero radius draws a line, identical
+ *  end points omit the arc. Z returns to the subpath's start; a command
+ *  after it (other than M) starts a new subpath there. Numbers are read
+ *  independently of the C locale.
+ *
+ *  Each drawing command adds its end point; curves and arcs add the points
+ *  of a flattening that lies within `tolerance` (in path units; 0 = 0.25,
+ *  otherwise at least 1e-6) of the true curve, with every added point on
+ *  the curve. The result is deterministic.
+ *
+ *  On success *out must be freed with smpsim_path_free(); on failure *out
+ *  is NULL. Returns SMPSIM_EFORMAT for a malformed string, with a message
+ *  giving the 0-based byte offset and what was expected there, e.g.
+ *  "svg path: at byte 7: expected a number after 'C', found the end of the
+ *  path" (also for an empty or blank string, a path not starting with M/m,
+ *  and numbers beyond +-1e7); SMPSIM_ELIMIT for a string over 1 MiB
+ *  (1048576 bytes) or a path that flattens to more than 1 000 000 points;
+ *  SMPSIM_EINVAL for NULL arguments or a negative, non-finite or too small
+ *  tolerance; SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_path_parse_svg(const char *d, double tolerance,
+                                               smpsim_path **out, smpsim_error *err);
+
+/** Frees a path; NULL does nothing. @since 0.1 */
+SMPSIM_API void smpsim_path_free(smpsim_path *path);
+
+/* ------------------------------------------------------------------------ */
 /* Designs                                                                  */
 /* ------------------------------------------------------------------------ */
 
@@ -318,6 +375,9 @@ typedef struct smpsim_region_params {
      *  feather_mm / 2 outside, so the expected count stays density x area.
      *  @since 0.1 */
     double feather_mm;
+    /** The sessions in which the region is worked: bit k-1 set for session
+     *  k (0 = every session). @since 0.1 */
+    unsigned sessions;
 } smpsim_region_params;
 
 SMPSIM_API void smpsim_region_params_init_(smpsim_region_params *params, size_t struct_size);
@@ -355,6 +415,247 @@ SMPSIM_API smpsim_status smpsim_design_add_polygon(smpsim_design *design, const 
                                                    size_t n_points, smpsim_units units,
                                                    const smpsim_region_params *params,
                                                    smpsim_error *err);
+
+/** Adds an ellipse (an alopecia areata patch, a crown): centre, semi-axes
+ *  and rotation (degrees, clockwise on screen), in mm or photo pixels.
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_add_ellipse(smpsim_design *design, double center_x,
+                                                   double center_y, double radius_x,
+                                                   double radius_y, double rotation_deg,
+                                                   smpsim_units units,
+                                                   const smpsim_region_params *params,
+                                                   smpsim_error *err);
+
+/** Adds a thick line (a strip scar): a polyline of n_points (2..) points and
+ *  its full width, with round ends. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_add_line(smpsim_design *design, const double *xy,
+                                                size_t n_points, double width,
+                                                smpsim_units units,
+                                                const smpsim_region_params *params,
+                                                smpsim_error *err);
+
+/** Adds a set of points (punch scars), each a disc of the given diameter
+ *  (0 = 0.8 mm in mm units; in pixel units give it in pixels). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_add_points(smpsim_design *design, const double *xy,
+                                                  size_t n_points, double diameter,
+                                                  smpsim_units units,
+                                                  const smpsim_region_params *params,
+                                                  smpsim_error *err);
+
+/** Adds a painted mask: an image in photo pixels (copied; placed with the
+ *  design's view) whose grey value 0..255 is the region's coverage: black
+ *  = outside, white = inside, grey = a soft edge. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_add_mask(smpsim_design *design, const smpsim_image *mask,
+                                                const smpsim_region_params *params,
+                                                smpsim_error *err);
+
+/** How a hairline shapes the density behind it. Initialise with
+ *  smpsim_hairline_params_init(); zero fields take the defaults. */
+typedef struct smpsim_hairline_params {
+    size_t struct_size;
+    /** Width of the transition zone behind the line (0 = 10 mm; 5..15),
+     *  over which the density rises smoothly to full. */
+    double transition_mm;
+    /** Density at the line as a fraction of full (0 = 0.25). */
+    double start_fraction;
+    /** Micro-irregularity: a jagged edge (0 = 1.0 mm amplitude at a 4 mm
+     *  wavelength; negative amplitude = none). */
+    double micro_amplitude_mm, micro_wavelength_mm;
+    /** Macro-irregularity: gentle waves (0 = 1.5 mm at 45 mm; negative =
+     *  none). */
+    double macro_amplitude_mm, macro_wavelength_mm;
+    /** Left/right asymmetry: one end sits this much lower (0 = 1.0 mm,
+     *  natural up to ~2 mm; negative = none). */
+    double asymmetry_mm;
+    /** Isolated "sentinel" dots ahead of the line: their density as a
+     *  fraction of full (0 = 0.05; negative = none) within this depth
+     *  (0 = 3 mm). */
+    double sentinel_fraction, sentinel_depth_mm;
+} smpsim_hairline_params;
+
+SMPSIM_API void smpsim_hairline_params_init_(smpsim_hairline_params *p, size_t struct_size);
+#define smpsim_hairline_params_init(p) smpsim_hairline_params_init_((p), sizeof *(p))
+
+/** Landmarks of hair-restoration practice, in scalp mm of a FRONT view
+ *  (origin at the glabella, y negative upward). Initialise with
+ *  smpsim_landmarks_init(). */
+typedef struct smpsim_landmarks {
+    size_t struct_size;
+    /** Mid-frontal point: height above the glabella along the midline
+     *  (0 = 80 mm; 70 aggressive .. 100 conservative). */
+    double mid_frontal_mm;
+    /** Frontotemporal points: distance from the midline (0 = 45 mm, on the
+     *  line up from the outer eye corner). */
+    double frontotemporal_x_mm;
+    /** Temple recession: how much higher the frontotemporal points sit than
+     *  the mid-frontal point (0 = 12 mm, or -8 for a female line: lower
+     *  corners, a rounded front). */
+    double recession_mm;
+    /** Temporal peaks: distance from the frontotemporal points towards the
+     *  outer eye corner (0 = 50 mm). */
+    double temporal_peak_mm;
+    /** Shape of the frontal line: 0 = rounded (default), 1 = straight,
+     *  2 = widow's peak. */
+    int shape;
+    /** Non-zero: a female line (rounder, no temple recession). */
+    int female;
+} smpsim_landmarks;
+
+SMPSIM_API void smpsim_landmarks_init_(smpsim_landmarks *l, size_t struct_size);
+#define smpsim_landmarks_init(l) smpsim_landmarks_init_((l), sizeof *(l))
+
+/** Sets the hairline from landmarks (copied; params may be NULL). The line
+ *  runs from the left sideburn to the right one through the temporal peaks,
+ *  the frontotemporal points and the mid-frontal point. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_set_hairline_landmarks(smpsim_design *design,
+                                                              const smpsim_landmarks *landmarks,
+                                                              const smpsim_hairline_params *params,
+                                                              smpsim_error *err);
+
+/** Sets the hairline as a smooth curve (Catmull-Rom) through n_points
+ *  (2..) control points, in mm or photo pixels. The scalp lies above the
+ *  line (towards -y: up in an upright photo or a frontal design), or below
+ *  it when the line is in pixels of a head view taken from above (TOP),
+ *  where the forehead is at the top of the photo. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_set_hairline_points(smpsim_design *design,
+                                                           const double *xy, size_t n_points,
+                                                           smpsim_units units,
+                                                           const smpsim_hairline_params *params,
+                                                           smpsim_error *err);
+
+/** Sets the hairline from an SVG path `d` string drawn over the photo
+ *  (photo pixels; its first subpath). SMPSIM_EFORMAT names the byte where
+ *  the path is malformed. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_set_hairline_svg(smpsim_design *design, const char *d,
+                                                        const smpsim_hairline_params *params,
+                                                        smpsim_error *err);
+
+/** Removes the hairline. @since 0.1 */
+SMPSIM_API void smpsim_design_clear_hairline(smpsim_design *design);
+
+/** The hairline as a polyline in scalp mm (a new array of 2 *n_points
+ *  doubles, free with free()), or SMPSIM_EINVAL if the design has none.
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_hairline_mm(const smpsim_design *design, double **xy,
+                                                   size_t *n_points, smpsim_error *err);
+
+/** One session of the treatment plan. */
+typedef struct smpsim_session {
+    /** Cumulative share of the target density placed by the end of this
+     *  session, 0..1 (Liu et al. 2025: 0.3, 0.7, 1.0). */
+    double density_fraction;
+    /** Added to the regions' shade for this session's dots (default plan:
+     *  -1.5, -0.75, 0: lighter first). */
+    double shade_offset;
+    /** Visible dot diameter of this session's needle in mm (0 = the
+     *  region's). */
+    double needle_mm;
+    /** The hairline sits this much further back for this session (session 1
+     *  conservative: default 3 mm, then 0). */
+    double hairline_offset_mm;
+    /** Days after the previous session (default 0, 21, 21). */
+    double interval_days;
+} smpsim_session;
+
+#define SMPSIM_MAX_SESSIONS 8
+
+/** Sets the sessions (copied; 1..SMPSIM_MAX_SESSIONS, density fractions
+ *  rising to 1). A new design has the default three. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_set_sessions(smpsim_design *design,
+                                                    const smpsim_session *sessions, size_t n,
+                                                    smpsim_error *err);
+/** The sessions (borrowed until the design changes or is freed). @since 0.1 */
+SMPSIM_API const smpsim_session *smpsim_design_sessions(const smpsim_design *design, size_t *n);
+
+/** The client's hair colour on the 1..10 shade scale (0 = unknown), for
+ *  the "darker than the hair" warning. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_set_hair_shade(smpsim_design *design, double shade,
+                                                      smpsim_error *err);
+
+/** The photo the design is drawn over (a path, copied; NULL clears it) and
+ *  a name; both are metadata kept by the design file. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_set_photo(smpsim_design *design, const char *path,
+                                                 smpsim_error *err);
+SMPSIM_API const char *smpsim_design_get_photo(const smpsim_design *design);
+SMPSIM_API smpsim_status smpsim_design_set_name(smpsim_design *design, const char *name,
+                                                smpsim_error *err);
+SMPSIM_API const char *smpsim_design_get_name(const smpsim_design *design);
+
+/** Limits for reading design files. Initialise with
+ *  smpsim_design_load_options_init(). */
+typedef struct smpsim_design_load_options {
+    size_t struct_size;
+    /** Refuse files larger than this (0 = 16 MiB): SMPSIM_ELIMIT. */
+    uint64_t max_file_bytes;
+    /** Refuse more regions or hairline points than this (0 = 1000 regions,
+     *  100 000 points per list). */
+    size_t max_regions, max_points;
+} smpsim_design_load_options;
+
+SMPSIM_API void smpsim_design_load_options_init_(smpsim_design_load_options *o, size_t size);
+#define smpsim_design_load_options_init(o) smpsim_design_load_options_init_((o), sizeof *(o))
+
+/** Reads a design file (JSON, see docs/design-format.md). Relative photo
+ *  and mask paths are taken relative to the file. Errors name the JSON path
+ *  and the problem ("design.json: regions[2].points_mm[3][1]: expected a
+ *  number"); unknown keys are errors too, so that a typo never goes
+ *  unnoticed. SMPSIM_EFORMAT for bad content, SMPSIM_EIO for an unreadable
+ *  file, SMPSIM_ELIMIT beyond the limits. opts may be NULL. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_load(const char *path,
+                                            const smpsim_design_load_options *opts,
+                                            smpsim_design **out, smpsim_error *err);
+
+/** Same from a string; base_dir (may be NULL) resolves relative paths.
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_load_string(const char *json, const char *base_dir,
+                                                   const smpsim_design_load_options *opts,
+                                                   smpsim_design **out, smpsim_error *err);
+
+/** Writes the design as JSON, atomically. Loading the file gives the same
+ *  design, and saving that again gives the same bytes. Masks added from
+ *  memory (not loaded from a file) cannot be saved: SMPSIM_EUNSUPPORTED.
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_save(const smpsim_design *design, const char *path,
+                                            smpsim_error *err);
+
+/** The design as a JSON string (free with free()). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_to_json(const smpsim_design *design, char **out,
+                                               smpsim_error *err);
+
+/** Design presets: hairlines and hair-loss templates in scalp mm of a
+ *  FRONT view (origin at the glabella). smpsim_preset_count() names,
+ *  smpsim_preset_name(i) and smpsim_preset_description(i) list them (NULL
+ *  beyond the count). @since 0.1 */
+SMPSIM_API size_t smpsim_preset_count(void);
+SMPSIM_API const char *smpsim_preset_name(size_t index);
+SMPSIM_API const char *smpsim_preset_description(size_t index);
+
+/** A new design from a preset (e.g. "male-mature", "norwood-5",
+ *  "ludwig-2"). SMPSIM_EINVAL for an unknown name (the message lists the
+ *  names). The view is left at its default: set one that maps the glabella.
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_new_preset(const char *name, smpsim_design **out,
+                                                  smpsim_error *err);
+
+/** Design rules an artist should hear about. */
+typedef enum smpsim_warning_code {
+    SMPSIM_WARN_HAIRLINE_LOW = 1,     /* mid-frontal point under 70 mm above the glabella */
+    SMPSIM_WARN_TEMPLES_FILLED = 2,   /* frontotemporal angle filled in */
+    SMPSIM_WARN_LINE_STRAIGHT = 3,    /* the frontal line is (nearly) ruler-straight */
+    SMPSIM_WARN_LINE_REGULAR = 4,     /* no irregularity: too perfect, too symmetric */
+    SMPSIM_WARN_TOO_DARK = 5,         /* a shade darker than the client's hair */
+    SMPSIM_WARN_DOTS_MERGE = 6        /* too little space for healed dots */
+} smpsim_warning_code;
+
+typedef struct smpsim_warning {
+    smpsim_warning_code code;
+    char message[256]; /* what is wrong and what to change */
+} smpsim_warning;
+
+/** Checks the design against the rules above. On success *out holds *n
+ *  warnings (possibly 0; free with free()). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_check(const smpsim_design *design, smpsim_warning **out,
+                                             size_t *n, smpsim_error *err);
 
 /** Number of regions in the design. @since 0.1 */
 SMPSIM_API size_t smpsim_design_region_count(const smpsim_design *design);
