@@ -11,12 +11,16 @@
 static const char *const dots_usage =
     "Usage: smpsim dots --width-mm W --height-mm H [OPTIONS]\n"
     "       smpsim dots --density-map MAP.png [--scale PX_PER_MM] [OPTIONS]\n"
+    "       smpsim dots --design DESIGN.json | --preset NAME [OPTIONS]\n"
     "Generates blue-noise dots in millimetres and writes them one per line.\n"
     "\n"
     "  --width-mm W, --height-mm H   a W x H mm rectangle at a uniform density\n"
     "  --density-map MAP.png         or a grey map painted by an artist: black = no\n"
     "                                dots, white = --density; placed at --scale\n"
     "  --scale PX_PER_MM             map pixels per millimetre (default 6.5)\n"
+    "  --design DESIGN.json          or the dots of a design file (its regions, hairline,\n"
+    "                                sessions; --seed, --mode and --groups override it)\n"
+    "  --preset NAME                 or of a preset (see `smpsim presets`)\n"
     "  --density DOTS_PER_CM2        impressions per cm2 (default 100; with a map,\n"
     "                                the density of white)\n"
     "  --dot-mm D                    dot diameter in mm (default 0.20)\n"
@@ -34,8 +38,8 @@ static const char *const dots_usage =
 typedef struct dots_args {
     double width_mm, height_mm, density, dot_mm, shade, scale;
     uint64_t seed;
-    int groups;
-    const char *format, *out, *map, *mode;
+    int groups, seed_given, mode_given;
+    const char *format, *out, *map, *mode, *design, *preset;
 } dots_args;
 
 static const numeric_flag dots_numbers[] = {
@@ -57,6 +61,8 @@ static const text_flag dots_texts[] = {
     {"--out", offsetof(dots_args, out)},
     {"--density-map", offsetof(dots_args, map)},
     {"--mode", offsetof(dots_args, mode)},
+    {"--design", offsetof(dots_args, design)},
+    {"--preset", offsetof(dots_args, preset)},
 };
 
 /* The "--name TEXT" flag's slot in a, or NULL if flag is not one of them. */
@@ -70,10 +76,14 @@ static const char **text_slot(dots_args *a, const char *flag)
 
 static int check_dots_args(const dots_args *a)
 {
-    if (!a->map && (a->width_mm == 0 || a->height_mm == 0))
-        return usage_error("dots", "--width-mm and --height-mm (or --density-map) are required");
-    if (a->map && (a->width_mm != 0 || a->height_mm != 0))
-        return usage_error("dots", "give --density-map or --width-mm/--height-mm, not both");
+    int sources = (a->map != NULL) + (a->design != NULL) + (a->preset != NULL) +
+                  (a->width_mm != 0 || a->height_mm != 0);
+    if (sources > 1)
+        return usage_error("dots", "give one of --width-mm/--height-mm, --density-map, --design, "
+                                   "--preset");
+    if (sources == 0 || (!a->map && !a->design && !a->preset && (a->width_mm == 0 || a->height_mm == 0)))
+        return usage_error("dots", "--width-mm and --height-mm (or --density-map, --design, "
+                                   "--preset) are required");
     if (strcmp(a->format, "csv") != 0 && strcmp(a->format, "json") != 0 &&
         strcmp(a->format, "none") != 0)
         return usage_error("dots", "--format '%s' is not csv, json or none", a->format);
@@ -111,6 +121,8 @@ static int parse_dots(int argc, char **argv, dots_args *a)
             *slot = v;
         else if (parse_u64(v, &a->seed) != 0)
             return usage_error("dots", "--seed '%s' is not a whole number 0..2^64-1", v);
+        a->seed_given |= strcmp(f, "--seed") == 0;
+        a->mode_given |= strcmp(f, "--mode") == 0;
     }
     return check_dots_args(a);
 }
@@ -147,6 +159,28 @@ static smpsim_status map_dots(const dots_args *a, const smpsim_region_params *p,
         st = smpsim_field_dots(field, p, o, a->seed, out, err);
     smpsim_field_free(field);
     smpsim_image_free(map);
+    return st;
+}
+
+/* A design file or preset, with --seed, --mode and --groups on top. */
+static smpsim_status design_dots(const dots_args *a, smpsim_dots **out, smpsim_error *err)
+{
+    smpsim_design *d = NULL;
+    smpsim_status st = load_design_arg(a->design, a->preset, &d, err);
+    if (st != SMPSIM_OK)
+        return st;
+    if (a->seed_given)
+        smpsim_design_set_seed(d, a->seed);
+    if (a->mode_given || a->groups) {
+        smpsim_dot_options o;
+        smpsim_dot_options_init(&o);
+        o.groups = a->groups;
+        o.mode = strcmp(a->mode, "best") == 0 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
+        st = smpsim_design_set_dot_options(d, &o, err);
+    }
+    if (st == SMPSIM_OK)
+        st = smpsim_design_dots(d, out, err);
+    smpsim_design_free(d);
     return st;
 }
 
@@ -187,8 +221,9 @@ int cmd_dots(int argc, char **argv)
     smpsim_dot_options_init(&o);
     o.groups = a.groups;
     o.mode = strcmp(a.mode, "best") == 0 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
-    smpsim_status st = a.map ? map_dots(&a, &p, &o, &dots, &err)
-                             : rectangle_dots(&a, &p, &o, &dots, &err);
+    smpsim_status st = (a.design || a.preset) ? design_dots(&a, &dots, &err)
+                       : a.map           ? map_dots(&a, &p, &o, &dots, &err)
+                                         : rectangle_dots(&a, &p, &o, &dots, &err);
     if (st == SMPSIM_OK)
         st = write_dots(&a, dots, &err);
     int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);

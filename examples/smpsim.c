@@ -14,6 +14,8 @@ static const char *const main_usage =
     "  render    composite a treatment's dots over a photo and write a preview PNG\n"
     "  dots      generate the dots of a rectangle or density map as CSV or JSON\n"
     "  metrics   measure a dot list: density, spacing (rho, CV), groups, spectrum\n"
+    "  check     validate a design file and print its design-rule warnings\n"
+    "  presets   list the design presets (hairlines, Norwood and Ludwig templates)\n"
     "\n"
     "Options:\n"
     "  -h, --help       show this help (smpsim COMMAND --help for a command)\n"
@@ -43,5 +45,9 @@ int main(int argc, char **argv)
         return cmd_dots(argc - 1, argv + 1);
     if (strcmp(cmd, "metrics") == 0)
         return cmd_metrics(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "presets") == 0)
+        return cmd_presets(argc - 1, argv + 1);
     return usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -158,6 +158,7 @@ static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,
     smpsim_sample_options so;
     smpsim_sample_options_init(&so);
     so.mode = o->mode;
+    so.max_dots = o->max_dots;
     double per_group = o->groups ? smpsim__mean_group_size(o) : 1.0;
     size_t n = (size_t)field->width * field->height;
     if (per_group != 1.0)

@@ -160,6 +160,13 @@ static smpsim_status emit_bucket(emitter *e, const copy_map *m, uint32_t bucket)
 static smpsim_status emit_copy(emitter *e, const placement *p, long ku, long kv)
 {
     copy_map m = map_copy(e->field, p, ku, kv);
+    /* Copies that miss the field entirely (many, for a long thin field
+     * whose rotated bounding box is huge) cost one test each. */
+    copy_map whole = m;
+    whole.ax *= SMPSIM__TILE_B, whole.bx *= SMPSIM__TILE_B;
+    whole.ay *= SMPSIM__TILE_B, whole.by *= SMPSIM__TILE_B;
+    if (!bucket_meets_field(&whole, 0, 0, e->field->width, e->field->height))
+        return SMPSIM_OK;
     for (uint32_t by = 0; by < SMPSIM__TILE_B; by++) {
         for (uint32_t bx = 0; bx < SMPSIM__TILE_B; bx++) {
             if (!bucket_meets_field(&m, bx, by, e->field->width, e->field->height))

@@ -863,6 +863,9 @@ typedef struct smpsim_dot_options {
      *  shade by 1 - 1.5 k (1 - f), with k = transition_strength
      *  (0 = 0.25; negative = off). */
     double transition_strength;
+    /** Refuse designs asking for more dots than this (0 = 20 000 000):
+     *  SMPSIM_ELIMIT. */
+    size_t max_dots;
 } smpsim_dot_options;
 
 SMPSIM_API void smpsim_dot_options_init_(smpsim_dot_options *opts, size_t struct_size);

@@ -1,0 +1,135 @@
+/* smpsim check and smpsim presets: design files and the preset library. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const check_usage =
+    "Usage: smpsim check DESIGN.json [--json]\n"
+    "Validates a design file and prints its design-rule warnings (hairline too low,\n"
+    "temples filled in, line too straight or too regular, shade darker than the hair,\n"
+    "dots too close to survive healing), each with what to change, and its dot counts\n"
+    "per session. Exit status 0 when the file is valid (even with warnings), 1 when\n"
+    "it is not (the message names the JSON path and the problem).\n";
+
+static const char *const presets_usage =
+    "Usage: smpsim presets\n"
+    "Lists the design presets with a one-line description. Use one with\n"
+    "`smpsim render --preset NAME` or `smpsim dots --preset NAME`.\n";
+
+smpsim_status load_design_arg(const char *path, const char *preset, smpsim_design **out,
+                              smpsim_error *err)
+{
+    if (preset)
+        return smpsim_design_new_preset(preset, out, err);
+    return smpsim_design_load(path, NULL, out, err);
+}
+
+static void print_counts(const smpsim_dots *dots, size_t n_sessions, int json)
+{
+    size_t per[SMPSIM_MAX_SESSIONS + 1] = {0};
+    for (size_t i = 0; i < dots->count; i++)
+        if (dots->dots[i].session <= SMPSIM_MAX_SESSIONS)
+            per[dots->dots[i].session]++;
+    if (json) {
+        printf("\"dots\": %zu, \"dots_per_session\": [", dots->count);
+        for (size_t k = 1; k <= n_sessions; k++)
+            printf("%s%zu", k > 1 ? ", " : "", per[k]);
+        printf("]");
+        return;
+    }
+    printf("  dots: %zu in all", dots->count);
+    for (size_t k = 1; k <= n_sessions; k++)
+        printf("; session %zu: %zu", k, per[k]);
+    printf("\n");
+}
+
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", *s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+static void report(const char *path, const smpsim_design *d, const smpsim_warning *w, size_t n,
+                   const smpsim_dots *dots, int json)
+{
+    size_t n_sessions;
+    smpsim_design_sessions(d, &n_sessions);
+    if (json) {
+        printf("{\"file\": ");
+        print_json_string(path);
+        printf(", \"valid\": true, \"regions\": %zu, ", smpsim_design_region_count(d));
+        print_counts(dots, n_sessions, 1);
+        printf(", \"warnings\": [");
+        for (size_t i = 0; i < n; i++) {
+            printf("%s{\"code\": %d, \"message\": ", i ? ", " : "", (int)w[i].code);
+            print_json_string(w[i].message);
+            printf("}");
+        }
+        printf("]}\n");
+        return;
+    }
+    printf("%s: valid, %zu region(s)\n", path, smpsim_design_region_count(d));
+    print_counts(dots, n_sessions, 0);
+    if (n == 0)
+        printf("  no warnings\n");
+    for (size_t i = 0; i < n; i++)
+        printf("  warning: %s\n", w[i].message);
+}
+
+int cmd_check(int argc, char **argv)
+{
+    const char *path = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return fputs(check_usage, stdout), 0;
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (argv[i][0] == '-')
+            return usage_error("check", "unknown option '%s'", argv[i]);
+        else if (path)
+            return usage_error("check", "one design at a time");
+        else
+            path = argv[i];
+    }
+    if (!path)
+        return usage_error("check", "a design file is required");
+    smpsim_error err = {0};
+    smpsim_design *d = NULL;
+    smpsim_warning *w = NULL;
+    smpsim_dots *dots = NULL;
+    size_t n = 0;
+    smpsim_status st = smpsim_design_load(path, NULL, &d, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_design_check(d, &w, &n, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_design_dots(d, &dots, &err);
+    if (st == SMPSIM_OK)
+        report(path, d, w, n, dots, json);
+    int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
+    free(w);
+    smpsim_dots_free(dots);
+    smpsim_design_free(d);
+    return rc;
+}
+
+int cmd_presets(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return fputs(presets_usage, stdout), 0;
+    if (argc > 1)
+        return usage_error("presets", "unexpected argument '%s'", argv[1]);
+    for (size_t i = 0; i < smpsim_preset_count(); i++)
+        printf("%-18s %s\n", smpsim_preset_name(i), smpsim_preset_description(i));
+    return 0;
+}
