@@ -128,7 +128,7 @@ static const struct {
     {"", SMPSIM_EFORMAT, "line 1"},
     {"[1, 2", SMPSIM_EFORMAT, "line 1"},
     {"42", SMPSIM_EFORMAT, "line 1, column 2"},
-    {"[1, 2]", SMPSIM_EFORMAT, "line 1"},
+    {"[1, 2]", SMPSIM_EFORMAT, "(top level): expected an object, found an array"},
     {"{}", SMPSIM_EFORMAT, "format_version"},
     {"{\"format_version\": 2, \"regions\": []}", SMPSIM_EUNSUPPORTED, "format_version is 2"},
     {"{\"format_version\": \"1\"}", SMPSIM_EFORMAT, "format_version"},
