@@ -375,7 +375,7 @@ static smpsim_status read_region(reader *r, const json_t *v, const char *path)
                                        "radii_mm", "radii_px", "rotation_deg", "width_mm",
                                        "width_px", "diameter_mm", "diameter_px", "png",
                                        "density_per_cm2", "dot_diameter_mm", "shade",
-                                       "feather_mm", "sessions", "name", NULL};
+                                       "feather_mm", "sessions", NULL};
     static const char *const types[] = {"polygon", "ellipse", "line", "points", "mask", NULL};
     int type = -1;
     smpsim_region_params p;
