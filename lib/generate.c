@@ -25,6 +25,7 @@
 #define CLIP_SIGMA 2.5
 #define MIN_SHADE 1.0f
 #define MAX_SHADE 10.0f
+#define MIN_SIZE_FACTOR 0.1 /* per-dot variation never shrinks a dot further */
 
 /* Where dots get their parameters: a design (regions, sessions, hairline),
  * or one parameter set for a whole field. */
@@ -147,7 +148,10 @@ static void attribute(const source *src, const smpsim_field *field, const smpsim
 
 static void vary(smpsim_dot *d, const smpsim_dot_options *o, smpsim__rng *rng)
 {
-    d->diameter_mm *= (float)(1.0 + o->diameter_spread * clipped_normal(rng));
+    /* At the largest spread (0.5) -2.5 sigma would give a negative size:
+     * a dot shrinks to a tenth of its size at most. */
+    double size = 1.0 + o->diameter_spread * clipped_normal(rng);
+    d->diameter_mm *= (float)fmax(size, MIN_SIZE_FACTOR);
     d->shade = clamp_shade(d->shade + o->shade_spread * clipped_normal(rng));
 }
 

@@ -1,6 +1,7 @@
 /* Follicle-like groups of dots, and the dot options that drive them. */
 #include "smpsim-private.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -22,8 +23,12 @@ static smpsim_status check_shares(smpsim_dot_options *o, smpsim_error *err)
         memcpy(o->group_share, default_share, sizeof default_share);
         return SMPSIM_OK;
     }
-    for (int k = 0; k < 4; k++)
-        o->group_share[k] /= sum;
+    /* Shares that already sum to 1 (up to rounding) are kept as they are,
+     * so that resolving resolved options changes no bit (design files
+     * round-trip byte for byte). */
+    if (fabs(sum - 1.0) > 8 * DBL_EPSILON)
+        for (int k = 0; k < 4; k++)
+            o->group_share[k] /= sum;
     return SMPSIM_OK;
 }
 
