@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const char *const metrics_usage =
-    "Usage: smpsim metrics DOTS.csv [--window X0,Y0,X1,Y1] [--json]\n"
+    "Usage: smpsim metrics DOTS.csv | --design DESIGN.json | --preset NAME\n"
+    "                      [--window X0,Y0,X1,Y1] [--json]\n"
     "Prints the quality measures of a dot list (as written by `smpsim dots`):\n"
     "count and density, normalised Poisson-disk radius rho (dart throwing ~0.75,\n"
     "lattice 1), nearest-neighbour mean and coefficient of variation, follicle-group\n"
@@ -98,9 +99,23 @@ static void print_json(const char *path, const report *r)
     printf("}\n");
 }
 
+/* The dots to measure: a CSV list, or a design's (file or preset). */
+static smpsim_status load_dots(const char *path, const char *design, const char *preset,
+                               smpsim_dots **out, smpsim_error *err)
+{
+    if (path)
+        return smpsim_dots_load_csv(path, 0, out, err);
+    smpsim_design *d = NULL;
+    smpsim_status st = load_design_arg(design, preset, &d, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_design_dots(d, out, err);
+    smpsim_design_free(d);
+    return st;
+}
+
 int cmd_metrics(int argc, char **argv)
 {
-    const char *path = NULL;
+    const char *path = NULL, *design = NULL, *preset = NULL;
     int json = 0, have_window = 0;
     report r = {0};
     for (int i = 1; i < argc; i++) {
@@ -113,6 +128,11 @@ int cmd_metrics(int argc, char **argv)
                 !(r.window[2] > r.window[0] && r.window[3] > r.window[1]))
                 return usage_error("metrics", "--window needs X0,Y0,X1,Y1 with X1 > X0, Y1 > Y0");
             have_window = 1;
+        } else if (strcmp(argv[i], "--design") == 0 || strcmp(argv[i], "--preset") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("metrics", "%s needs a value", argv[i]);
+            *(argv[i][2] == 'd' ? &design : &preset) = argv[i + 1];
+            i++;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return usage_error("metrics", "unknown option '%s'", argv[i]);
         } else if (path) {
@@ -121,15 +141,16 @@ int cmd_metrics(int argc, char **argv)
             path = argv[i];
         }
     }
-    if (!path)
-        return usage_error("metrics", "a dot list (CSV) is required");
+    if ((path != NULL) + (design != NULL) + (preset != NULL) != 1)
+        return usage_error("metrics", "give one dot list (CSV), --design or --preset");
     smpsim_error err = {0};
     smpsim_dots *dots = NULL;
-    smpsim_status st = smpsim_dots_load_csv(path, 0, &dots, &err);
+    smpsim_status st = load_dots(path, design, preset, &dots, &err);
+    const char *label = path ? path : (design ? design : preset);
     if (st != SMPSIM_OK)
         return library_error(&err, st);
     if (dots->count < 2) {
-        complain("%s: %zu dots; measures need at least 2", path, dots->count);
+        complain("%s: %zu dots; measures need at least 2", label, dots->count);
         smpsim_dots_free(dots);
         return EXIT_FAILURE;
     }
@@ -137,9 +158,9 @@ int cmd_metrics(int argc, char **argv)
         default_window(dots, r.window);
     measure(dots, &r);
     if (json)
-        print_json(path, &r);
+        print_json(label, &r);
     else
-        print_text(path, &r);
+        print_text(label, &r);
     smpsim_dots_free(dots);
     return 0;
 }
