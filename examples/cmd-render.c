@@ -60,7 +60,7 @@ static int take_region(render_args *a, int argc, char **argv, int at)
     if (a->n_regions == MAX_CLI_REGIONS)
         return usage_error("render", "too many --region options (at most %d)", MAX_CLI_REGIONS),
                -1;
-    polygon *p = &a->regions[a->n_regions];
+    polygon *p = &a->regions[a->n_regions++]; /* counted now: freed on every path */
     int used = 0;
     while (at + used < argc && strncmp(argv[at + used], "--", 2) != 0) {
         if (p->n == MAX_CLI_POINTS)
@@ -79,7 +79,6 @@ static int take_region(render_args *a, int argc, char **argv, int at)
         p->n++;
         used++;
     }
-    a->n_regions++;
     if (p->n < 3)
         return usage_error("render", "--region needs at least 3 points X,Y (got %zu)", p->n), -1;
     return used;
