@@ -28,8 +28,8 @@
 #define MAP_MAX_DIMENSION 4096u
 #define MAX_PER_CM2 120.0
 #define CELL_MM 0.25          /* the default cell */
-#define MAX_CELLS 2000000.0   /* the view's scale is raised to stay under this */
-#define MAX_EXPECTED 100000.0 /* dots: fast sampler */
+#define MAX_CELLS 1000000.0   /* the view's scale is raised to stay under this */
+#define MAX_EXPECTED 50000.0  /* dots: fast sampler */
 #define MAX_EXPECTED_BEST 10000.0
 #define DETERMINISM_MAX_DOTS 5000
 
