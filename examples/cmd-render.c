@@ -13,9 +13,18 @@
 
 static const char *const render_usage =
     "Usage: smpsim render --photo IN --out OUT.png [OPTIONS]\n"
+    "       smpsim render --design DESIGN.json --out OUT.png [--photo IN] [OPTIONS]\n"
+    "       smpsim render --preset NAME --glabella X,Y --photo IN --out OUT.png\n"
+    "       smpsim render --from PREVIEW.png --out OUT.png\n"
     "Composites blue-noise SMP dots over a photo (PNG or JPEG) in linear light and\n"
-    "writes a PNG preview. Without --region the whole photo is treated.\n"
+    "writes a PNG preview. Without --region or a design the whole photo is treated.\n"
     "\n"
+    "  --design FILE          a design file (docs/design-format.md): view, regions,\n"
+    "                         hairline, sessions; its photo unless --photo is given\n"
+    "  --preset NAME          a preset (`smpsim presets`), placed with --glabella and\n"
+    "                         --scale (a flat view)\n"
+    "  --glabella X,Y         the glabella in the photo, for --preset\n"
+    "  --from PREVIEW.png     re-create a preview from the design and seed it carries\n"
     "  --photo FILE           input photo (PNG or JPEG; EXIF orientation applied)\n"
     "  --out FILE.png         output preview; never the input file; written atomically\n"
     "  --scale PX_PER_MM      photo pixels per millimetre on the scalp (default 6.5)\n"
@@ -30,8 +39,8 @@ static const char *const render_usage =
     "  --seed N               random seed; same seed, same dots (default 1)\n"
     "  --quiet                print nothing on success\n"
     "\n"
-    "The PNG carries the design and seed in text chunks (smpsim:design, smpsim:seed,\n"
-    "smpsim:command).\n";
+    "The PNG carries the design (JSON) and seed in text chunks (smpsim:design,\n"
+    "smpsim:seed); `smpsim render --from PREVIEW.png` makes the same preview again.\n";
 
 typedef struct polygon {
     size_t n;
@@ -39,10 +48,10 @@ typedef struct polygon {
 } polygon;
 
 typedef struct render_args {
-    const char *photo, *out;
+    const char *photo, *out, *design, *preset, *from;
     double scale, density, dot_mm, shade;
-    double calib[5];
-    int have_calib, have_scale, quiet;
+    double calib[5], glabella[2];
+    int have_calib, have_scale, have_glabella, seed_given, params_given, quiet;
     uint64_t seed;
     size_t n_regions;
     polygon regions[MAX_CLI_REGIONS];
@@ -91,6 +100,31 @@ static const numeric_flag render_numbers[] = {
     {"--shade", 1, 10, offsetof(render_args, shade)},
 };
 
+static int check_render_args(const render_args *a)
+{
+    int sources = (a->design != NULL) + (a->preset != NULL) + (a->from != NULL);
+    if (sources > 1)
+        return usage_error("render", "give one of --design, --preset, --from");
+    if (sources && (a->n_regions || a->params_given))
+        return usage_error("render", "--region, --density, --dot-mm and --shade make a design "
+                                     "of their own; edit the design file instead");
+    if (a->preset && !a->have_glabella)
+        return usage_error("render", "--preset needs --glabella X,Y: where the glabella (between "
+                                     "the eyebrows) is in the photo");
+    if (!a->photo && !a->design && !a->from)
+        return usage_error("render", "--photo is required");
+    if (!a->out)
+        return usage_error("render", "--out is required");
+    if (a->have_calib && a->have_scale)
+        return usage_error("render", "give --scale or --calibrate, not both");
+    const char *inputs[] = {a->photo, a->design, a->from};
+    for (size_t k = 0; k < 3; k++)
+        if (inputs[k] && same_file(inputs[k], a->out))
+            return usage_error("render", "--out '%s' is an input file; refusing to overwrite it",
+                               a->out);
+    return 0;
+}
+
 static int parse_render(int argc, char **argv, render_args *a)
 {
     for (int i = 1; i < argc; i++) {
@@ -101,6 +135,7 @@ static int parse_render(int argc, char **argv, render_args *a)
             return -1;
         if (took > 0) {
             a->have_scale |= strcmp(f, "--scale") == 0;
+            a->params_given |= strcmp(f, "--scale") != 0;
             i++;
         } else if (strcmp(f, "--region") == 0) {
             int used = take_region(a, argc, argv, i + 1);
@@ -110,8 +145,20 @@ static int parse_render(int argc, char **argv, render_args *a)
         } else if (strcmp(f, "--quiet") == 0) {
             a->quiet = 1;
         } else if (!v && (strcmp(f, "--photo") == 0 || strcmp(f, "--out") == 0 ||
-                          strcmp(f, "--seed") == 0 || strcmp(f, "--calibrate") == 0)) {
+                          strcmp(f, "--seed") == 0 || strcmp(f, "--calibrate") == 0 ||
+                          strcmp(f, "--design") == 0 || strcmp(f, "--preset") == 0 ||
+                          strcmp(f, "--from") == 0 || strcmp(f, "--glabella") == 0)) {
             return usage_error("render", "%s needs a value", f);
+        } else if (strcmp(f, "--design") == 0) {
+            a->design = argv[++i];
+        } else if (strcmp(f, "--preset") == 0) {
+            a->preset = argv[++i];
+        } else if (strcmp(f, "--from") == 0) {
+            a->from = argv[++i];
+        } else if (strcmp(f, "--glabella") == 0) {
+            if (parse_tuple(argv[++i], a->glabella, 2) != 0)
+                return usage_error("render", "--glabella '%s' is not X,Y in pixels", v);
+            a->have_glabella = 1;
         } else if (strcmp(f, "--photo") == 0) {
             a->photo = argv[++i];
         } else if (strcmp(f, "--out") == 0) {
@@ -119,6 +166,7 @@ static int parse_render(int argc, char **argv, render_args *a)
         } else if (strcmp(f, "--seed") == 0) {
             if (parse_u64(argv[++i], &a->seed) != 0)
                 return usage_error("render", "--seed '%s' is not a whole number 0..2^64-1", v);
+            a->seed_given = 1;
         } else if (strcmp(f, "--calibrate") == 0) {
             if (parse_tuple(argv[++i], a->calib, 5) != 0 || !(a->calib[4] > 0))
                 return usage_error("render", "--calibrate '%s' is not X0,Y0,X1,Y1,MM", v);
@@ -127,16 +175,7 @@ static int parse_render(int argc, char **argv, render_args *a)
             return usage_error("render", "unknown option '%s'", f);
         }
     }
-    if (!a->photo)
-        return usage_error("render", "--photo is required");
-    if (!a->out)
-        return usage_error("render", "--out is required");
-    if (a->have_calib && a->have_scale)
-        return usage_error("render", "give --scale or --calibrate, not both");
-    if (same_file(a->photo, a->out))
-        return usage_error("render", "--out '%s' is the input photo; refusing to overwrite it",
-                           a->out);
-    return 0;
+    return check_render_args(a);
 }
 
 static smpsim_status build_design(const render_args *a, const smpsim_image *photo,
@@ -172,50 +211,114 @@ static smpsim_status build_design(const render_args *a, const smpsim_image *phot
     return SMPSIM_OK;
 }
 
-/* The command line that made a preview, for its metadata: everything but
- * --out and --quiet, so that the same design gives the same bytes whatever
- * the output file is called. */
-static char *join_args(int argc, char **argv)
+/* The design carried by a preview PNG (its smpsim:design chunk). */
+static smpsim_status design_from_preview(const char *path, smpsim_design **out, smpsim_error *err)
 {
-    size_t len = 8;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
-    strcpy(s, "smpsim");
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--quiet") == 0)
-            continue;
-        if (strcmp(argv[i], "--out") == 0) {
-            i++;
-            continue;
-        }
-        strcat(s, " ");
-        strcat(s, argv[i]);
+    smpsim_text *texts = NULL;
+    size_t n = 0;
+    smpsim_status st = smpsim_png_read_texts(path, &texts, &n, err);
+    const char *json = NULL;
+    for (size_t i = 0; st == SMPSIM_OK && i < n; i++)
+        if (strcmp(texts[i].key, "smpsim:design") == 0)
+            json = texts[i].text;
+    if (st == SMPSIM_OK && !json) {
+        snprintf(err->message, sizeof err->message, "%s: no smpsim:design text chunk", path);
+        st = SMPSIM_EFORMAT;
     }
-    return s;
+    if (st == SMPSIM_OK)
+        st = smpsim_design_load_string(json, ".", NULL, out, err);
+    smpsim_texts_free(texts);
+    return st;
 }
 
-static smpsim_status save_preview(const smpsim_image *img, const render_args *a,
-                                  const smpsim_design *d, const char *command,
-                                  smpsim_error *err)
+/* The design file's photo, relative to the design file. */
+static char *photo_beside(const char *design_path, const char *photo)
 {
-    char *summary = smpsim_design_describe(d);
+    const char *slash = strrchr(design_path, '/');
+    size_t dir = slash && photo[0] != '/' ? (size_t)(slash - design_path) + 1 : 0;
+    char *p = malloc(dir + strlen(photo) + 1);
+    if (p) {
+        memcpy(p, design_path, dir);
+        strcpy(p + dir, photo);
+    }
+    return p;
+}
+
+/* The design to render: from a file, a preset, a preview, or the flags. The
+ * photo path is returned in *photo (free with free()). */
+static smpsim_status choose_design(const render_args *a, smpsim_design **out, char **photo,
+                                   smpsim_error *err)
+{
+    smpsim_status st = SMPSIM_OK;
+    *out = NULL;
+    *photo = NULL;
+    if (a->from)
+        st = design_from_preview(a->from, out, err);
+    else if (a->design || a->preset)
+        st = load_design_arg(a->design, a->preset, out, err);
+    if (st != SMPSIM_OK)
+        return st;
+    const char *given = *out ? smpsim_design_get_photo(*out) : NULL;
+    if (a->photo)
+        *photo = strdup(a->photo);
+    else if (given && a->design)
+        *photo = photo_beside(a->design, given);
+    else if (given)
+        *photo = strdup(given);
+    if (!*photo) {
+        snprintf(err->message, sizeof err->message, "%s has no photo; give --photo",
+                 a->design ? a->design : (a->from ? a->from : "the design"));
+        return SMPSIM_EINVAL;
+    }
+    return SMPSIM_OK;
+}
+
+/* Overrides from the command line on a loaded design: --seed, and the
+ * scale (and, for presets, the glabella) of a flat view. */
+static smpsim_status override(const render_args *a, smpsim_design *d, smpsim_error *err)
+{
+    if (a->seed_given)
+        smpsim_design_set_seed(d, a->seed);
+    smpsim_view v = *smpsim_design_get_view(d);
+    if (v.kind != SMPSIM_VIEW_FLAT)
+        return SMPSIM_OK;
+    if (a->have_scale || a->preset)
+        v.px_per_mm = a->scale;
+    if (a->have_calib) {
+        smpsim_status st = smpsim_view_calibrate(&v, a->calib[0], a->calib[1], a->calib[2],
+                                                 a->calib[3], a->calib[4], err);
+        if (st != SMPSIM_OK)
+            return st;
+    }
+    if (a->preset) {
+        v.offset_x_px = a->glabella[0];
+        v.offset_y_px = a->glabella[1];
+    }
+    return smpsim_design_set_view(d, &v, err);
+}
+
+/* The preview carries its design (as JSON, with the photo's path) and
+ * seed, so that `render --from` makes the same bytes again. */
+static smpsim_status save_preview(const smpsim_image *img, const render_args *a,
+                                  const smpsim_design *d, smpsim_error *err)
+{
+    char *summary = NULL;
+    smpsim_status st = smpsim_design_to_json(d, &summary, err);
+    if (st != SMPSIM_OK)
+        return st;
     char seed[32], software[64];
-    snprintf(seed, sizeof seed, "%" PRIu64, a->seed);
+    snprintf(seed, sizeof seed, "%" PRIu64, smpsim_design_get_seed(d));
     snprintf(software, sizeof software, "smpsim %s", smpsim_version());
     smpsim_text texts[] = {
         {"Software", software},
         {"smpsim:design", summary ? summary : ""},
         {"smpsim:seed", seed},
-        {"smpsim:command", command ? command : ""},
     };
     smpsim_save_options so;
     smpsim_save_options_init(&so);
     so.texts = texts;
     so.n_texts = sizeof texts / sizeof *texts;
-    smpsim_status st = smpsim_image_save_png(img, a->out, &so, err);
+    st = smpsim_image_save_png(img, a->out, &so, err);
     free(summary);
     return st;
 }
@@ -233,21 +336,31 @@ int cmd_render(int argc, char **argv)
     smpsim_image *img = NULL;
     smpsim_design *design = NULL;
     smpsim_dots *dots = NULL;
-    char *command = join_args(argc, argv);
-    smpsim_status st = smpsim_image_load(a.photo, NULL, &img, &err);
+    char *photo = NULL;
+    smpsim_status st = choose_design(&a, &design, &photo, &err);
+    if (st == SMPSIM_OK && (same_file(photo, a.out)))
+        st = SMPSIM_EINVAL, snprintf(err.message, sizeof err.message,
+                                     "--out '%s' is the photo; refusing to overwrite it", a.out);
     if (st == SMPSIM_OK)
+        st = smpsim_image_load(photo, NULL, &img, &err);
+    if (st == SMPSIM_OK && design)
+        st = override(&a, design, &err);
+    else if (st == SMPSIM_OK)
         st = build_design(&a, img, &design, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_design_set_photo(design, photo, &err);
     if (st == SMPSIM_OK)
         st = smpsim_design_dots(design, &dots, &err);
     if (st == SMPSIM_OK)
         st = smpsim_render_dots(img, smpsim_design_get_view(design), dots, NULL, &err);
     if (st == SMPSIM_OK)
-        st = save_preview(img, &a, design, command, &err);
+        st = save_preview(img, &a, design, &err);
     if (st == SMPSIM_OK && !a.quiet)
         printf("%s: %zu dots (%ux%u px, %.3g px/mm, seed %" PRIu64 ")\n", a.out, dots->count,
-               img->width, img->height, smpsim_design_get_view(design)->px_per_mm, a.seed);
+               img->width, img->height, smpsim_design_get_view(design)->px_per_mm,
+               smpsim_design_get_seed(design));
     int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
-    free(command);
+    free(photo);
     smpsim_dots_free(dots);
     smpsim_design_free(design);
     smpsim_image_free(img);

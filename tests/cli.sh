@@ -163,6 +163,31 @@ printf 'a,b\n1,2\n' >"$tmp/nohead.csv"
 expect 1 "metrics no header" -- "$smpsim" metrics "$tmp/nohead.csv" && stderr_has "no header" "x_mm"
 expect 2 "metrics no file" -- "$smpsim" metrics
 
+
+# Designs: check, presets, render --design / --preset / --from.
+designs="$SMPSIM_SAMPLES/designs"
+expect 0 "presets" -- "$smpsim" presets
+grep -q "^norwood-3-vertex " "$tmp/out" && grep -q "^ludwig-2 " "$tmp/out" || fail "presets list incomplete"
+expect 0 "check sample" -- "$smpsim" check "$designs/fair-frontal.json"
+grep -q "valid" "$tmp/out" && grep -q "session 3" "$tmp/out" || fail "check output: $(cat "$tmp/out")"
+expect 0 "check json" -- "$smpsim" check "$designs/crown.json" --json
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['valid'] and d['dots'] == sum(d['dots_per_session']) > 0, d" "$tmp/out" || fail "check --json"
+printf '{"format_version": 1, "regions": [{"type": "polygon", "points_mm": [[0,0],[10,0],[10,"x"]]}]}' >"$tmp/bad.json"
+expect 1 "check bad design" -- "$smpsim" check "$tmp/bad.json" && stderr_has "check bad" "regions\[0\].points_mm\[2\]\[1\]"
+printf '{"format_version": 1, "regions": [{"type": "polygon", "points_mm": [[0,-70],[30,-70],[30,-40]]}], "hairline": {"landmarks": {"mid_frontal_mm": 62}}}' >"$tmp/low.json"
+expect 0 "check warns" -- "$smpsim" check "$tmp/low.json"
+grep -q "warning: hairline: the mid-frontal point is 62 mm" "$tmp/out" || fail "no low-hairline warning: $(cat "$tmp/out")"
+expect 0 "render design" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/d.png" --quiet
+expect 0 "render from" -- "$smpsim" render --from "$tmp/d.png" --out "$tmp/d2.png" --quiet
+cmp -s "$tmp/d.png" "$tmp/d2.png" || fail "render --from did not re-create the same bytes"
+expect 0 "render preset" -- "$smpsim" render --preset norwood-3 --glabella 585,545 --scale 5.6 --photo "$photo" --out "$tmp/p.png" --quiet
+expect 2 "preset without glabella" -- "$smpsim" render --preset norwood-3 --photo "$photo" --out "$tmp/p2.png" && stderr_has "glabella" "glabella"
+expect 2 "design with region" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/x.png" --region 1,1 5,5 9,1
+expect 1 "unknown preset" -- "$smpsim" render --preset norwood-9 --glabella 1,1 --photo "$photo" --out "$tmp/p3.png" && stderr_has "unknown preset" "norwood-9"
+expect 2 "out onto design" -- "$smpsim" render --design "$tmp/low.json" --photo "$photo" --out "$tmp/low.json"
+expect 0 "dots design" -- "$smpsim" dots --design "$designs/crown.json" --format none
+expect 0 "metrics preset" -- "$smpsim" metrics --preset ludwig-1 --json
+
 if [ "$failures" -ne 0 ]; then
     echo "$failures CLI check(s) failed"
     exit 1
