@@ -51,6 +51,8 @@ int cmd_dots(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_presets(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 /* A design from a file or, if preset is non-NULL, from the preset library. */
 smpsim_status load_design_arg(const char *path, const char *preset, smpsim_design **out,

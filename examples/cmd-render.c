@@ -39,6 +39,24 @@ static const char *const render_usage =
     "  --seed N               random seed; same seed, same dots (default 1)\n"
     "  --quiet                print nothing on success\n"
     "\n"
+    "How the dots look (docs/realism.md):\n"
+    "  --state S              as-given (default: each dot at its diameter and shade),\n"
+    "                         fresh, healed or aged\n"
+    "  --years N              with --state aged: years since healing (default 5)\n"
+    "  --uv low|normal|high   sun exposure for ageing (default normal)\n"
+    "  --depth-mm D           pigment depth 0.1..3 mm (default 0.6): deeper is larger,\n"
+    "                         blurrier, cooler; beyond --blowout-mm (1.2) a halo\n"
+    "  --blowout-mm D         depth at which the pigment blows out (default 1.2)\n"
+    "  --session K            the skin after session K: later sessions left out,\n"
+    "                         session K in --state (fresh by default), earlier healed\n"
+    "  --earlier-years N      with --session: earlier sessions aged N years (touch-up)\n"
+    "  --distance-m D         the preview as an eye sees it from D metres (0.5, 1, 3)\n"
+    "  --skin X,Y             sample the skin around this photo point (default: under\n"
+    "                         the dots); prints its colour and approximate Fitzpatrick type\n"
+    "  --hair X,Y             sample the hair colour around this photo point\n"
+    "  --auto-shade           shade every dot with the default shade for the sampled\n"
+    "                         skin and hair (never darker than the hair)\n"
+    "\n"
     "The PNG carries the design (JSON) and seed in text chunks (smpsim:design,\n"
     "smpsim:seed); `smpsim render --from PREVIEW.png` makes the same preview again.\n";
 
@@ -52,6 +70,9 @@ typedef struct render_args {
     double scale, density, dot_mm, shade;
     double calib[5], glabella[2];
     int have_calib, have_scale, have_glabella, seed_given, params_given, quiet;
+    smpsim_render_options look;
+    double distance_m, skin_xy[2], hair_xy[2];
+    int have_skin, have_hair, auto_shade;
     uint64_t seed;
     size_t n_regions;
     polygon regions[MAX_CLI_REGIONS];
@@ -125,6 +146,64 @@ static int check_render_args(const render_args *a)
     return 0;
 }
 
+/* The look flags: 1 taken (value consumed), 0 not one of them, -1 error. */
+static int take_look(render_args *a, const char *f, const char *v)
+{
+    static const char *const flags[] = {"--state", "--years", "--uv", "--depth-mm",
+                                        "--blowout-mm", "--session", "--earlier-years",
+                                        "--distance-m", "--skin", "--hair"};
+    size_t k = 0, n = sizeof flags / sizeof *flags;
+    while (k < n && strcmp(f, flags[k]) != 0)
+        k++;
+    if (k == n)
+        return 0;
+    if (!v)
+        return usage_error("render", "%s needs a value", f), -1;
+    smpsim_render_options *o = &a->look;
+    double x;
+    int bad = 0;
+    if (strcmp(f, "--state") == 0) {
+        static const char *const states[] = {"as-given", "fresh", "healed", "aged"};
+        o->state = -1;
+        for (int s = 0; s < 4; s++)
+            if (strcmp(v, states[s]) == 0)
+                o->state = s;
+        if (o->state < 0)
+            return usage_error("render", "--state '%s' is not as-given, fresh, healed or aged",
+                               v), -1;
+    } else if (strcmp(f, "--uv") == 0) {
+        if (strcmp(v, "normal") == 0)
+            o->uv_exposure = SMPSIM_UV_NORMAL;
+        else if (strcmp(v, "low") == 0)
+            o->uv_exposure = SMPSIM_UV_LOW;
+        else if (strcmp(v, "high") == 0)
+            o->uv_exposure = SMPSIM_UV_HIGH;
+        else
+            return usage_error("render", "--uv '%s' is not low, normal or high", v), -1;
+    } else if (strcmp(f, "--skin") == 0 || strcmp(f, "--hair") == 0) {
+        int skin = f[2] == 's';
+        if (parse_tuple(v, skin ? a->skin_xy : a->hair_xy, 2) != 0)
+            return usage_error("render", "%s '%s' is not X,Y in pixels", f, v), -1;
+        *(skin ? &a->have_skin : &a->have_hair) = 1;
+    } else if (strcmp(f, "--years") == 0) {
+        bad = parse_double(v, 0.01, 50, &o->years);
+    } else if (strcmp(f, "--depth-mm") == 0) {
+        bad = parse_double(v, 0.1, 3, &o->depth_mm);
+    } else if (strcmp(f, "--blowout-mm") == 0) {
+        bad = parse_double(v, 0.1, 3, &o->blowout_depth_mm);
+    } else if (strcmp(f, "--earlier-years") == 0) {
+        bad = parse_double(v, 0, 50, &o->earlier_years);
+    } else if (strcmp(f, "--distance-m") == 0) {
+        bad = parse_double(v, 0.05, 100, &a->distance_m);
+    } else if (strcmp(f, "--session") == 0) {
+        bad = parse_double(v, 1, 1000, &x) || x != floor(x);
+        o->session = bad ? 0 : (unsigned)x;
+    }
+    if (bad)
+        return usage_error("render", "%s '%s' is out of range or not a number", f, v), -1;
+    return 1;
+}
+
 static int parse_render(int argc, char **argv, render_args *a)
 {
     for (int i = 1; i < argc; i++) {
@@ -144,6 +223,12 @@ static int parse_render(int argc, char **argv, render_args *a)
             i += used;
         } else if (strcmp(f, "--quiet") == 0) {
             a->quiet = 1;
+        } else if (strcmp(f, "--auto-shade") == 0) {
+            a->auto_shade = 1;
+        } else if ((took = take_look(a, f, v)) != 0) {
+            if (took < 0)
+                return -1;
+            i++;
         } else if (!v && (strcmp(f, "--photo") == 0 || strcmp(f, "--out") == 0 ||
                           strcmp(f, "--seed") == 0 || strcmp(f, "--calibrate") == 0 ||
                           strcmp(f, "--design") == 0 || strcmp(f, "--preset") == 0 ||
@@ -323,9 +408,41 @@ static smpsim_status save_preview(const smpsim_image *img, const render_args *a,
     return st;
 }
 
+static const char *const fitzpatrick_names[7] = {"?", "I", "II", "III", "IV", "V", "VI"};
+
+/* --skin, --hair, --auto-shade: samples the photo before the dots darken
+ * it, reports the colours and, with --auto-shade, shades every dot. */
+static smpsim_status sample_and_shade(const render_args *a, const smpsim_image *img,
+                                      const smpsim_view *view, smpsim_dots *dots,
+                                      smpsim_error *err)
+{
+    if (!a->have_skin && !a->have_hair && !a->auto_shade)
+        return SMPSIM_OK;
+    smpsim_colour skin, hair;
+    smpsim_status st = a->have_skin ? smpsim_sample_colour(img, SMPSIM_SAMPLE_SKIN, a->skin_xy,
+                                                           1, 0, &skin, err)
+                                    : smpsim_sample_skin_at_dots(img, view, dots, &skin, err);
+    if (st == SMPSIM_OK && a->have_hair)
+        st = smpsim_sample_colour(img, SMPSIM_SAMPLE_HAIR, a->hair_xy, 1, 0, &hair, err);
+    if (st != SMPSIM_OK)
+        return st;
+    double shade = smpsim_default_shade(&skin, a->have_hair ? &hair : NULL, &a->look);
+    if (!a->quiet) {
+        printf("skin %s (L* %.0f, ITA %.0f deg, approx. Fitzpatrick %s)", skin.hex,
+               skin.lightness, skin.ita_deg, fitzpatrick_names[skin.fitzpatrick]);
+        if (a->have_hair)
+            printf(", hair %s (L* %.0f)", hair.hex, hair.lightness);
+        printf(", default shade %.1f%s\n", shade, a->auto_shade ? " (used)" : "");
+    }
+    for (size_t i = 0; a->auto_shade && i < dots->count; i++)
+        dots->dots[i].shade = (float)shade;
+    return SMPSIM_OK;
+}
+
 int cmd_render(int argc, char **argv)
 {
     render_args a = {.scale = 6.5, .density = 100, .dot_mm = 0.2, .shade = 5, .seed = 1};
+    smpsim_render_options_init(&a.look);
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return fputs(render_usage, stdout), 0;
     if (parse_render(argc, argv, &a) != 0) {
@@ -352,7 +469,12 @@ int cmd_render(int argc, char **argv)
     if (st == SMPSIM_OK)
         st = smpsim_design_dots(design, &dots, &err);
     if (st == SMPSIM_OK)
-        st = smpsim_render_dots(img, smpsim_design_get_view(design), dots, NULL, &err);
+        st = sample_and_shade(&a, img, smpsim_design_get_view(design), dots, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_render_dots(img, smpsim_design_get_view(design), dots, &a.look, &err);
+    if (st == SMPSIM_OK && a.distance_m > 0)
+        st = smpsim_image_view_at_distance(img, smpsim_design_get_view(design)->px_per_mm,
+                                           a.distance_m, &err);
     if (st == SMPSIM_OK)
         st = save_preview(img, &a, design, &err);
     if (st == SMPSIM_OK && !a.quiet)

@@ -16,6 +16,8 @@ static const char *const main_usage =
     "  metrics   measure a dot list: density, spacing (rho, CV), groups, spectrum\n"
     "  check     validate a design file and print its design-rule warnings\n"
     "  presets   list the design presets (hairlines, Norwood and Ludwig templates)\n"
+    "  plan      write a 1:1 treatment plan to print (PDF or SVG)\n"
+    "  stats     dots per session and region, area, spacing, coverage, working time\n"
     "\n"
     "Options:\n"
     "  -h, --help       show this help (smpsim COMMAND --help for a command)\n"
@@ -49,5 +51,9 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "presets") == 0)
         return cmd_presets(argc - 1, argv + 1);
+    if (strcmp(cmd, "plan") == 0)
+        return cmd_plan(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return cmd_stats(argc - 1, argv + 1);
     return usage_error(NULL, "unknown command '%s'", cmd);
 }

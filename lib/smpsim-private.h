@@ -301,5 +301,29 @@ int smpsim__head_to_px(const smpsim_view *view, double x_mm, double y_mm, double
                        double *y_px, double *px_per_mm);
 void smpsim__head_to_mm(const smpsim_view *view, double x_px, double y_px, double *x_mm,
                         double *y_mm);
+/* A head view prepared once for many mappings (the renderer maps every
+ * dot): the same results as smpsim__head_to_px()/_to_mm() without redoing
+ * the per-view set-up (about a third of the cost of one mapping). */
+typedef struct smpsim__head_model {
+    double a, b, c;       /* semi-axes (mm): across, up-down the photo, along the camera */
+    double s;             /* px per mm on the outline's plane */
+    double center_x_px, center_y_px;
+    double cos_tilt, sin_tilt;
+    /* The screen's x and down directions and the direction to the camera,
+     * in the head's frame (pitch and the yaw implied by the glabella). */
+    double ex[3], ey[3], ez[3];
+    /* The ellipsoid's outline on the outline's plane (mm): semi-axes and
+     * the direction of the first. */
+    double rim_r0, rim_r1, rim_cos, rim_sin;
+    double mid_quarter;   /* quarter arc of the midline ellipse (b, c) */
+    double sec_quarter;   /* quarter arc of the widest section (a, c) */
+    double y_origin_mm;   /* midline arc from the front point to the origin */
+    double yaw_deg;       /* FRONT: head turn implied by the glabella (0 for TOP) */
+} smpsim__head_model;
+void smpsim__head_prepare(const smpsim_view *view, smpsim__head_model *m);
+int smpsim__head_model_to_px(const smpsim__head_model *m, double x_mm, double y_mm, double *x_px,
+                             double *y_px, double *px_per_mm);
+void smpsim__head_model_to_mm(const smpsim__head_model *m, double x_px, double y_px,
+                              double *x_mm, double *y_mm);
 
 #endif

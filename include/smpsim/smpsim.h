@@ -221,8 +221,12 @@ typedef enum smpsim_camera {
  *  y: a hairline 80 mm above the glabella is at y = -80); for TOP photos
  *  from the vertex, x to the right and y towards the back of the head (down
  *  the photo). The camera looks along the ellipsoid's front-back axis
- *  (FRONT) or vertical axis (TOP), tilted by pitch_deg, with an orthographic
- *  projection. @since 0.1 */
+ *  (FRONT) or vertical axis (TOP), tilted by pitch_deg (positive: the camera
+ *  above the eyes for FRONT, leaning towards the forehead for TOP), with an
+ *  orthographic projection. At a non-zero pitch the vertical semi-axis is
+ *  solved so that the model's outline stays the fitted one; a glabella off
+ *  the outline's vertical axis is taken as a turned head (up to 30 degrees).
+ *  See docs/views.md. @since 0.1 */
 typedef struct smpsim_head {
     double center_x_px, center_y_px; /* centre of the head outline in the photo */
     double radius_x_px, radius_y_px; /* semi-axes of the outline (an ellipse) */
@@ -278,7 +282,8 @@ SMPSIM_API smpsim_status smpsim_view_calibrate(smpsim_view *view, double x0_px, 
 
 /** Checks that a view is usable: finite numbers, 0.01 <= px_per_mm <=
  *  10000, a known kind; for head views positive radii, a sane width,
- *  depth ratio and pitch, and (FRONT) a glabella inside the outline.
+ *  depth ratio and pitch, (FRONT) a glabella inside the outline, and a
+ *  px_per_mm that matches the head (as smpsim_view_head() sets it).
  *  The message names the bad field. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_view_validate(const smpsim_view *view, smpsim_error *err);
 
@@ -977,7 +982,49 @@ typedef struct smpsim_render_options {
     /** Blue cast: the blue channel's absorbance relative to red
      *  (0 = 0.88; 1 = neutral grey). */
     double blue_absorbance_ratio;
+    /* Fields below @since 0.2 (docs/realism.md explains the model). */
+    /** What the dots look like: a smpsim_dot_state (0 = AS_GIVEN, the dot
+     *  at its diameter and shade with none of the model below). */
+    int state;
+    /** SMPSIM_STATE_AGED: years since the dots healed (0 = 5; 0..50). */
+    double years;
+    /** UV exposure for ageing: a smpsim_uv_exposure (0 = normal). */
+    int uv_exposure;
+    /** Depth of the pigment in mm (0 = 0.6; 0.1..3): deeper is larger,
+     *  blurrier and cooler; shallower than 0.4 mm fades faster. */
+    double depth_mm;
+    /** Deeper than this (0 = 1.2 mm; 0.1..3) the pigment blows out: a
+     *  blurred blue-grey halo around each dot. */
+    double blowout_depth_mm;
+    /** 0: every dot in `state`. k >= 1: the skin after session k: dots of
+     *  later sessions are left out, session k is in `state` (AS_GIVEN
+     *  means FRESH here), earlier sessions are healed (or aged by
+     *  earlier_years). Dots of session 0 count as session 1. */
+    unsigned session;
+    /** With `session`: age in years of the earlier sessions' dots, for a
+     *  touch-up over faded work (0 = just healed; 0..50). */
+    double earlier_years;
+    /** Non-zero: the pigment is pigment_srgb (sRGB 0..1, its colour at full
+     *  coverage over white) instead of carbon black diluted to each dot's
+     *  shade. */
+    int use_pigment_colour;
+    double pigment_srgb[3];
 } smpsim_render_options;
+
+/** States of healing. @since 0.2 */
+typedef enum smpsim_dot_state {
+    SMPSIM_STATE_AS_GIVEN = 0, /* the dot as given: visible diameter and shade */
+    SMPSIM_STATE_FRESH = 1,    /* the first days: darker, sharper, larger, redness */
+    SMPSIM_STATE_HEALED = 2,   /* 4+ weeks: about half the size, a shade or two lighter */
+    SMPSIM_STATE_AGED = 3      /* `years` after healing: lighter and softer */
+} smpsim_dot_state;
+
+/** UV exposure (sun on the scalp) for ageing. @since 0.2 */
+typedef enum smpsim_uv_exposure {
+    SMPSIM_UV_NORMAL = 0,
+    SMPSIM_UV_LOW = 1, /* hats, little sun */
+    SMPSIM_UV_HIGH = 2 /* outdoor work, no protection */
+} smpsim_uv_exposure;
 
 SMPSIM_API void smpsim_render_options_init_(smpsim_render_options *opts, size_t struct_size);
 #define smpsim_render_options_init(opts) smpsim_render_options_init_((opts), sizeof *(opts))
@@ -996,6 +1043,321 @@ SMPSIM_API smpsim_status smpsim_render_dots(smpsim_image *image, const smpsim_vi
  *  scale with these options (NULL = defaults). @since 0.1 */
 SMPSIM_API void smpsim_shade_transmittance(double shade, const smpsim_render_options *opts,
                                            double rgb[3]);
+
+/* ---- Rendering: renderer objects, the dot model, skin and hair, viewing
+ * ---- distance, drawing into a cairo_t (@since 0.2) ---------------------- */
+
+/** A renderer keeps its options and the dot kernels and scratch memory it
+ *  builds, so that rendering again (an editor following a dragged control
+ *  point) costs only the compositing. Used by one thread at a time; free
+ *  with smpsim_renderer_free(). @since 0.2 */
+typedef struct smpsim_renderer smpsim_renderer;
+
+/** A new renderer with these options (copied; NULL = defaults).
+ *  SMPSIM_EINVAL names a bad option. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_renderer_new(const smpsim_render_options *opts,
+                                             smpsim_renderer **out, smpsim_error *err);
+/** Frees a renderer; NULL does nothing. @since 0.2 */
+SMPSIM_API void smpsim_renderer_free(smpsim_renderer *renderer);
+/** Replaces the options (copied); on failure the old ones stay. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_renderer_set_options(smpsim_renderer *renderer,
+                                                     const smpsim_render_options *opts,
+                                                     smpsim_error *err);
+/** Same as smpsim_render_dots() with the renderer's options and caches. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_renderer_render(smpsim_renderer *renderer, smpsim_image *image,
+                                                const smpsim_view *view,
+                                                const smpsim_dots *dots, smpsim_error *err);
+
+/** How the model draws one dot. */
+typedef struct smpsim_dot_look {
+    int visible;              /* 0: left out (a later session than the one shown) */
+    double diameter_mm;       /* visible diameter */
+    double edge_softness;     /* soft edge as a fraction of the radius */
+    double transmittance[3];  /* linear R, G, B at the dot's centre */
+    double redness;           /* 0..1: fresh redness around the dot */
+    double blowout;           /* 0..1: blowout halo */
+    double halo_diameter_mm;  /* diameter of the redness or blowout halo (0 = none) */
+} smpsim_dot_look;
+
+/** The look of a dot under these options (NULL = defaults), as the
+ *  renderer draws it. SMPSIM_EINVAL for a bad option. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_dot_appearance(const smpsim_dot *dot,
+                                               const smpsim_render_options *opts,
+                                               smpsim_dot_look *out, smpsim_error *err);
+
+/** A colour sampled from a photo. */
+typedef struct smpsim_colour {
+    double linear[3];  /* mean linear R, G, B of the pixels used */
+    double srgb[3];    /* the same, sRGB-encoded, 0..1 */
+    char hex[8];       /* "#rrggbb" */
+    double lightness;  /* CIE L* (D65) */
+    double ita_deg;    /* individual typology angle atan((L* - 50) / b*) */
+    int fitzpatrick;   /* approximate Fitzpatrick type 1..6 from the ITA (skin only), 0 = none */
+    size_t n_pixels;   /* pixels the estimate rests on (0: nothing sampled) */
+} smpsim_colour;
+
+/** What a sample is of. */
+typedef enum smpsim_sample_kind {
+    SMPSIM_SAMPLE_SKIN = 0, /* mean of the middle half by luminance: no highlights, shadows, hairs */
+    SMPSIM_SAMPLE_HAIR = 1  /* mean of the darkest 15 %: the strands, not the skin between them */
+} smpsim_sample_kind;
+
+/** Samples skin or hair colour from a photo: inside the polygon xy_px
+ *  (n_points >= 3), or in discs of radius_px (0 = 6) around 1 or 2 points,
+ *  or over the whole photo (xy_px NULL, n_points 0). Transparent pixels
+ *  are ignored. SMPSIM_EINVAL for bad arguments or when no pixel is
+ *  selected. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_sample_colour(const smpsim_image *image, smpsim_sample_kind kind,
+                                              const double *xy_px, size_t n_points,
+                                              double radius_px, smpsim_colour *out,
+                                              smpsim_error *err);
+
+/** Samples the skin automatically from the treated area: the photo's pixels
+ *  under the dots' centres (call it before rendering). SMPSIM_EINVAL when
+ *  no dot lies on the photo. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_sample_skin_at_dots(const smpsim_image *image,
+                                                    const smpsim_view *view,
+                                                    const smpsim_dots *dots, smpsim_colour *out,
+                                                    smpsim_error *err);
+
+/** A default shade (1..10, in steps of 0.5) for this skin and hair (hair may
+ *  be NULL): darker for darker skin types, and never darker than the hair:
+ *  pigment covering the skin fully stays at least as light as the hair.
+ *  opts (NULL = defaults) gives the pigment's optical density. @since 0.2 */
+SMPSIM_API double smpsim_default_shade(const smpsim_colour *skin, const smpsim_colour *hair,
+                                       const smpsim_render_options *opts);
+
+/** Blurs the image in place as an eye with normal acuity (1 minute of arc)
+ *  sees it from distance_m metres, at the photo's scale px_per_mm: a
+ *  Gaussian of 1 arcminute full width at half maximum, in linear light.
+ *  SMPSIM_EINVAL for a bad distance (0.05..100 m) or scale, SMPSIM_ELIMIT
+ *  for a blur wider than 2000 px. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_image_view_at_distance(smpsim_image *image, double px_per_mm,
+                                                       double distance_m, smpsim_error *err);
+
+/** Draws the dots into a caller's cairo context (a cairo_t *), in the
+ *  context's current user space taken as photo pixels: each visible dot a
+ *  disc of its visible diameter in its pigment's colour with
+ *  CAIRO_OPERATOR_MULTIPLY. Cairo blends sRGB-encoded values and draws hard
+ *  edges, so this is for overlays in applications; smpsim_render_dots() is
+ *  the exact, linear-light preview. The context's state is restored.
+ *  SMPSIM_EINVAL for a NULL or failed context. @since 0.2 */
+struct _cairo; /* cairo_t, from <cairo.h> */
+SMPSIM_API smpsim_status smpsim_render_dots_cairo(struct _cairo *cr, const smpsim_view *view,
+                                                  const smpsim_dots *dots,
+                                                  const smpsim_render_options *opts,
+                                                  smpsim_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Plans and stats                                                          */
+/* ------------------------------------------------------------------------ */
+
+/** Output formats of a plan. */
+typedef enum smpsim_plan_format {
+    SMPSIM_PLAN_PDF = 0, /* one page per sheet and session */
+    SMPSIM_PLAN_SVG = 1  /* one page: cairo's SVG surface has no pages */
+} smpsim_plan_format;
+
+/** Paper sizes of a plan. */
+typedef enum smpsim_paper {
+    SMPSIM_PAPER_A4 = 0,    /* 210 x 297 mm */
+    SMPSIM_PAPER_LETTER = 1 /* 8.5 x 11 in, 215.9 x 279.4 mm */
+} smpsim_paper;
+
+/** Choices for a plan. Initialise with smpsim_plan_options_init(); zero
+ *  fields take the defaults. @since 0.1 */
+typedef struct smpsim_plan_options {
+    size_t struct_size;
+    /** Paper (0 = A4), portrait. */
+    smpsim_paper paper;
+    /** The sessions to print: bit k-1 set for session k (0 = every
+     *  session). An SVG plan shows the highest of them. */
+    unsigned sessions;
+    /** First line of the header (borrowed for the call; NULL = the design's
+     *  name, or "smpsim plan"); at most 200 bytes. */
+    const char *title;
+    /** The date printed in the header and stored as the PDF's creation
+     *  date, "YYYY-MM-DD" (borrowed; NULL = none: the file then holds no
+     *  date at all, so that the same design gives the same bytes). */
+    const char *date;
+    /** Crop marks at the corners of the drawing area and registration
+     *  targets in the overlaps: 0 = when the design spans several sheets
+     *  (default), 1 = always, -1 = never. */
+    int crop_marks;
+    /** Overlap between neighbouring sheets in mm (0 = 10; 2..50). */
+    double overlap_mm;
+} smpsim_plan_options;
+
+SMPSIM_API void smpsim_plan_options_init_(smpsim_plan_options *opts, size_t struct_size);
+#define smpsim_plan_options_init(opts) smpsim_plan_options_init_((opts), sizeof *(opts))
+
+/** How a plan is laid out on paper (all lengths in mm). Page order: by
+ *  session, then by row of sheets, then by column. A scalp point (x, y)
+ *  lands on sheet (column c, row r) at page position
+ *    (area_x_mm + x - window_x_mm - c step_x_mm,
+ *     area_y_mm + y - window_y_mm - r step_y_mm)
+ *  when that lies inside the drawing area. @since 0.1 */
+typedef struct smpsim_plan_layout {
+    double paper_width_mm, paper_height_mm; /* the page */
+    double area_x_mm, area_y_mm;            /* the drawing area's top-left corner */
+    double area_width_mm, area_height_mm;   /* and its size */
+    double window_x_mm, window_y_mm;        /* scalp mm at that corner on the first sheet */
+    double step_x_mm, step_y_mm;            /* window shift per sheet: area less the overlap */
+    double extent_mm[4];                    /* the design's extent: x0, y0, x1, y1 */
+    size_t columns, rows;                   /* sheets per session (1 x 1 for SVG) */
+    size_t sessions;                        /* sessions printed */
+    size_t pages;                           /* columns x rows x sessions (SVG: 1) */
+} smpsim_plan_layout;
+
+/** Computes a plan's layout without drawing it: the extent of the dots,
+ *  the hairline and the region outlines (plus 5 mm), fitted into the
+ *  drawing area of the paper or tiled over several sheets. dots may be NULL
+ *  (the design's dots are generated); opts may be NULL. SMPSIM_EINVAL names
+ *  a bad option; SMPSIM_ELIMIT beyond 1000 pages. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_plan_layout_compute(const smpsim_design *design,
+                                                    const smpsim_dots *dots,
+                                                    smpsim_plan_format format,
+                                                    const smpsim_plan_options *opts,
+                                                    smpsim_plan_layout *layout,
+                                                    smpsim_error *err);
+
+/** Writes a treatment plan an artist can print: the design at true 1:1
+ *  scale in millimetres (1 mm = 72/25.4 pt) through cairo's own PDF or SVG
+ *  surface. Each page has a header (title, design name, seed, dots per
+ *  session, date if given, which session and sheet), a faint 10 mm grid of
+ *  scalp coordinates, the region outlines, the hairline template as a red
+ *  line, each dot of the page's session as a black filled circle of its
+ *  diameter (earlier sessions in grey; dots of session 0 on every page),
+ *  and a 50 mm scale bar to check a printed page with a ruler. A design
+ *  larger than the drawing area is tiled over several sheets that overlap
+ *  by overlap_mm, with crop marks and registration targets (see
+ *  smpsim_plan_layout). An SVG plan holds one page: the whole design on the
+ *  paper if it fits, else on a page as large as needed.
+ *
+ *  Provenance: a PDF carries the title, creator "smpsim VERSION", the seed
+ *  in its Subject and the design as JSON (smpsim_design_to_json()) in its
+ *  Keywords; an SVG carries the same in a <metadata> element. Without a
+ *  date the output holds no clock time: the same design, dots and options
+ *  give the same bytes.
+ *
+ *  dots may be NULL: the design's dots are generated. The file is written
+ *  atomically (no partial file on failure). SMPSIM_EINVAL for bad
+ *  arguments or options (the message names them), SMPSIM_EIO when the file
+ *  cannot be written, SMPSIM_ELIMIT beyond 1000 pages. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_plan_write(const smpsim_design *design, const smpsim_dots *dots,
+                                           smpsim_plan_format format, const char *path,
+                                           const smpsim_plan_options *opts, smpsim_error *err);
+
+/** Same as smpsim_plan_write() to a caller's stream. SMPSIM_EIO if the
+ *  stream reports a failure. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_plan_write_stream(const smpsim_design *design,
+                                                  const smpsim_dots *dots,
+                                                  smpsim_plan_format format,
+                                                  smpsim_write_func write, void *closure,
+                                                  const smpsim_plan_options *opts,
+                                                  smpsim_error *err);
+
+/** Writes a dot list like smpsim_dots_write() with three more columns from
+ *  a view: x_px and y_px, the dot's position in the photo
+ *  (smpsim_view_map()), and visible (1, or 0 for a dot on the far side of a
+ *  head view). CSV: the header is smpsim_dots_write()'s followed by
+ *  ",x_px,y_px,visible", and each line starts with the same text as there;
+ *  pixels with 2 decimals (empty where the view gives no finite position).
+ *  JSON: the same keys plus "x_px", "y_px" (or null) and "visible"
+ *  (true/false). SMPSIM_EINVAL for a NULL or invalid view
+ *  (smpsim_view_validate()), SMPSIM_EIO if the stream fails. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view *view,
+                                                smpsim_dots_format format,
+                                                smpsim_write_func write, void *closure,
+                                                smpsim_error *err);
+
+/** Choices for smpsim_design_stats(). Initialise with
+ *  smpsim_stats_options_init(). @since 0.1 */
+typedef struct smpsim_stats_options {
+    size_t struct_size;
+    /** Working pace for the time estimates, impressions per minute
+     *  (0 = 90; 1..2000). 90 is an assumption, not a measured figure:
+     *  calibrate it to the artist and the machine. */
+    double impressions_per_minute;
+    /** Cell size of the density field used for the treated area
+     *  (0 = 0.25 mm; 0.05..5). */
+    double cell_mm;
+} smpsim_stats_options;
+
+SMPSIM_API void smpsim_stats_options_init_(smpsim_stats_options *opts, size_t struct_size);
+#define smpsim_stats_options_init(opts) smpsim_stats_options_init_((opts), sizeof *(opts))
+
+/** Figures of one session. Spacing and coverage are of the skin as it is
+ *  at the end of the session: this session's dots and all earlier ones. */
+typedef struct smpsim_session_stats {
+    size_t dots;             /* dots placed in this session */
+    size_t cumulative_dots;  /* dots on the skin after it */
+    double mean_spacing_mm;  /* mean nearest-neighbour distance after it */
+    double coverage_percent; /* pigment area / treated area after it */
+    double working_minutes;  /* dots / impressions per minute */
+} smpsim_session_stats;
+
+/** Figures of one region. */
+typedef struct smpsim_region_stats {
+    size_t dots;            /* dots owned by the region */
+    double area_cm2;        /* field cells it owns with a density above 0 */
+    double dots_per_cm2;    /* dots / area (0 for no area) */
+} smpsim_region_stats;
+
+/** Counts and estimates for a design and its dots. A plain structure
+ *  allocated by smpsim_design_stats(); free with smpsim_stats_free(). */
+typedef struct smpsim_stats {
+    char *design_name;            /* copied; NULL when the design has none */
+    uint64_t seed;
+    size_t dots;                  /* all dots */
+    size_t unassigned_dots;       /* of session 0 or beyond the design's sessions */
+    size_t outside_regions;       /* dots of region 0 */
+    double treated_area_cm2;      /* field cells with a density above 0 (feathered
+                                     margins and the hairline's sentinel band included) */
+    double dots_per_cm2;          /* dots / treated area */
+    double mean_spacing_mm;       /* mean nearest-neighbour distance of all dots
+                                     (within a follicle group: the group's spacing) */
+    double spacing_cv;            /* its coefficient of variation */
+    double coverage_percent;      /* sum of the dots' areas / treated area, in % */
+    double impressions_per_minute;/* the pace used */
+    double working_minutes;       /* all sessions */
+    size_t n_sessions;
+    smpsim_session_stats sessions[SMPSIM_MAX_SESSIONS];
+    size_t n_regions;
+    smpsim_region_stats *regions; /* n_regions entries, owned */
+} smpsim_stats;
+
+/** Measures a design's dots: counts per session and region, treated area
+ *  from the density field (smpsim_design_field()), mean spacing
+ *  (smpsim_measure_nn()), pigment coverage and working time per session at
+ *  the options' pace. dots may be NULL (the design's dots are generated);
+ *  given dots are counted as they are. opts may be NULL. On success *out
+ *  must be freed with smpsim_stats_free(). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_design_stats(const smpsim_design *design, const smpsim_dots *dots,
+                                             const smpsim_stats_options *opts,
+                                             smpsim_stats **out, smpsim_error *err);
+
+/** Frees stats; NULL does nothing. @since 0.1 */
+SMPSIM_API void smpsim_stats_free(smpsim_stats *stats);
+
+/** Writes stats as one JSON object to a caller's stream, with the design-rule
+ *  warnings (may be NULL when n_warnings is 0) and the library version.
+ *  Keys: smpsim_version, design, seed, dots, unassigned_dots,
+ *  outside_regions, treated_area_cm2, dots_per_cm2, mean_spacing_mm,
+ *  spacing_cv, coverage_percent, impressions_per_minute, working_minutes,
+ *  sessions [{session, dots, cumulative_dots, mean_spacing_mm,
+ *  coverage_percent, working_minutes}], regions [{region, dots, area_cm2,
+ *  dots_per_cm2}], warnings [{code, message}]. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_stats_write_json(const smpsim_stats *stats,
+                                                 const smpsim_warning *warnings,
+                                                 size_t n_warnings, smpsim_write_func write,
+                                                 void *closure, smpsim_error *err);
+
+/** Same as smpsim_stats_write_json() to a file, atomically. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_stats_save_json(const smpsim_stats *stats,
+                                                const smpsim_warning *warnings,
+                                                size_t n_warnings, const char *path,
+                                                smpsim_error *err);
 
 #ifdef __cplusplus
 }

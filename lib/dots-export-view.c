@@ -1,0 +1,113 @@
+/* Dot lists with photo positions: smpsim_dots_write()'s columns followed by
+ * where each dot lands in the photo through a view. The millimetre columns
+ * are formatted exactly as dots-export.c does, so that a line of this file
+ * starts with the same text as the plain list's line. */
+#include "smpsim-private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define CHUNK 65536
+
+typedef struct view_out {
+    smpsim_write_func write;
+    void *closure;
+    char buf[CHUNK];
+    size_t len;
+    bool failed;
+} view_out;
+
+static void flush_view_out(view_out *o)
+{
+    if (!o->failed && o->len > 0 && o->write(o->closure, o->buf, o->len) != 0)
+        o->failed = true;
+    o->len = 0;
+}
+
+static void emit(view_out *o, const char *fmt, ...) SMPSIM_PRINTF(2, 3);
+static void emit(view_out *o, const char *fmt, ...)
+{
+    if (o->len > CHUNK - 512)
+        flush_view_out(o);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(o->buf + o->len, CHUNK - o->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        o->len += (size_t)n;
+}
+
+/* A pixel coordinate with 2 decimals, or `none` where the view gives no
+ * finite position (a point off the surface of a head view). */
+static const char *px_text(char buf[32], double v, const char *none)
+{
+    if (!isfinite(v))
+        return none;
+    snprintf(buf, 32, "%.2f", v);
+    return buf;
+}
+
+static void csv_view(view_out *o, const smpsim_dots *dots, const smpsim_view *view)
+{
+    emit(o, "x_mm,y_mm,diameter_mm,shade,session,group,region,x_px,y_px,visible\n");
+    for (size_t i = 0; i < dots->count; i++) {
+        const smpsim_dot *d = &dots->dots[i];
+        double x_px, y_px, scale;
+        char bx[32], by[32];
+        int visible = smpsim_view_map(view, d->x_mm, d->y_mm, &x_px, &y_px, &scale);
+        emit(o, "%.4f,%.4f,%.4f,%.3f,%u,%lu,%u,%s,%s,%d\n", d->x_mm, d->y_mm, d->diameter_mm,
+             d->shade, (unsigned)d->session, (unsigned long)d->group, (unsigned)d->region,
+             px_text(bx, x_px, ""), px_text(by, y_px, ""), visible);
+    }
+}
+
+static void json_view(view_out *o, const smpsim_dots *dots, const smpsim_view *view)
+{
+    emit(o, "{\"count\": %zu, \"dots\": [", dots->count);
+    for (size_t i = 0; i < dots->count; i++) {
+        const smpsim_dot *d = &dots->dots[i];
+        double x_px, y_px, scale;
+        char bx[32], by[32];
+        int visible = smpsim_view_map(view, d->x_mm, d->y_mm, &x_px, &y_px, &scale);
+        emit(o,
+             "%s\n  {\"x_mm\": %.4f, \"y_mm\": %.4f, \"diameter_mm\": %.4f, \"shade\": %.3f, "
+             "\"session\": %u, \"group\": %lu, \"region\": %u, \"x_px\": %s, \"y_px\": %s, "
+             "\"visible\": %s}",
+             i ? "," : "", d->x_mm, d->y_mm, d->diameter_mm, d->shade, (unsigned)d->session,
+             (unsigned long)d->group, (unsigned)d->region, px_text(bx, x_px, "null"),
+             px_text(by, y_px, "null"), visible ? "true" : "false");
+    }
+    emit(o, "\n]}\n");
+}
+
+smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view *view,
+                                     smpsim_dots_format format, smpsim_write_func write,
+                                     void *closure, smpsim_error *err)
+{
+    if (!dots || !view || !write)
+        return smpsim__fail(err, SMPSIM_EINVAL, "dots: NULL argument");
+    if (format != SMPSIM_DOTS_CSV && format != SMPSIM_DOTS_JSON)
+        return smpsim__fail(err, SMPSIM_EINVAL, "dots: unknown format %d", (int)format);
+    smpsim_error local = {0};
+    if (smpsim_view_validate(view, &local) != SMPSIM_OK)
+        return smpsim__fail(err, SMPSIM_EINVAL, "dots: the view is not usable: %s",
+                            local.message);
+    view_out *o = malloc(sizeof *o);
+    if (!o)
+        return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
+    o->write = write;
+    o->closure = closure;
+    o->len = 0;
+    o->failed = false;
+    if (format == SMPSIM_DOTS_CSV)
+        csv_view(o, dots, view);
+    else
+        json_view(o, dots, view);
+    flush_view_out(o);
+    bool failed = o->failed;
+    free(o);
+    if (failed)
+        return smpsim__fail(err, SMPSIM_EIO, "dots: the output stream failed");
+    return SMPSIM_OK;
+}

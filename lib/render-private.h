@@ -1,0 +1,113 @@
+/* Private declarations of the renderer's files (render*.c, pigment.c,
+ * skin.c, blur.c). Not installed. */
+#ifndef SMPSIM_RENDER_PRIVATE_H
+#define SMPSIM_RENDER_PRIVATE_H
+
+#include "smpsim-private.h"
+
+/* ---- sRGB 8-bit tables (built per call or per renderer; never global) ---- */
+
+/* decode[v]: sRGB code v -> linear. Encoding a linear value rounds exactly
+ * like lrint(linear_to_srgb(v) * 255): bucket[i] is the code at the start of
+ * the linear interval [i/4096, (i+1)/4096), which holds at most one
+ * rounding threshold (the thresholds are >= 3.0e-4 apart, one bucket is
+ * 2.44e-4 wide), and threshold[c] is where code c + 1 begins. */
+typedef struct smpsim__srgb8 {
+    float decode[256];
+    float threshold[256];
+    uint8_t bucket[4097]; /* [4096] holds 1.0 */
+} smpsim__srgb8;
+
+void smpsim__srgb8_init(smpsim__srgb8 *t);
+
+static inline uint8_t smpsim__srgb8_encode(const smpsim__srgb8 *t, float lin)
+{
+    if (!(lin > 0.0f))
+        return 0;
+    if (lin >= 1.0f)
+        return 255;
+    uint8_t c = t->bucket[(int)(lin * 4096.0f)];
+    return (uint8_t)(c + (lin >= t->threshold[c]));
+}
+
+/* The same for lin already known to lie in [0, 1]. */
+static inline uint8_t smpsim__srgb8_encode_unit(const smpsim__srgb8 *t, float lin)
+{
+    uint8_t c = t->bucket[(int)(lin * 4096.0f)];
+    return (uint8_t)(c + (lin >= t->threshold[c]));
+}
+
+uint16_t smpsim__srgb16_encode(double lin);
+
+/* ---- pigment (pigment.c) ---------------------------------------------- */
+
+/* Resolved render options: defaults filled in, ranges checked. */
+smpsim_status smpsim__render_resolve(const smpsim_render_options *in, smpsim_render_options *o,
+                                     smpsim_error *err);
+
+/* How one class of dots looks (the latest session, or earlier ones). */
+typedef struct smpsim__look {
+    int skip;              /* not drawn */
+    int as_given;          /* legacy: the dot as given, nothing added */
+    double diameter_factor; /* visible diameter / needle diameter */
+    double softness;        /* soft edge as a fraction of the radius */
+    double od_factor;       /* optical density relative to the healed pigment */
+    double blue_ratio;      /* blue absorbance relative to red */
+    double redness;         /* 0..1: strength of the fresh redness halo */
+    double blowout;         /* 0..1: strength of the blowout halo */
+} smpsim__look;
+
+/* The look of a dot of `session` (0 = 1) with these resolved options. */
+void smpsim__look_for_session(const smpsim_render_options *o, unsigned session,
+                              smpsim__look *look);
+
+/* Linear transmittance of a shade (or the options' explicit colour) under a look. */
+void smpsim__look_transmittance(const smpsim_render_options *o, const smpsim__look *look,
+                                double shade, double t[3]);
+
+/* For carbon black, log2 T = shade x rate (shade clamped to 0..10): one
+ * exp2 per channel per dot instead of pow(). All zero for an explicit
+ * colour, whose T does not depend on the shade. */
+void smpsim__look_transmittance_rate(const smpsim_render_options *o, const smpsim__look *look,
+                                     double rate[3]);
+
+/* Absorption (1 - factor at full coverage) of the redness halo at full strength. */
+extern const double smpsim__redness_absorption[3];
+/* Halo radii in px for a dot of visible radius r_px at scale px_per_mm. */
+double smpsim__redness_radius_px(double r_px, double px_per_mm);
+double smpsim__blowout_radius_px(double r_px, double px_per_mm);
+#define SMPSIM__BLOWOUT_STRENGTH 0.35
+#define SMPSIM__BLOWOUT_COOLING 0.8
+
+/* ---- kernels (render-kernels.c) ---------------------------------------- */
+
+/* Coverage kernels of one dot profile (opacity 1 inside radius a, falling
+ * linearly to 0 at b) at sub x sub sub-pixel positions: kernel (qx, qy) is
+ * the dot centred at (h + qx/sub, h + qy/sub) in a size x size pixel grid
+ * (h = (size-1)/2), each normalised to the profile's exact area and trimmed
+ * to its non-zero box. */
+typedef struct smpsim__kernels {
+    int qb, qs;      /* cache key: quantised b and softness */
+    double a, b;     /* radii (px) */
+    double area;     /* exact area of the profile (px^2) */
+    int sub, size, half;
+    float *w;        /* sub*sub kernels of size*size weights */
+    uint8_t *box;    /* per kernel: x0, y0, w, h within size x size */
+} smpsim__kernels;
+
+/* Largest outer radius (px) served from cached kernels; larger dots get a
+ * kernel of their own (smpsim__kernel_direct). */
+#define SMPSIM__KERNEL_MAX_B 24.0
+
+/* Quantisation of a profile: the key and the quantised radii. */
+void smpsim__kernel_quantise(double a, double b, int *qb, int *qs, double *qa_out,
+                             double *qb_out);
+smpsim_status smpsim__kernels_build(smpsim__kernels *k, int qb, int qs, smpsim_error *err);
+void smpsim__kernels_free(smpsim__kernels *k);
+double smpsim__profile_area(double a, double b);
+/* One kernel for a big dot at exact position (cx, cy): covers the pixels
+ * [*x0, *x0 + *w) x [*y0, *y0 + *h); free the result with free(). */
+float *smpsim__kernel_direct(double cx, double cy, double a, double b, long *x0, long *y0,
+                             long *w, long *h);
+
+#endif

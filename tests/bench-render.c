@@ -1,0 +1,388 @@
+/* Rendering benchmarks (issue 5). Each case is a median of several runs,
+ * printed with its ratio to a baseline measured in the same process:
+ *
+ *   composite    60k dots into a 12-MP RGBA8 image: smpsim vs cairo_arc +
+ *                cairo_fill per dot on the same image (target >= 10x and
+ *                >= 3 million dots/s)
+ *   preview      decode a 12-MP PNG, generate 60k dots, render, encode PNG
+ *                vs decode + encode alone (target <= 1.3x)
+ *   memory       peak resident memory of that preview in a child process,
+ *                against the decoded photo's size (target <= 3x)
+ *   interactive  1280x800, 60k dots: regenerate + re-render (target 16 ms);
+ *                the sampler and the renderer are timed separately
+ *
+ * Usage: bench-render PHOTO.png   (meson benchmark passes a sample photo)
+ *        bench-render --peak-child FILE.png MODE   (internal: one preview) */
+#include "smpsim-private.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUNS 7
+#define N_DOTS 60000
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef void (*bench_fn)(void *arg);
+
+static double median_time(bench_fn fn, void *arg, int runs)
+{
+    double t[RUNS];
+    for (int i = 0; i < runs; i++) {
+        double t0 = now_s();
+        fn(arg);
+        t[i] = now_s() - t0;
+    }
+    qsort(t, (size_t)runs, sizeof *t, cmp_double);
+    return t[runs / 2];
+}
+
+static void must(smpsim_status st, const smpsim_error *err)
+{
+    if (st != SMPSIM_OK) {
+        fprintf(stderr, "bench-render: %s\n", err ? err->message : smpsim_strerror(st));
+        exit(1);
+    }
+}
+
+/* The photo tiled to width x height, so that codecs see photo content. */
+static smpsim_image *tiled_photo(const char *path, uint32_t width, uint32_t height)
+{
+    smpsim_image *src = NULL, *big = NULL;
+    smpsim_error err = {0};
+    must(smpsim_image_load(path, NULL, &src, &err), &err);
+    must(smpsim_image_new(width, height, src->format, &big, &err), &err);
+    size_t bpp = src->format == SMPSIM_RGBA16 ? 8 : 4;
+    for (uint32_t y = 0; y < big->height; y++) {
+        /* mirror-tile so that seams do not help the PNG encoder */
+        uint32_t ty = y / src->height, sy = y % src->height;
+        sy = ty % 2 ? src->height - 1 - sy : sy;
+        for (uint32_t x = 0; x < big->width; x++) {
+            uint32_t tx = x / src->width, sx = x % src->width;
+            sx = tx % 2 ? src->width - 1 - sx : sx;
+            memcpy((char *)big->pixels + y * big->stride + x * bpp,
+                   (char *)src->pixels + sy * src->stride + sx * bpp, bpp);
+        }
+    }
+    smpsim_image_free(src);
+    return big;
+}
+
+static smpsim_dots *random_dots(double w_mm, double h_mm, size_t n, double diameter_mm)
+{
+    smpsim_dots *dots = NULL;
+    must(smpsim_dots_new(n, &dots, NULL), NULL);
+    smpsim__rng rng;
+    smpsim__rng_seed(&rng, 3);
+    for (size_t i = 0; i < n; i++) {
+        smpsim_dot d = {(float)(w_mm * smpsim__rng_uniform(&rng)),
+                        (float)(h_mm * smpsim__rng_uniform(&rng)), (float)diameter_mm, 5.0f, 1,
+                        1, 0};
+        dots->dots[dots->count++] = d;
+    }
+    return dots;
+}
+
+/* ---- composite ------------------------------------------------------------ */
+
+typedef struct composite_case {
+    smpsim_image *image;
+    smpsim_dots *dots;
+    smpsim_view view;
+    smpsim_renderer *renderer; /* NULL: the one-call smpsim_render_dots() */
+} composite_case;
+
+static void run_ours(void *arg)
+{
+    composite_case *c = arg;
+    smpsim_error err = {0};
+    if (c->renderer)
+        must(smpsim_renderer_render(c->renderer, c->image, &c->view, c->dots, &err), &err);
+    else
+        must(smpsim_render_dots(c->image, &c->view, c->dots, NULL, &err), &err);
+}
+
+static void run_cairo(void *arg)
+{
+    composite_case *c = arg;
+    cairo_surface_t *s = cairo_image_surface_create_for_data(
+        c->image->pixels, CAIRO_FORMAT_ARGB32, (int)c->image->width, (int)c->image->height,
+        (int)c->image->stride);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgba(cr, 0.1, 0.1, 0.12, 0.8);
+    for (size_t i = 0; i < c->dots->count; i++) {
+        const smpsim_dot *d = &c->dots->dots[i];
+        double x, y;
+        smpsim_view_to_px(&c->view, d->x_mm, d->y_mm, &x, &y);
+        cairo_arc(cr, x, y, d->diameter_mm * 0.5 * c->view.px_per_mm, 0, 2 * 3.14159265358979);
+        cairo_fill(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
+static void bench_composite(void)
+{
+    /* 4000 x 3000 px (12 MP) at 10 px/mm = 400 x 300 mm; 60k dots of 0.22 mm. */
+    composite_case c = {0};
+    c.view = smpsim_view_flat(10.0);
+    must(smpsim_image_new(4000, 3000, SMPSIM_RGBA8, &c.image, NULL), NULL);
+    memset(c.image->pixels, 200, c.image->stride * c.image->height);
+    c.dots = random_dots(400, 300, N_DOTS, 0.22);
+    double t_cairo = median_time(run_cairo, &c, RUNS);
+    printf("render composite  baseline cairo_arc+fill: %7.1f ms  %10.0f dots/s\n", t_cairo * 1e3,
+           N_DOTS / t_cairo);
+    double t_once = median_time(run_ours, &c, RUNS);
+    printf("render composite  smpsim_render_dots (as given): %7.1f ms  %10.0f dots/s  %6.2fx cairo\n",
+           t_once * 1e3, N_DOTS / t_once, t_cairo / t_once);
+    static const char *const names[] = {"as given", "fresh (+redness halos)", "healed",
+                                        "aged 5 y"};
+    for (int state = 0; state <= 3; state++) {
+        smpsim_render_options o;
+        smpsim_render_options_init(&o);
+        o.state = state;
+        must(smpsim_renderer_new(&o, &c.renderer, NULL), NULL);
+        double t = median_time(run_ours, &c, RUNS);
+        printf("render composite  renderer, %-22s %7.1f ms  %10.0f dots/s  %6.2fx cairo\n",
+               names[state], t * 1e3, N_DOTS / t, t_cairo / t);
+        smpsim_renderer_free(c.renderer);
+        c.renderer = NULL;
+    }
+    smpsim_dots_free(c.dots);
+    smpsim_image_free(c.image);
+}
+
+/* ---- whole preview ----------------------------------------------------------- */
+
+typedef struct mem_sink {
+    unsigned char *data;
+    size_t size, cap;
+} mem_sink;
+
+static int sink_write(void *closure, const void *data, size_t size)
+{
+    mem_sink *s = closure;
+    if (s->size + size > s->cap) {
+        size_t cap = s->cap ? s->cap : 1 << 20;
+        while (cap < s->size + size)
+            cap *= 2;
+        unsigned char *grown = realloc(s->data, cap);
+        if (!grown)
+            return 1;
+        s->data = grown;
+        s->cap = cap;
+    }
+    memcpy(s->data + s->size, data, size);
+    s->size += size;
+    return 0;
+}
+
+typedef struct preview_case {
+    const unsigned char *png;
+    size_t png_size;
+    int with_dots;
+    size_t dots_made;
+} preview_case;
+
+/* 12 MP at 10 px/mm = 400 x 300 mm = 1200 cm2; 50 dots/cm2 = 60k dots. */
+static void run_preview(void *arg)
+{
+    preview_case *c = arg;
+    smpsim_error err = {0};
+    smpsim_image *im = NULL;
+    must(smpsim_image_load_memory(c->png, c->png_size, NULL, &im, &err), &err);
+    if (c->with_dots) {
+        smpsim_design *d = NULL;
+        smpsim_dots *dots = NULL;
+        must(smpsim_design_new(&d, &err), &err);
+        smpsim_view view = smpsim_view_flat(10.0);
+        must(smpsim_design_set_view(d, &view, &err), &err);
+        smpsim_region_params p;
+        smpsim_region_params_init(&p);
+        p.density_per_cm2 = 50;
+        p.dot_diameter_mm = 0.22;
+        double area[] = {0, 0, 400, 0, 400, 300, 0, 300};
+        must(smpsim_design_add_polygon(d, area, 4, SMPSIM_UNITS_MM, &p, &err), &err);
+        must(smpsim_design_dots(d, &dots, &err), &err);
+        smpsim_render_options o;
+        smpsim_render_options_init(&o);
+        o.state = SMPSIM_STATE_HEALED;
+        must(smpsim_render_dots(im, &view, dots, &o, &err), &err);
+        c->dots_made = dots->count;
+        smpsim_dots_free(dots);
+        smpsim_design_free(d);
+    }
+    mem_sink out = {0};
+    must(smpsim_image_write_png_stream(im, sink_write, &out, NULL, &err), &err);
+    free(out.data);
+    smpsim_image_free(im);
+}
+
+/* Runs one preview in a child process and returns its peak RSS in bytes. */
+static double child_peak(const char *self, const char *png_path, const char *mode)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execl(self, self, "--peak-child", png_path, mode, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        getrusage(RUSAGE_CHILDREN, &ru) != 0)
+        return -1;
+    /* the largest of the children so far: run the smaller case first */
+    return ru.ru_maxrss * 1024.0;
+}
+
+static int peak_child(const char *png_path, const char *mode)
+{
+    FILE *f = fopen(png_path, "rb");
+    if (!f)
+        return 1;
+    mem_sink s = {0};
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (sink_write(&s, buf, n) != 0)
+            return 1;
+    fclose(f);
+    preview_case c = {s.data, s.size, strcmp(mode, "dots") == 0, 0};
+    run_preview(&c);
+    free(s.data);
+    return 0;
+}
+
+static void bench_preview(const char *self, const char *photo)
+{
+    smpsim_image *big = tiled_photo(photo, 4000, 3000);
+    mem_sink png = {0};
+    must(smpsim_image_write_png_stream(big, sink_write, &png, NULL, NULL), NULL);
+    double decoded = (double)big->stride * big->height;
+    smpsim_image_free(big);
+    preview_case codecs = {png.data, png.size, 0, 0}, full = {png.data, png.size, 1, 0};
+    double t_codecs = median_time(run_preview, &codecs, 5);
+    double t_full = median_time(run_preview, &full, 5);
+    printf("render preview 12 MP PNG (%.1f MB): decode+encode %6.0f ms; + %zu dots generated and "
+           "rendered (healed) %6.0f ms   %5.2fx codecs (target <= 1.3x)\n",
+           png.size / 1e6, t_codecs * 1e3, full.dots_made, t_full * 1e3, t_full / t_codecs);
+
+    char path[] = "/tmp/smpsim-bench-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, png.data, png.size) != (ssize_t)png.size) {
+        printf("render memory (skipped: cannot write a temporary file)\n");
+    } else {
+        double peak_codecs = child_peak(self, path, "codecs");
+        double peak_full = child_peak(self, path, "dots");
+        printf("render memory peak RSS: decode+encode %5.0f MB, whole preview %5.0f MB; decoded "
+               "photo %4.0f MB: %4.2fx (target <= 3x)\n",
+               peak_codecs / 1e6, peak_full / 1e6, decoded / 1e6, peak_full / decoded);
+    }
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    free(png.data);
+}
+
+/* ---- interactive ------------------------------------------------------------- */
+
+typedef struct interactive_case {
+    smpsim_design *design;
+    smpsim_image *photo, *work;
+    smpsim_dots *dots;
+    smpsim_renderer *renderer;
+    smpsim_view view;
+} interactive_case;
+
+static void run_generate(void *arg)
+{
+    interactive_case *c = arg;
+    smpsim_dots_free(c->dots);
+    c->dots = NULL;
+    smpsim_error err = {0};
+    must(smpsim_design_dots(c->design, &c->dots, &err), &err);
+}
+
+static void run_rerender(void *arg)
+{
+    interactive_case *c = arg;
+    smpsim_error err = {0};
+    memcpy(c->work->pixels, c->photo->pixels, c->photo->stride * c->photo->height);
+    must(smpsim_renderer_render(c->renderer, c->work, &c->view, c->dots, &err), &err);
+}
+
+static void run_copy(void *arg)
+{
+    interactive_case *c = arg;
+    memcpy(c->work->pixels, c->photo->pixels, c->photo->stride * c->photo->height);
+}
+
+static void bench_interactive(const char *photo)
+{
+    /* 1280 x 800 at 3.2 px/mm = 400 x 250 mm = 1000 cm2 at 60 dots/cm2. */
+    interactive_case c = {0};
+    smpsim_error err = {0};
+    c.photo = tiled_photo(photo, 1280, 800);
+    must(smpsim_image_copy(c.photo, &c.work, &err), &err);
+    c.view = smpsim_view_flat(3.2);
+    must(smpsim_design_new(&c.design, &err), &err);
+    must(smpsim_design_set_view(c.design, &c.view, &err), &err);
+    smpsim_region_params p;
+    smpsim_region_params_init(&p);
+    p.density_per_cm2 = 60;
+    double area[] = {0, 0, 400, 0, 400, 250, 0, 250};
+    must(smpsim_design_add_polygon(c.design, area, 4, SMPSIM_UNITS_MM, &p, &err), &err);
+    smpsim_render_options o;
+    smpsim_render_options_init(&o);
+    o.state = SMPSIM_STATE_HEALED;
+    must(smpsim_renderer_new(&o, &c.renderer, &err), &err);
+    double t_gen = median_time(run_generate, &c, RUNS);
+    double t_copy = median_time(run_copy, &c, RUNS);
+    double t_render = median_time(run_rerender, &c, RUNS);
+    printf("render interactive 1280x800, %zu dots: regenerate %6.2f ms, restore photo + re-render "
+           "%5.2f ms (copy alone %4.2f ms), total %6.2f ms = %4.2fx the 16 ms budget\n",
+           c.dots->count, t_gen * 1e3, t_render * 1e3, t_copy * 1e3, (t_gen + t_render) * 1e3,
+           (t_gen + t_render) / 0.016);
+    smpsim_renderer_free(c.renderer);
+    smpsim_dots_free(c.dots);
+    smpsim_design_free(c.design);
+    smpsim_image_free(c.work);
+    smpsim_image_free(c.photo);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--peak-child") == 0)
+        return peak_child(argv[2], argv[3]);
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench-render PHOTO.png\n");
+        return 2;
+    }
+    printf("smpsim %s render benchmarks (medians; ratios against baselines run in the same "
+           "process)\n",
+           smpsim_version());
+    bench_composite();
+    bench_interactive(argv[1]);
+    bench_preview(argv[0], argv[1]);
+    return 0;
+}
