@@ -188,6 +188,21 @@ expect 2 "out onto design" -- "$smpsim" render --design "$tmp/low.json" --photo 
 expect 0 "dots design" -- "$smpsim" dots --design "$designs/crown.json" --format none
 expect 0 "metrics preset" -- "$smpsim" metrics --preset ludwig-1 --json
 
+
+# Rendering states: each flag works, changes the output, and bad values are refused.
+base=(render --design "$designs/fair-frontal.json" --quiet)
+expect 0 "render fresh" -- "$smpsim" "${base[@]}" --state fresh --out "$tmp/s-fresh.png"
+expect 0 "render healed" -- "$smpsim" "${base[@]}" --state healed --out "$tmp/s-healed.png"
+expect 0 "render aged" -- "$smpsim" "${base[@]}" --state aged --years 5 --uv high --out "$tmp/s-aged.png"
+expect 0 "render session 1" -- "$smpsim" "${base[@]}" --session 1 --out "$tmp/s-one.png"
+expect 0 "render at 3 m" -- "$smpsim" "${base[@]}" --distance-m 3 --out "$tmp/s-far.png"
+for a in fresh healed aged one far; do
+    cmp -s "$tmp/d.png" "$tmp/s-$a.png" && fail "--state/--session/--distance '$a' changed nothing"
+done
+expect 2 "bad state" -- "$smpsim" "${base[@]}" --state wet --out "$tmp/s-bad.png"
+expect 2 "bad years" -- "$smpsim" "${base[@]}" --state aged --years -3 --out "$tmp/s-bad.png"
+[ ! -e "$tmp/s-bad.png" ] || fail "output left after a bad --state"
+
 if [ "$failures" -ne 0 ]; then
     echo "$failures CLI check(s) failed"
     exit 1
