@@ -8,36 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHUNK 65536
-
-typedef struct view_out {
-    smpsim_write_func write;
-    void *closure;
-    char buf[CHUNK];
-    size_t len;
-    bool failed;
-} view_out;
-
-static void flush_view_out(view_out *o)
-{
-    if (!o->failed && o->len > 0 && o->write(o->closure, o->buf, o->len) != 0)
-        o->failed = true;
-    o->len = 0;
-}
-
-static void emit(view_out *o, const char *fmt, ...) SMPSIM_PRINTF(2, 3);
-static void emit(view_out *o, const char *fmt, ...)
-{
-    if (o->len > CHUNK - 512)
-        flush_view_out(o);
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->len, CHUNK - o->len, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        o->len += (size_t)n;
-}
-
 /* A pixel coordinate with 2 decimals, or `none` where the view gives no
  * finite position (a point off the surface of a head view). */
 static const char *px_text(char buf[32], double v, const char *none)
@@ -48,29 +18,29 @@ static const char *px_text(char buf[32], double v, const char *none)
     return buf;
 }
 
-static void csv_view(view_out *o, const smpsim_dots *dots, const smpsim_view *view)
+static void csv_view(smpsim__text_out *o, const smpsim_dots *dots, const smpsim_view *view)
 {
-    emit(o, "x_mm,y_mm,diameter_mm,shade,session,group,region,x_px,y_px,visible\n");
+    smpsim__text_put(o, "x_mm,y_mm,diameter_mm,shade,session,group,region,x_px,y_px,visible\n");
     for (size_t i = 0; i < dots->count; i++) {
         const smpsim_dot *d = &dots->dots[i];
         double x_px, y_px, scale;
         char bx[32], by[32];
         int visible = smpsim_view_map(view, d->x_mm, d->y_mm, &x_px, &y_px, &scale);
-        emit(o, "%.4f,%.4f,%.4f,%.3f,%u,%lu,%u,%s,%s,%d\n", d->x_mm, d->y_mm, d->diameter_mm,
+        smpsim__text_put(o, "%.4f,%.4f,%.4f,%.3f,%u,%lu,%u,%s,%s,%d\n", d->x_mm, d->y_mm, d->diameter_mm,
              d->shade, (unsigned)d->session, (unsigned long)d->group, (unsigned)d->region,
              px_text(bx, x_px, ""), px_text(by, y_px, ""), visible);
     }
 }
 
-static void json_view(view_out *o, const smpsim_dots *dots, const smpsim_view *view)
+static void json_view(smpsim__text_out *o, const smpsim_dots *dots, const smpsim_view *view)
 {
-    emit(o, "{\"count\": %zu, \"dots\": [", dots->count);
+    smpsim__text_put(o, "{\"count\": %zu, \"dots\": [", dots->count);
     for (size_t i = 0; i < dots->count; i++) {
         const smpsim_dot *d = &dots->dots[i];
         double x_px, y_px, scale;
         char bx[32], by[32];
         int visible = smpsim_view_map(view, d->x_mm, d->y_mm, &x_px, &y_px, &scale);
-        emit(o,
+        smpsim__text_put(o,
              "%s\n  {\"x_mm\": %.4f, \"y_mm\": %.4f, \"diameter_mm\": %.4f, \"shade\": %.3f, "
              "\"session\": %u, \"group\": %lu, \"region\": %u, \"x_px\": %s, \"y_px\": %s, "
              "\"visible\": %s}",
@@ -78,7 +48,7 @@ static void json_view(view_out *o, const smpsim_dots *dots, const smpsim_view *v
              (unsigned long)d->group, (unsigned)d->region, px_text(bx, x_px, "null"),
              px_text(by, y_px, "null"), visible ? "true" : "false");
     }
-    emit(o, "\n]}\n");
+    smpsim__text_put(o, "\n]}\n");
 }
 
 smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view *view,
@@ -93,21 +63,14 @@ smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view 
     if (smpsim_view_validate(view, &local) != SMPSIM_OK)
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: the view is not usable: %s",
                             local.message);
-    view_out *o = malloc(sizeof *o);
+    smpsim__text_out *o = smpsim__text_out_new(write, closure);
     if (!o)
         return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
-    o->write = write;
-    o->closure = closure;
-    o->len = 0;
-    o->failed = false;
     if (format == SMPSIM_DOTS_CSV)
         csv_view(o, dots, view);
     else
         json_view(o, dots, view);
-    flush_view_out(o);
-    bool failed = o->failed;
-    free(o);
-    if (failed)
+    if (!smpsim__text_out_close(o))
         return smpsim__fail(err, SMPSIM_EIO, "dots: the output stream failed");
     return SMPSIM_OK;
 }

@@ -5,58 +5,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHUNK 65536
-
-typedef struct text_out {
-    smpsim_write_func write;
-    void *closure;
-    char buf[CHUNK];
-    size_t len;
-    bool failed;
-} text_out;
-
-static void flush_out(text_out *o)
+static void write_csv(smpsim__text_out *o, const smpsim_dots *dots)
 {
-    if (!o->failed && o->len > 0 && o->write(o->closure, o->buf, o->len) != 0)
-        o->failed = true;
-    o->len = 0;
-}
-
-static void put(text_out *o, const char *fmt, ...) SMPSIM_PRINTF(2, 3);
-static void put(text_out *o, const char *fmt, ...)
-{
-    if (o->len > CHUNK - 512)
-        flush_out(o);
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->len, CHUNK - o->len, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        o->len += (size_t)n;
-}
-
-static void write_csv(text_out *o, const smpsim_dots *dots)
-{
-    put(o, "x_mm,y_mm,diameter_mm,shade,session,group,region\n");
+    smpsim__text_put(o, "x_mm,y_mm,diameter_mm,shade,session,group,region\n");
     for (size_t i = 0; i < dots->count; i++) {
         const smpsim_dot *d = &dots->dots[i];
-        put(o, "%.4f,%.4f,%.4f,%.3f,%u,%lu,%u\n", d->x_mm, d->y_mm, d->diameter_mm, d->shade,
+        smpsim__text_put(o, "%.4f,%.4f,%.4f,%.3f,%u,%lu,%u\n", d->x_mm, d->y_mm, d->diameter_mm, d->shade,
             (unsigned)d->session, (unsigned long)d->group, (unsigned)d->region);
     }
 }
 
-static void write_json(text_out *o, const smpsim_dots *dots)
+static void write_json(smpsim__text_out *o, const smpsim_dots *dots)
 {
-    put(o, "{\"count\": %zu, \"dots\": [", dots->count);
+    smpsim__text_put(o, "{\"count\": %zu, \"dots\": [", dots->count);
     for (size_t i = 0; i < dots->count; i++) {
         const smpsim_dot *d = &dots->dots[i];
-        put(o,
+        smpsim__text_put(o,
             "%s\n  {\"x_mm\": %.4f, \"y_mm\": %.4f, \"diameter_mm\": %.4f, \"shade\": %.3f, "
             "\"session\": %u, \"group\": %lu, \"region\": %u}",
             i ? "," : "", d->x_mm, d->y_mm, d->diameter_mm, d->shade, (unsigned)d->session,
             (unsigned long)d->group, (unsigned)d->region);
     }
-    put(o, "\n]}\n");
+    smpsim__text_put(o, "\n]}\n");
 }
 
 smpsim_status smpsim_dots_write(const smpsim_dots *dots, smpsim_dots_format format,
@@ -66,21 +36,14 @@ smpsim_status smpsim_dots_write(const smpsim_dots *dots, smpsim_dots_format form
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: NULL argument");
     if (format != SMPSIM_DOTS_CSV && format != SMPSIM_DOTS_JSON)
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: unknown format %d", (int)format);
-    text_out *o = malloc(sizeof *o);
+    smpsim__text_out *o = smpsim__text_out_new(write, closure);
     if (!o)
         return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
-    o->write = write;
-    o->closure = closure;
-    o->len = 0;
-    o->failed = false;
     if (format == SMPSIM_DOTS_CSV)
         write_csv(o, dots);
     else
         write_json(o, dots);
-    flush_out(o);
-    bool failed = o->failed;
-    free(o);
-    if (failed)
+    if (!smpsim__text_out_close(o))
         return smpsim__fail(err, SMPSIM_EIO, "dots: the output stream failed");
     return SMPSIM_OK;
 }

@@ -326,4 +326,11 @@ int smpsim__head_model_to_px(const smpsim__head_model *m, double x_mm, double y_
 void smpsim__head_model_to_mm(const smpsim__head_model *m, double x_px, double y_px,
                               double *x_mm, double *y_mm);
 
+/* text-out.c: buffered printf-style output onto a smpsim_write_func.
+ * close flushes, frees, and tells whether every write succeeded. */
+typedef struct smpsim__text_out smpsim__text_out;
+smpsim__text_out *smpsim__text_out_new(smpsim_write_func write, void *closure);
+void smpsim__text_put(smpsim__text_out *o, const char *fmt, ...) SMPSIM_PRINTF(2, 3);
+bool smpsim__text_out_close(smpsim__text_out *o);
+
 #endif

@@ -15,6 +15,8 @@
  *        bench-render --peak-child FILE.png MODE   (internal: one preview) */
 #include "smpsim-private.h"
 
+#include "bench-util.h"
+
 #include <cairo.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,32 +29,6 @@
 #define RUNS 7
 #define N_DOTS 60000
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-typedef void (*bench_fn)(void *arg);
-
-static double median_time(bench_fn fn, void *arg, int runs)
-{
-    double t[RUNS];
-    for (int i = 0; i < runs; i++) {
-        double t0 = now_s();
-        fn(arg);
-        t[i] = now_s() - t0;
-    }
-    qsort(t, (size_t)runs, sizeof *t, cmp_double);
-    return t[runs / 2];
-}
 
 static void must(smpsim_status st, const smpsim_error *err)
 {
