@@ -103,10 +103,21 @@ static float clamp_shade(double shade)
  * 0.25 mm) are followed. */
 static double local_density(const smpsim_field *f, double x, double y)
 {
-    double c = f->cell_mm, d = smpsim__field_at(f, x, y, NULL);
-    const double off[4][2] = {{c, 0}, {-c, 0}, {0, c}, {0, -c}};
-    for (int k = 0; k < 4; k++)
-        d = fmax(d, smpsim__field_at(f, x + off[k][0], y + off[k][1], NULL));
+    double fx = (x - f->origin_x_mm) / f->cell_mm, fy = (y - f->origin_y_mm) / f->cell_mm;
+    if (!(fx >= 0.0 && fy >= 0.0 && fx < f->width && fy < f->height))
+        return 0.0;
+    uint32_t i = (uint32_t)fx, j = (uint32_t)fy, w = f->width;
+    const float *g = f->density_per_cm2;
+    size_t at = (size_t)j * w + i;
+    float d = g[at];
+    if (i > 0 && g[at - 1] > d)
+        d = g[at - 1];
+    if (i + 1 < w && g[at + 1] > d)
+        d = g[at + 1];
+    if (j > 0 && g[at - w] > d)
+        d = g[at - w];
+    if (j + 1 < f->height && g[at + w] > d)
+        d = g[at + w];
     return d;
 }
 
