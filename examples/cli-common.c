@@ -1,7 +1,10 @@
 /* Shared helpers of the smpsim command-line tool. */
 #include "cli.h"
 
+#include <cairo.h>
+
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -112,4 +115,260 @@ int write_stdout(void *closure, const void *data, size_t size)
 {
     (void)closure;
     return fwrite(data, 1, size, stdout) == size ? 0 : -1;
+}
+
+/* ---- Previews shared by compare and sheet ---- */
+
+/* The design file's photo, relative to the design file (as render). */
+static char *photo_next_to(const char *design_path, const char *photo)
+{
+    const char *slash = strrchr(design_path, '/');
+    size_t dir = slash && photo[0] != '/' ? (size_t)(slash - design_path) + 1 : 0;
+    char *p = malloc(dir + strlen(photo) + 1);
+    if (p) {
+        memcpy(p, design_path, dir);
+        strcpy(p + dir, photo);
+    }
+    return p;
+}
+
+smpsim_status preview_open(const preview_source *src, smpsim_design **design, char **photo_path,
+                           smpsim_image **photo, smpsim_error *err)
+{
+    *design = NULL;
+    *photo_path = NULL;
+    *photo = NULL;
+    smpsim_status st = load_design_arg(src->design, src->preset, design, err);
+    if (st != SMPSIM_OK)
+        return st;
+    const char *given = smpsim_design_get_photo(*design);
+    if (src->photo)
+        *photo_path = strdup(src->photo);
+    else if (given && src->design)
+        *photo_path = photo_next_to(src->design, given);
+    if (!*photo_path) {
+        snprintf(err->message, sizeof err->message, "%s has no photo; give --photo",
+                 src->design ? src->design : "the preset");
+        st = SMPSIM_EINVAL;
+    }
+    if (st == SMPSIM_OK)
+        st = smpsim_image_load(*photo_path, NULL, photo, err);
+    if (st == SMPSIM_OK && src->preset) {
+        smpsim_view v = *smpsim_design_get_view(*design);
+        if (v.kind == SMPSIM_VIEW_FLAT) {
+            v.px_per_mm = src->scale;
+            v.offset_x_px = src->glabella[0];
+            v.offset_y_px = src->glabella[1];
+            st = smpsim_design_set_view(*design, &v, err);
+        }
+    }
+    if (st == SMPSIM_OK)
+        st = smpsim_design_set_photo(*design, *photo_path, err);
+    if (st != SMPSIM_OK) {
+        smpsim_design_free(*design);
+        smpsim_image_free(*photo);
+        free(*photo_path);
+        *design = NULL;
+        *photo = NULL;
+        *photo_path = NULL;
+    }
+    return st;
+}
+
+static const char *const state_names[] = {"as-given", "fresh", "healed", "aged"};
+
+const char *state_name(int state)
+{
+    return state >= 0 && state < 4 ? state_names[state] : "?";
+}
+
+int parse_state(const char *text)
+{
+    for (int s = 0; s < 4; s++)
+        if (strcmp(text, state_names[s]) == 0)
+            return s;
+    return -1;
+}
+
+int take_state_flag(const char *command, smpsim_render_options *o, const char *f,
+                    const char *v)
+{
+    if (strcmp(f, "--state") != 0 && strcmp(f, "--years") != 0 && strcmp(f, "--session") != 0 &&
+        strcmp(f, "--earlier-years") != 0)
+        return 0;
+    if (!v)
+        return usage_error(command, "%s needs a value", f), -1;
+    double x;
+    int bad = 0;
+    if (strcmp(f, "--state") == 0) {
+        o->state = parse_state(v);
+        if (o->state < 0)
+            return usage_error(command, "--state '%s' is not as-given, fresh, healed or aged", v),
+                   -1;
+    } else if (strcmp(f, "--years") == 0) {
+        bad = parse_double(v, 0.01, 50, &o->years);
+    } else if (strcmp(f, "--earlier-years") == 0) {
+        bad = parse_double(v, 0, 50, &o->earlier_years);
+    } else {
+        bad = parse_double(v, 1, 1000, &x) || x != floor(x);
+        o->session = bad ? 0 : (unsigned)x;
+    }
+    if (bad)
+        return usage_error(command, "%s '%s' is out of range or not a number", f, v), -1;
+    return 1;
+}
+
+smpsim_status preview_render(const smpsim_design *design, const smpsim_image *photo,
+                             const smpsim_render_options *look, smpsim_image **out,
+                             smpsim_error *err)
+{
+    smpsim_dots *dots = NULL;
+    *out = NULL;
+    smpsim_status st = smpsim_design_dots(design, &dots, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_image_copy(photo, out, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_render_dots(*out, smpsim_design_get_view(design), dots, look, err);
+    smpsim_dots_free(dots);
+    if (st != SMPSIM_OK) {
+        smpsim_image_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+smpsim_status save_with_provenance(const smpsim_image *img, const char *path,
+                                   const smpsim_design *design, const smpsim_text *extra,
+                                   size_t n_extra, smpsim_error *err)
+{
+    char *json = NULL;
+    smpsim_status st = smpsim_design_to_json(design, &json, err);
+    if (st != SMPSIM_OK)
+        return st;
+    char seed[32], software[64];
+    snprintf(seed, sizeof seed, "%" PRIu64, smpsim_design_get_seed(design));
+    snprintf(software, sizeof software, "smpsim %s", smpsim_version());
+    smpsim_text texts[8] = {
+        {"Software", software},
+        {"smpsim:design", json ? json : ""},
+        {"smpsim:seed", seed},
+    };
+    size_t n = 3;
+    for (size_t i = 0; i < n_extra && n < sizeof texts / sizeof *texts; i++)
+        texts[n++] = extra[i];
+    smpsim_save_options so;
+    smpsim_save_options_init(&so);
+    so.texts = texts;
+    so.n_texts = n;
+    st = smpsim_image_save_png(img, path, &so, err);
+    free(json);
+    return st;
+}
+
+/* ---- Cairo canvases ---- */
+
+#define CANVAS_FONT "DejaVu Sans"
+
+cairo_t *canvas_new(int width, int height, smpsim_error *err)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        err->status = SMPSIM_ENOMEM;
+        snprintf(err->message, sizeof err->message, "cannot make a %dx%d canvas", width, height);
+        return NULL;
+    }
+    cairo_t *cr = cairo_create(s);
+    cairo_surface_destroy(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    /* Text the same on every machine with the same fonts: no hinting. */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+    return cr;
+}
+
+smpsim_status canvas_paint(cairo_t *cr, const smpsim_image *src, int sx, int sy, int w, int h,
+                           int x, int y, smpsim_error *err)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return err->status = SMPSIM_ENOMEM;
+    }
+    cairo_surface_flush(s);
+    unsigned char *data = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int r = 0; r < h; r++) {
+        const unsigned char *row = (const unsigned char *)src->pixels + (size_t)(sy + r) * src->stride;
+        uint32_t *dst = (uint32_t *)(void *)(data + (size_t)r * (size_t)stride);
+        for (int c = 0; c < w; c++) {
+            unsigned v[4];
+            for (int k = 0; k < 4; k++)
+                v[k] = src->format == SMPSIM_RGBA16
+                           ? (unsigned)(((const uint16_t *)(const void *)row)[4 * (sx + c) + k] >> 8)
+                           : row[4 * (sx + c) + k];
+            unsigned a = v[3];
+            for (int k = 0; k < 3; k++)
+                v[k] = (v[k] * a + 127) / 255;
+            dst[c] = (uint32_t)a << 24 | v[0] << 16 | v[1] << 8 | v[2];
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    cairo_save(cr);
+    cairo_set_source_surface(cr, s, x, y);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_fill(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(s);
+    return SMPSIM_OK;
+}
+
+double canvas_text(cairo_t *cr, const char *text, double x, double y, double size, int bold)
+{
+    cairo_select_font_face(cr, CANVAS_FONT, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, text, &e);
+    cairo_move_to(cr, x, y);
+    cairo_show_text(cr, text);
+    return e.x_advance;
+}
+
+smpsim_status canvas_finish(cairo_t *cr, smpsim_image **out, smpsim_error *err)
+{
+    *out = NULL;
+    cairo_surface_t *s = cairo_get_target(cr);
+    cairo_surface_flush(s);
+    smpsim_status st = SMPSIM_OK;
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        snprintf(err->message, sizeof err->message, "drawing failed: %s",
+                 cairo_status_to_string(cairo_status(cr)));
+        st = err->status = SMPSIM_ENOMEM;
+    }
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    if (st == SMPSIM_OK)
+        st = smpsim_image_new((uint32_t)w, (uint32_t)h, SMPSIM_RGBA8, out, err);
+    if (st == SMPSIM_OK) {
+        const unsigned char *data = cairo_image_surface_get_data(s);
+        int stride = cairo_image_surface_get_stride(s);
+        for (int r = 0; r < h; r++) {
+            const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)r * (size_t)stride);
+            unsigned char *row = (unsigned char *)(*out)->pixels + (size_t)r * (*out)->stride;
+            for (int c = 0; c < w; c++) {
+                row[4 * c] = (unsigned char)(px[c] >> 16);
+                row[4 * c + 1] = (unsigned char)(px[c] >> 8);
+                row[4 * c + 2] = (unsigned char)px[c];
+                row[4 * c + 3] = 255;
+            }
+        }
+    }
+    cairo_destroy(cr);
+    return st;
 }

@@ -37,6 +37,9 @@ static const char *const render_usage =
     "  --dot-mm D             visible dot diameter in mm (default 0.20)\n"
     "  --shade S              pigment shade 1..10, 10 = undiluted carbon black (default 5)\n"
     "  --seed N               random seed; same seed, same dots (default 1)\n"
+    "  --guides               draw guides over the preview: hairline, transition zone,\n"
+    "                         landmarks, region outlines, dots coloured by session,\n"
+    "                         a 10 mm scale bar and a legend (docs/outputs.md)\n"
     "  --quiet                print nothing on success\n"
     "\n"
     "How the dots look (docs/realism.md):\n"
@@ -72,7 +75,7 @@ typedef struct render_args {
     int have_calib, have_scale, have_glabella, seed_given, params_given, quiet;
     smpsim_render_options look;
     double distance_m, skin_xy[2], hair_xy[2];
-    int have_skin, have_hair, auto_shade;
+    int have_skin, have_hair, auto_shade, guides;
     uint64_t seed;
     size_t n_regions;
     polygon regions[MAX_CLI_REGIONS];
@@ -225,6 +228,8 @@ static int parse_render(int argc, char **argv, render_args *a)
             a->quiet = 1;
         } else if (strcmp(f, "--auto-shade") == 0) {
             a->auto_shade = 1;
+        } else if (strcmp(f, "--guides") == 0) {
+            a->guides = 1;
         } else if ((took = take_look(a, f, v)) != 0) {
             if (took < 0)
                 return -1;
@@ -475,6 +480,8 @@ int cmd_render(int argc, char **argv)
     if (st == SMPSIM_OK && a.distance_m > 0)
         st = smpsim_image_view_at_distance(img, smpsim_design_get_view(design)->px_per_mm,
                                            a.distance_m, &err);
+    if (st == SMPSIM_OK && a.guides)
+        st = smpsim_image_draw_guides(img, design, dots, NULL, &err);
     if (st == SMPSIM_OK)
         st = save_preview(img, &a, design, &err);
     if (st == SMPSIM_OK && !a.quiet)

@@ -18,6 +18,8 @@ static const char *const main_usage =
     "  presets   list the design presets (hairlines, Norwood and Ludwig templates)\n"
     "  plan      write a 1:1 treatment plan to print (PDF or SVG)\n"
     "  stats     dots per session and region, area, spacing, coverage, working time\n"
+    "  compare   before and after: the photo and the preview side by side or split\n"
+    "  sheet     a labelled grid of previews varying two parameters\n"
     "\n"
     "Options:\n"
     "  -h, --help       show this help (smpsim COMMAND --help for a command)\n"
@@ -55,5 +57,9 @@ int main(int argc, char **argv)
         return cmd_plan(argc - 1, argv + 1);
     if (strcmp(cmd, "stats") == 0)
         return cmd_stats(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "sheet") == 0)
+        return cmd_sheet(argc - 1, argv + 1);
     return usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -17,7 +17,7 @@
  * filtered to insert a <metadata> element (cairo has no metadata API for
  * SVG) and to replace the page group's id, which cairo numbers from a
  * process-wide surface counter, by a fixed one: same input, same bytes. */
-#include "smpsim-private.h"
+#include "draw-private.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -36,7 +36,7 @@
 #define MAX_PAGES 1000
 #define MAX_TITLE 200
 #define FALLBACK_DOT_MM 0.2
-#define FONT "DejaVu Sans"
+#define FONT SMPSIM__FONT
 #define PI 3.14159265358979323846
 
 void smpsim_plan_options_init_(smpsim_plan_options *opts, size_t struct_size)
@@ -70,9 +70,7 @@ static void plan_free(plan *p)
 {
     smpsim_dots_free(p->own_dots);
     free(p->hairline);
-    for (size_t i = 0; i < p->n_rings; i++)
-        smpsim__rings_free(&p->rings[i]);
-    free(p->rings);
+    smpsim__design_outlines_free(p->rings, p->n_rings);
 }
 
 /* ---- options --------------------------------------------------------------- */
@@ -173,17 +171,9 @@ static smpsim_status gather_geometry(plan *p, smpsim_error *err)
         if (st != SMPSIM_OK)
             return st;
     }
-    size_t n = smpsim_design_region_count(p->design);
-    p->rings = calloc(n ? n : 1, sizeof *p->rings);
-    if (!p->rings)
-        return smpsim__fail(err, SMPSIM_ENOMEM, "plan: out of memory");
-    const smpsim_view *view = smpsim_design_get_view(p->design);
-    for (; p->n_rings < n; p->n_rings++) {
-        const smpsim__region *r = smpsim__design_region(p->design, p->n_rings);
-        smpsim_status st = smpsim__region_rings(r, view, &p->rings[p->n_rings], err);
-        if (st != SMPSIM_OK)
-            return st;
-    }
+    smpsim_status st = smpsim__design_outlines(p->design, &p->rings, &p->n_rings, err);
+    if (st != SMPSIM_OK)
+        return st;
     for (size_t i = 0; i < p->dots->count; i++) {
         unsigned s = p->dots->dots[i].session;
         p->per_session[s <= p->n_sessions ? s : 0]++;
@@ -313,19 +303,6 @@ typedef struct page {
     double wx, wy;              /* scalp mm at the drawing area's top-left corner */
 } page;
 
-/* Shows text at (x, y) in a font of size_mm, shrunk to fit max_w. */
-static void text_at(cairo_t *cr, double x, double y, double size_mm, double max_w,
-                    const char *text)
-{
-    cairo_set_font_size(cr, size_mm);
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, text, &e);
-    if (e.x_advance > max_w && e.x_advance > 0.0)
-        cairo_set_font_size(cr, size_mm * max_w / e.x_advance);
-    cairo_move_to(cr, x, y);
-    cairo_show_text(cr, text);
-}
-
 static void header(cairo_t *cr, const plan *p, const page *pg)
 {
     const smpsim_plan_layout *L = &p->L;
@@ -336,12 +313,12 @@ static void header(cairo_t *cr, const plan *p, const page *pg)
     int n;
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-    text_at(cr, x, MARGIN_MM + 4.5, 5.0, w, title);
+    smpsim__draw_text_fit(cr, x, MARGIN_MM + 4.5, 5.0, w, title);
     cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     snprintf(line, sizeof line, "Design: %.200s    Seed: %llu    Date: %s    smpsim %s",
              name ? name : "(unnamed)", (unsigned long long)smpsim_design_get_seed(p->design),
              p->o.date ? p->o.date : "not given", smpsim_version());
-    text_at(cr, x, MARGIN_MM + 9.0, 3.2, w, line);
+    smpsim__draw_text_fit(cr, x, MARGIN_MM + 9.0, 3.2, w, line);
     n = snprintf(line, sizeof line, "Dots: %zu in all", p->dots->count);
     for (size_t k = 1; k <= p->n_sessions && n > 0 && (size_t)n < sizeof line; k++)
         n += snprintf(line + n, sizeof line - (size_t)n, "; session %zu: %zu", k,
@@ -349,18 +326,18 @@ static void header(cairo_t *cr, const plan *p, const page *pg)
     if (p->per_session[0] > 0 && n > 0 && (size_t)n < sizeof line)
         snprintf(line + n, sizeof line - (size_t)n, "; without a session (on every page): %zu",
                  p->per_session[0]);
-    text_at(cr, x, MARGIN_MM + 12.9, 3.2, w, line);
+    smpsim__draw_text_fit(cr, x, MARGIN_MM + 12.9, 3.2, w, line);
     snprintf(line, sizeof line,
              "Session %u of %zu: black = this session, grey = earlier ones, red = hairline "
              "template. Page %zu of %zu.",
              pg->session, p->n_sessions, pg->number, L->pages);
-    text_at(cr, x, MARGIN_MM + 16.8, 3.2, w, line);
+    smpsim__draw_text_fit(cr, x, MARGIN_MM + 16.8, 3.2, w, line);
     snprintf(line, sizeof line,
              "Sheet column %zu, row %zu of %zu x %zu: scalp x %.0f..%.0f mm, y %.0f..%.0f mm "
              "(grid: 10 mm).",
              pg->column + 1, pg->row + 1, L->columns, L->rows, pg->wx, pg->wx + L->area_width_mm,
              pg->wy, pg->wy + L->area_height_mm);
-    text_at(cr, x, MARGIN_MM + 20.7, 3.2, w, line);
+    smpsim__draw_text_fit(cr, x, MARGIN_MM + 20.7, 3.2, w, line);
 }
 
 /* A 50 mm bar with 10 mm ticks, to check the printed scale with a ruler. */
@@ -384,9 +361,9 @@ static void scale_bar(cairo_t *cr, const plan *p)
     for (int k = 0; k <= 5; k++) {
         char label[16];
         snprintf(label, sizeof label, k == 5 ? "%d mm" : "%d", 10 * k);
-        text_at(cr, x0 + 10.0 * k - 0.8, y + 3.6, 2.4, 20.0, label);
+        smpsim__draw_text_fit(cr, x0 + 10.0 * k - 0.8, y + 3.6, 2.4, 20.0, label);
     }
-    text_at(cr, x0 + 60.0, y - 1.0, 2.8, p->L.paper_width_mm - x0 - 70.0,
+    smpsim__draw_text_fit(cr, x0 + 60.0, y - 1.0, 2.8, p->L.paper_width_mm - x0 - 70.0,
             "1:1 scale. Print at 100 % (no \"fit to page\"): this bar must measure 50 mm.");
 }
 
@@ -432,15 +409,8 @@ static void outlines(cairo_t *cr, const plan *p)
     cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
     cairo_set_line_width(cr, 0.2);
     cairo_set_dash(cr, dash, 2, 0.0);
-    for (size_t r = 0; r < p->n_rings; r++) {
-        const smpsim__rings *g = &p->rings[r];
-        for (size_t k = 0; k < g->n_rings; k++) {
-            for (size_t i = g->start[k]; i < g->start[k + 1]; i++)
-                cairo_line_to(cr, g->xy[2 * i], g->xy[2 * i + 1]);
-            cairo_close_path(cr);
-            cairo_new_sub_path(cr);
-        }
-    }
+    for (size_t r = 0; r < p->n_rings; r++)
+        smpsim__path_rings(cr, &p->rings[r], 0.0, NULL, NULL);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0.0);
 }
@@ -474,8 +444,7 @@ static void hairline(cairo_t *cr, const plan *p)
     cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
     cairo_set_line_width(cr, 0.35);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    for (size_t i = 0; i < p->n_hairline; i++)
-        cairo_line_to(cr, p->hairline[2 * i], p->hairline[2 * i + 1]);
+    smpsim__path_polyline(cr, p->hairline, p->n_hairline, false, 0.0, NULL, NULL);
     cairo_stroke(cr);
 }
 

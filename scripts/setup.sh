@@ -9,6 +9,7 @@ SMPSIM_BUILD=${SMPSIM_BUILD:-$SMPSIM_ROOT/build}
 SMPSIM_PACKAGES=(
     gcc pkg-config meson ninja-build python3
     libcairo2-dev libpng-dev libjpeg62-turbo-dev libexif-dev libjansson-dev check
+    fonts-dejavu-core
 )
 # scripts/test also runs part of the suite under valgrind (the sanitizer
 # build uses gcc's own AddressSanitizer and UBSan runtimes).

@@ -1359,6 +1359,72 @@ SMPSIM_API smpsim_status smpsim_stats_save_json(const smpsim_stats *stats,
                                                 size_t n_warnings, const char *path,
                                                 smpsim_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Guides: the design drawn over the photo for a consultation              */
+/* ------------------------------------------------------------------------ */
+
+/** What smpsim_draw_guides() draws: bits of smpsim_guides_options.show. */
+#define SMPSIM_GUIDE_HAIRLINE 0x01u   /* the hairline template, solid red */
+#define SMPSIM_GUIDE_TRANSITION 0x02u /* back edge of the transition zone, dashed red */
+#define SMPSIM_GUIDE_LANDMARKS 0x04u  /* glabella, mid-frontal, frontotemporal points */
+#define SMPSIM_GUIDE_REGIONS 0x08u    /* region outlines, dashed cyan */
+#define SMPSIM_GUIDE_SCALE_BAR 0x10u  /* a 10 mm bar near the bottom-left corner */
+#define SMPSIM_GUIDE_SESSIONS 0x20u   /* the dots as small discs coloured by session */
+#define SMPSIM_GUIDE_LEGEND 0x40u     /* a box at the top-left naming what is drawn */
+#define SMPSIM_GUIDE_ALL 0x7Fu
+
+/** Choices for guides. Initialise with smpsim_guides_options_init(); zero
+ *  fields take the defaults. @since 0.1 */
+typedef struct smpsim_guides_options {
+    size_t struct_size;
+    /** SMPSIM_GUIDE_* bits (0 = SMPSIM_GUIDE_ALL). */
+    unsigned show;
+    /** Width of the lines in photo pixels (0 = 2; 0.25..50). Markers, the
+     *  scale bar and the legend's text (6 x the width, at least 11 px) grow
+     *  with it. */
+    double line_width_px;
+} smpsim_guides_options;
+
+SMPSIM_API void smpsim_guides_options_init_(smpsim_guides_options *opts, size_t struct_size);
+#define smpsim_guides_options_init(opts) smpsim_guides_options_init_((opts), sizeof *(opts))
+
+/** Draws guides for a consultation into a caller's cairo context (a
+ *  cairo_t *), in its current user space taken as PHOTO PIXELS, through
+ *  the design's view (flat or head; for a head view points on the far side
+ *  or beyond the outline are not drawn: lines break there):
+ *  - the hairline template (solid red) and the back edge of its transition
+ *    zone (dashed red): the line moved back by transition_mm along its
+ *    normals on the scalp, in mm;
+ *  - for FRONT designs (a FRONT head view, or a hairline set from
+ *    landmarks) the landmarks as magenta markers: the glabella at scalp
+ *    (0, 0), the mid-frontal point (the hairline at x = 0) and the
+ *    frontotemporal points (the hairline at x = +-45 mm, or the landmarks'
+ *    frontotemporal_x_mm);
+ *  - the region outlines (dashed cyan; mask regions have none);
+ *  - dots (may be NULL: none) as small discs coloured by session;
+ *  - a 10 mm scale bar near the bottom-left corner of the context's clip
+ *    extents, at the local scale (px per mm) of the view at the
+ *    mid-frontal point, else the hairline's middle, else the first
+ *    region's centre;
+ *  - a legend box at the top-left corner, text in DejaVu Sans.
+ *  The same inputs draw the same pixels. The context's state is restored.
+ *  SMPSIM_EINVAL for a NULL or failed context, a NULL design, an invalid
+ *  view or bad options (the message names them). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_draw_guides(struct _cairo *cr, const smpsim_design *design,
+                                            const smpsim_dots *dots,
+                                            const smpsim_guides_options *opts,
+                                            smpsim_error *err);
+
+/** Draws guides (as smpsim_draw_guides()) into an image in place, e.g. a
+ *  rendered preview: RGBA8 through a cairo ARGB32 surface (pixels the
+ *  guides do not touch keep their exact values); RGBA16 likewise, drawn
+ *  pixels being quantised to 8 bits. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_draw_guides(smpsim_image *image,
+                                                  const smpsim_design *design,
+                                                  const smpsim_dots *dots,
+                                                  const smpsim_guides_options *opts,
+                                                  smpsim_error *err);
+
 #ifdef __cplusplus
 }
 #endif
