@@ -119,8 +119,8 @@ int write_stdout(void *closure, const void *data, size_t size)
 
 /* ---- Previews shared by compare and sheet ---- */
 
-/* The design file's photo, relative to the design file (as render). */
-static char *photo_next_to(const char *design_path, const char *photo)
+/* The design file's photo, relative to the design file. */
+char *photo_next_to(const char *design_path, const char *photo)
 {
     const char *slash = strrchr(design_path, '/');
     size_t dir = slash && photo[0] != '/' ? (size_t)(slash - design_path) + 1 : 0;

@@ -13,53 +13,6 @@
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CLI_PRINTF(f, a)
-/* ---- Previews shared by compare and sheet (the same steps as render). ---- */
-
-/* Where a preview comes from: a design file or a preset placed at the
- * glabella (a flat view at scale px/mm), and the photo (NULL: the design's,
- * relative to the design file). */
-typedef struct preview_source {
-    const char *design, *preset, *photo;
-    double glabella[2], scale;
-    int have_glabella;
-} preview_source;
-
-/* Loads the design, chooses and loads the photo, places a preset and records
- * the photo path in the design, as `smpsim render` does. */
-smpsim_status preview_open(const preview_source *src, smpsim_design **design, char **photo_path,
-                           smpsim_image **photo, smpsim_error *err);
-/* The look flags --state, --years, --session, --earlier-years: 1 taken,
- * 0 not one of them, -1 error (reported). */
-int take_state_flag(const char *command, smpsim_render_options *o, const char *flag,
-                    const char *value);
-/* Name of a smpsim_dot_state ("as-given", "fresh", "healed", "aged"); -1 from
- * parse_state for an unknown name. */
-const char *state_name(int state);
-int parse_state(const char *text);
-/* A copy of photo with the design's dots rendered over it. */
-smpsim_status preview_render(const smpsim_design *design, const smpsim_image *photo,
-                             const smpsim_render_options *look, smpsim_image **out,
-                             smpsim_error *err);
-/* Saves a PNG atomically with the text chunks of a preview (Software,
- * smpsim:design, smpsim:seed) and extra ones. */
-smpsim_status save_with_provenance(const smpsim_image *img, const char *path,
-                                   const smpsim_design *design, const smpsim_text *extra,
-                                   size_t n_extra, smpsim_error *err);
-
-/* ---- Cairo canvases for compare and sheet (text in DejaVu Sans). ---- */
-struct _cairo;
-/* A white RGB canvas; NULL on failure (reported in err). */
-struct _cairo *canvas_new(int width, int height, smpsim_error *err);
-/* Paints src (or its rectangle sx, sy, w, h) at x, y. */
-smpsim_status canvas_paint(struct _cairo *cr, const smpsim_image *src, int sx, int sy, int w,
-                           int h, int x, int y, smpsim_error *err);
-/* Text with its baseline at x, y (size in px); bold if non-zero. Returns
- * the advance width. */
-double canvas_text(struct _cairo *cr, const char *text, double x, double y, double size,
-                   int bold);
-/* The canvas as an 8-bit image (destroys the cairo context). */
-smpsim_status canvas_finish(struct _cairo *cr, smpsim_image **out, smpsim_error *err);
-
 #endif
 
 /* Prints "smpsim: MESSAGE" on stderr. */
@@ -107,7 +60,10 @@ int cmd_sheet(int argc, char **argv);
 smpsim_status load_design_arg(const char *path, const char *preset, smpsim_design **out,
                               smpsim_error *err);
 
-/* ---- Previews shared by compare and sheet (the same steps as render). ---- */
+/* ---- Previews shared by render, compare and sheet. ---- */
+
+/* A design file's photo path taken relative to the design file (malloc'd). */
+char *photo_next_to(const char *design_path, const char *photo);
 
 /* Where a preview comes from: a design file or a preset placed at the
  * glabella (a flat view at scale px/mm), and the photo (NULL: the design's,

@@ -321,18 +321,6 @@ static smpsim_status design_from_preview(const char *path, smpsim_design **out, 
     return st;
 }
 
-/* The design file's photo, relative to the design file. */
-static char *photo_beside(const char *design_path, const char *photo)
-{
-    const char *slash = strrchr(design_path, '/');
-    size_t dir = slash && photo[0] != '/' ? (size_t)(slash - design_path) + 1 : 0;
-    char *p = malloc(dir + strlen(photo) + 1);
-    if (p) {
-        memcpy(p, design_path, dir);
-        strcpy(p + dir, photo);
-    }
-    return p;
-}
 
 /* The design to render: from a file, a preset, a preview, or the flags. The
  * photo path is returned in *photo (free with free()). */
@@ -352,7 +340,7 @@ static smpsim_status choose_design(const render_args *a, smpsim_design **out, ch
     if (a->photo)
         *photo = strdup(a->photo);
     else if (given && a->design)
-        *photo = photo_beside(a->design, given);
+        *photo = photo_next_to(a->design, given);
     else if (given)
         *photo = strdup(given);
     if (!*photo) {
@@ -387,31 +375,6 @@ static smpsim_status override(const render_args *a, smpsim_design *d, smpsim_err
     return smpsim_design_set_view(d, &v, err);
 }
 
-/* The preview carries its design (as JSON, with the photo's path) and
- * seed, so that `render --from` makes the same bytes again. */
-static smpsim_status save_preview(const smpsim_image *img, const render_args *a,
-                                  const smpsim_design *d, smpsim_error *err)
-{
-    char *summary = NULL;
-    smpsim_status st = smpsim_design_to_json(d, &summary, err);
-    if (st != SMPSIM_OK)
-        return st;
-    char seed[32], software[64];
-    snprintf(seed, sizeof seed, "%" PRIu64, smpsim_design_get_seed(d));
-    snprintf(software, sizeof software, "smpsim %s", smpsim_version());
-    smpsim_text texts[] = {
-        {"Software", software},
-        {"smpsim:design", summary ? summary : ""},
-        {"smpsim:seed", seed},
-    };
-    smpsim_save_options so;
-    smpsim_save_options_init(&so);
-    so.texts = texts;
-    so.n_texts = sizeof texts / sizeof *texts;
-    st = smpsim_image_save_png(img, a->out, &so, err);
-    free(summary);
-    return st;
-}
 
 static const char *const fitzpatrick_names[7] = {"?", "I", "II", "III", "IV", "V", "VI"};
 
@@ -483,7 +446,7 @@ int cmd_render(int argc, char **argv)
     if (st == SMPSIM_OK && a.guides)
         st = smpsim_image_draw_guides(img, design, dots, NULL, &err);
     if (st == SMPSIM_OK)
-        st = save_preview(img, &a, design, &err);
+        st = save_with_provenance(img, a.out, design, NULL, 0, &err); /* for --from */
     if (st == SMPSIM_OK && !a.quiet)
         printf("%s: %zu dots (%ux%u px, %.3g px/mm, seed %" PRIu64 ")\n", a.out, dots->count,
                img->width, img->height, smpsim_design_get_view(design)->px_per_mm,
