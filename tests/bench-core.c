@@ -5,7 +5,6 @@
  *   sampler   smpsim_sample() (fast and best) vs a plain Bridson Poisson-disk
  *             sampler (k = 30), 10k / 100k / 1M dots, uniform and ramp; peak
  *             memory per dot
- *   render    smpsim_render_dots() vs cairo_arc + cairo_fill per dot
  *   png       PNG encoding at zlib level 1, 2, 3 vs zlib's default level 6
  *
  * Usage: bench-core [PHOTO.png]   (meson benchmark passes the sample photo) */
@@ -13,7 +12,6 @@
 
 #include "bench-util.h"
 
-#include <cairo.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,64 +175,6 @@ static void bench_sampler(size_t target, int ramp)
     smpsim_field_free(sc.field);
 }
 
-/* ---- render ------------------------------------------------------------- */
-
-typedef struct render_case {
-    smpsim_image *image;
-    smpsim_dots *dots;
-    smpsim_view view;
-} render_case;
-
-static void run_render(void *arg)
-{
-    render_case *c = arg;
-    if (smpsim_render_dots(c->image, &c->view, c->dots, NULL, NULL) != SMPSIM_OK)
-        abort();
-}
-
-static void run_cairo(void *arg)
-{
-    render_case *c = arg;
-    cairo_surface_t *s = cairo_image_surface_create_for_data(
-        c->image->pixels, CAIRO_FORMAT_ARGB32, (int)c->image->width, (int)c->image->height,
-        (int)c->image->stride);
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgba(cr, 0.1, 0.1, 0.12, 0.8);
-    for (size_t i = 0; i < c->dots->count; i++) {
-        const smpsim_dot *d = &c->dots->dots[i];
-        double x, y;
-        smpsim_view_to_px(&c->view, d->x_mm, d->y_mm, &x, &y);
-        cairo_arc(cr, x, y, d->diameter_mm * 0.5 * c->view.px_per_mm, 0, 2 * 3.14159265358979);
-        cairo_fill(cr);
-    }
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
-}
-
-static void bench_render(void)
-{
-    /* 4000 x 3000 px (12 MP) at 10 px/mm = 400 x 300 mm; 60k dots. */
-    render_case c = {0};
-    c.view = smpsim_view_flat(10.0);
-    if (smpsim_image_new(4000, 3000, SMPSIM_RGBA8, &c.image, NULL) != SMPSIM_OK ||
-        smpsim_dots_new(60000, &c.dots, NULL) != SMPSIM_OK)
-        abort();
-    memset(c.image->pixels, 200, c.image->stride * c.image->height);
-    smpsim__rng rng;
-    smpsim__rng_seed(&rng, 3);
-    for (size_t i = 0; i < 60000; i++) {
-        smpsim_dot d = {(float)(400 * smpsim__rng_uniform(&rng)),
-                        (float)(300 * smpsim__rng_uniform(&rng)), 0.22f, 5.0f, 1, 1, 0};
-        c.dots->dots[c.dots->count++] = d;
-    }
-    double t_ours = median_time(run_render, &c, RUNS);
-    double t_base = median_time(run_cairo, &c, RUNS);
-    printf("render   %8zu dots   smpsim %10.0f dots/s   cairo   %10.0f dots/s   ratio %5.2fx\n",
-           c.dots->count, c.dots->count / t_ours, c.dots->count / t_base, t_base / t_ours);
-    smpsim_dots_free(c.dots);
-    smpsim_image_free(c.image);
-}
-
 /* ---- PNG encoding ------------------------------------------------------- */
 
 typedef struct png_case {
@@ -314,7 +254,6 @@ int main(int argc, char **argv)
         bench_sampler(100000, ramp);
         bench_sampler(1000000, ramp);
     }
-    bench_render();
     if (argc > 1)
         bench_png(argv[1]);
     return 0;
