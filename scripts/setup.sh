@@ -13,7 +13,7 @@ SMPSIM_PACKAGES=(
 )
 # scripts/test also runs part of the suite under valgrind (the sanitizer
 # build uses gcc's own AddressSanitizer and UBSan runtimes).
-SMPSIM_TEST_PACKAGES=(valgrind poppler-utils librsvg2-bin man-db groff-base)
+SMPSIM_TEST_PACKAGES=(valgrind poppler-utils librsvg2-bin man-db groff-base file)
 # scripts/fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for readable crash reports.
 SMPSIM_FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
