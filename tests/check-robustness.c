@@ -20,6 +20,8 @@
 
 #include <jpeglib.h>
 
+#include "test-files.h"
+
 #define N_THREADS 8
 #define NOBODY_ID 65534
 
@@ -62,42 +64,6 @@ static const char *tmp_path(const char *name)
     char *p = paths[next++ % 4];
     snprintf(p, sizeof paths[0], "%s/%s", tmpdir, name);
     return p;
-}
-
-static size_t count_dir_entries(const char *path)
-{
-    DIR *dir = opendir(path);
-    ck_assert_ptr_nonnull(dir);
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(dir)) != NULL;)
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    closedir(dir);
-    return n;
-}
-
-static void write_bytes(const char *path, const void *data, size_t size)
-{
-    FILE *fp = fopen(path, "wb");
-    ck_assert_ptr_nonnull(fp);
-    ck_assert_uint_eq(fwrite(data, 1, size, fp), size);
-    ck_assert_int_eq(fclose(fp), 0);
-}
-
-static uint8_t *read_bytes(const char *path, size_t *size)
-{
-    FILE *fp = fopen(path, "rb");
-    ck_assert_ptr_nonnull(fp);
-    ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-    long n = ftell(fp);
-    ck_assert_int_ge(n, 0);
-    rewind(fp);
-    uint8_t *data = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(data);
-    ck_assert_uint_eq(fread(data, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    data[n] = 0;
-    *size = (size_t)n;
-    return data;
 }
 
 static double seconds_now(void)
