@@ -175,8 +175,10 @@ static void row_span(const smpsim_field *f, const prepared *p, uint32_t *first, 
     *last = b < 0 ? 0 : (b > f->height ? f->height : (uint32_t)b);
 }
 
+/* covered is NULL for the first region, which writes its rows outright
+ * (and their coverage into after, when later regions need it). */
 static void composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
-                             uint16_t id, float *covered, double *xs, float *cov)
+                             uint16_t id, float *covered, float *after, double *xs, float *cov)
 {
     const smpsim__region *r = p->region;
     const float density = (float)r->params.density_per_cm2;
@@ -190,6 +192,19 @@ static void composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
             feathered_row_coverage(f, p, row, cov);
         else
             rings_row_coverage(f, &p->rings, row, xs, cov);
+        if (!covered) { /* the first region: nothing under it yet */
+            float *d = f->density_per_cm2 + (size_t)row * f->width;
+            uint16_t *reg = f->region + (size_t)row * f->width;
+            for (uint32_t i = 0; i < f->width; i++) {
+                float c = cov[i] < 1.0f ? cov[i] : 1.0f;
+                d[i] = c > 0.0f ? density * c : 0.0f;
+                reg[i] = c > 0.0f ? id : 0;
+            }
+            if (after)
+                for (uint32_t i = 0; i < f->width; i++)
+                    after[(size_t)row * f->width + i] = cov[i] > 0.0f ? clamp01(cov[i]) : 0.0f;
+            continue;
+        }
         for (uint32_t i = 0; i < f->width; i++) {
             float c = cov[i] < 1.0f ? cov[i] : 1.0f;
             if (c <= 0.0f)
@@ -268,15 +283,17 @@ static smpsim_status new_field_for(const double b[4], double cell_mm, smpsim_fie
 static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t n,
                                size_t max_edges, smpsim_field *f, smpsim_error *err)
 {
-    float *covered = calloc((size_t)f->width * f->height, sizeof *covered);
+    /* How much of each cell earlier regions cover: needed from the second
+     * region on (one region, the common case, needs no such pass). */
+    float *covered = n > 1 ? calloc((size_t)f->width * f->height, sizeof *covered) : NULL;
     float *cov = malloc(f->width * sizeof *cov);
     double *xs = malloc((max_edges + 1) * sizeof *xs);
     smpsim_status st = SMPSIM_OK;
-    if (!covered || !cov || !xs)
+    if ((n > 1 && !covered) || !cov || !xs)
         st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
     for (size_t r = 0; st == SMPSIM_OK && r < n; r++)
-        composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1), covered, xs,
-                         cov);
+        composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1),
+                         r == 0 ? NULL : covered, r == 0 ? covered : NULL, xs, cov);
     free(covered);
     free(cov);
     free(xs);

@@ -86,9 +86,8 @@ static smpsim_status keep_in_regions(const smpsim_design *design, smpsim_dots *d
     return SMPSIM_OK;
 }
 
-static double clipped_normal(smpsim__rng *rng)
+static double clip(double z)
 {
-    double z = smpsim__rng_normal(rng);
     return z > CLIP_SIGMA ? CLIP_SIGMA : (z < -CLIP_SIGMA ? -CLIP_SIGMA : z);
 }
 
@@ -161,9 +160,11 @@ static void vary(smpsim_dot *d, const smpsim_dot_options *o, smpsim__rng *rng)
 {
     /* At the largest spread (0.5) -2.5 sigma would give a negative size:
      * a dot shrinks to a tenth of its size at most. */
-    double size = 1.0 + o->diameter_spread * clipped_normal(rng);
+    double z[2]; /* one Box-Muller pair: size and shade */
+    smpsim__rng_normal2(rng, z);
+    double size = 1.0 + o->diameter_spread * clip(z[0]);
     d->diameter_mm *= (float)fmax(size, MIN_SIZE_FACTOR);
-    d->shade = clamp_shade(d->shade + o->shade_spread * clipped_normal(rng));
+    d->shade = clamp_shade(d->shade + o->shade_spread * clip(z[1]));
 }
 
 static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,

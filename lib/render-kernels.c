@@ -16,18 +16,10 @@
 #include <stdlib.h>
 
 #define PI 3.14159265358979323846
-#define SOFT_STEPS 20
-#define RADIUS_STEPS_PER_OCTAVE 32
-#define MIN_B 0.05 /* px */
+#define SOFT_STEPS SMPSIM__KERNEL_SOFT_STEPS
+#define RADIUS_STEPS_PER_OCTAVE SMPSIM__KERNEL_RADIUS_STEPS
+#define MIN_B SMPSIM__KERNEL_MIN_B /* px */
 #define MIN_WEIGHT 0.002f
-
-double smpsim__profile_area(double a, double b)
-{
-    if (b - a < 1e-12)
-        return PI * b * b;
-    double ramp = (b * (b * b - a * a) / 2.0 - (b * b * b - a * a * a) / 3.0) / (b - a);
-    return PI * a * a + 2.0 * PI * ramp;
-}
 
 static double profile(double r, double a, double b)
 {
@@ -47,6 +39,17 @@ void smpsim__kernel_quantise(double a, double b, int *qb, int *qs, double *qa_ou
     *qs = (int)lround(soft * SOFT_STEPS);
     *qb_out = exp2((double)*qb / RADIUS_STEPS_PER_OCTAVE);
     *qa_out = *qb_out * (1.0 - (double)*qs / SOFT_STEPS);
+}
+
+void smpsim__radius_steps_init(smpsim__radius_steps *t)
+{
+    for (int j = 0; j < 256; j++) {
+        double m0 = 1.0 + j / 256.0, m1 = 1.0 + (j + 1) / 256.0;
+        int q = (int)lround(log2(m0) * RADIUS_STEPS_PER_OCTAVE);
+        double edge = exp2((q + 0.5) / RADIUS_STEPS_PER_OCTAVE);
+        t->step[j] = (int8_t)q;
+        t->edge[j] = edge < m1 ? edge : 3.0;
+    }
 }
 
 static int sub_for(double b)

@@ -99,12 +99,49 @@ typedef struct smpsim__kernels {
  * kernel of their own (smpsim__kernel_direct). */
 #define SMPSIM__KERNEL_MAX_B 24.0
 
+/* Kernels are built for outer radii b at 32 steps per octave (b >= 0.05
+ * px) and softness (b - a) / b in 20 steps. */
+#define SMPSIM__KERNEL_RADIUS_STEPS 32
+#define SMPSIM__KERNEL_SOFT_STEPS 20
+#define SMPSIM__KERNEL_MIN_B 0.05
+
+/* The radius step of b (>= SMPSIM__KERNEL_MIN_B, finite), round(log2(b)
+ * x 32), without log2(): b's exponent, and its mantissa by a table of 256
+ * buckets, each holding at most one step boundary. */
+typedef struct smpsim__radius_steps {
+    int8_t step[256];  /* steps of the mantissa at the bucket's start */
+    double edge[256];  /* the mantissa where the next step begins (3: none) */
+} smpsim__radius_steps;
+
+void smpsim__radius_steps_init(smpsim__radius_steps *t);
+
+static inline int smpsim__radius_step(const smpsim__radius_steps *t, double b)
+{
+    uint64_t bits;
+    memcpy(&bits, &b, sizeof bits);
+    int e = (int)((bits >> 52) & 0x7ff) - 1023;
+    unsigned j = (unsigned)(bits >> 44) & 0xffu;
+    uint64_t mbits = (bits & UINT64_C(0x000fffffffffffff)) | UINT64_C(0x3ff0000000000000);
+    double m;
+    memcpy(&m, &mbits, sizeof m);
+    return e * SMPSIM__KERNEL_RADIUS_STEPS + t->step[j] + (m >= t->edge[j]);
+}
+
 /* Quantisation of a profile: the key and the quantised radii. */
 void smpsim__kernel_quantise(double a, double b, int *qb, int *qs, double *qa_out,
                              double *qb_out);
 smpsim_status smpsim__kernels_build(smpsim__kernels *k, int qb, int qs, smpsim_error *err);
 void smpsim__kernels_free(smpsim__kernels *k);
-double smpsim__profile_area(double a, double b);
+/* Exact area (px^2) of the profile: opacity 1 inside a, falling linearly
+ * to 0 at b. */
+static inline double smpsim__profile_area(double a, double b)
+{
+    const double pi = 3.14159265358979323846;
+    if (b - a < 1e-12)
+        return pi * b * b;
+    double ramp = (b * (b * b - a * a) / 2.0 - (b * b * b - a * a * a) / 3.0) / (b - a);
+    return pi * a * a + 2.0 * pi * ramp;
+}
 /* One kernel for a big dot at exact position (cx, cy): covers the pixels
  * [*x0, *x0 + *w) x [*y0, *y0 + *h); free the result with free(). */
 float *smpsim__kernel_direct(double cx, double cy, double a, double b, long *x0, long *y0,

@@ -42,8 +42,10 @@ double smpsim__rng_uniform(smpsim__rng *rng)
     return (double)(smpsim__rng_next(rng) >> 11) * 0x1.0p-53;
 }
 
-double smpsim__rng_normal(smpsim__rng *rng)
+void smpsim__rng_normal2(smpsim__rng *rng, double z[2])
 {
     double u = smpsim__rng_uniform(rng), v = smpsim__rng_uniform(rng);
-    return sqrt(-2.0 * log(1.0 - u)) * cos(6.28318530717958647692 * v);
+    double r = sqrt(-2.0 * log(1.0 - u)), a = 6.28318530717958647692 * v;
+    z[0] = r * cos(a);
+    z[1] = r * sin(a);
 }

@@ -291,8 +291,8 @@ smpsim_status smpsim__region_set_mask_path(smpsim_design *design, size_t index, 
                                            smpsim_error *err);
 /* design.c: the design's resolved dot options. */
 const smpsim_dot_options *smpsim__design_dot_options(const smpsim_design *design);
-/* Standard normal deviate (Box-Muller, one of the pair). */
-double smpsim__rng_normal(smpsim__rng *rng);
+/* Two independent standard normal values (Box-Muller). */
+void smpsim__rng_normal2(smpsim__rng *rng, double z[2]);
 
 /* view-head.c: the ellipsoid head view behind smpsim_view_*(). to_px
  * returns 1 when the point faces the camera (see smpsim_view_map()). */

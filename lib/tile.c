@@ -23,13 +23,13 @@ typedef struct placement {
     double ox, oy;  /* offset, mm */
 } placement;
 
-static placement place(const smpsim_field *f, uint64_t seed)
+static placement place(float field_max, uint64_t seed)
 {
     placement p;
     smpsim__rng rng;
     smpsim__rng_seed(&rng, seed);
     double angle = TWO_PI * smpsim__rng_uniform(&rng);
-    p.side_mm = sqrt(SMPSIM__TILE_N / (smpsim__field_max(f) / 100.0));
+    p.side_mm = sqrt(SMPSIM__TILE_N / (field_max / 100.0));
     p.c = cos(angle);
     p.s = sin(angle);
     p.ox = p.side_mm * smpsim__rng_uniform(&rng);
@@ -185,7 +185,8 @@ static smpsim_status emit_copy(emitter *e, const placement *p, long ku, long kv)
 smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size_t max_dots,
                                   smpsim_dots **out, float **order, smpsim_error *err)
 {
-    placement p = place(field, seed);
+    float field_max = smpsim__field_max(field);
+    placement p = place(field_max, seed);
     long k[4];
     copy_range(field, &p, k);
     double expected = smpsim_field_expected_count(field);
@@ -193,7 +194,7 @@ smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size
     smpsim_status st = smpsim_dots_new((size_t)(expected * 1.05) + 64, &dots, err);
     if (st != SMPSIM_OK)
         return st;
-    emitter e = {field, smpsim__field_max(field), dots, NULL, max_dots, err};
+    emitter e = {field, field_max, dots, NULL, max_dots, err};
     if (order) {
         *order = NULL;
         e.order = malloc(dots->capacity * sizeof *e.order);
