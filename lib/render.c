@@ -374,7 +374,10 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
         smpsim__look_transmittance(&r->o, L, d->shade, scratch);
     const double *t = look_transmittance(r, cl, d->shade, scratch);
     double k[3] = {1.0 - t[0], 1.0 - t[1], 1.0 - t[2]};
-    smpsim_status st = add_disc(r, cx, cy, a, b, k, 1, err);
+    /* A dot with a halo goes through the factor buffer with it: its pixels
+     * are then decoded and encoded once. */
+    int direct = !(L->redness > 0.0) && !(L->blowout > 0.0);
+    smpsim_status st = add_disc(r, cx, cy, a, b, k, direct, err);
     if (st == SMPSIM_OK && L->redness > 0.0) {
         double kr[3];
         for (int c = 0; c < 3; c++)
@@ -438,7 +441,7 @@ static smpsim_status bucket_splats(smpsim_renderer *r, size_t n_bands, smpsim_er
     return SMPSIM_OK;
 }
 
-static __attribute__((noinline)) void accumulate(float *acc, size_t width, const splat *s, long y0, long y1)
+static void accumulate(float *acc, size_t width, const splat *s, long y0, long y1)
 {
     long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
     float k0 = s->absorb[0], k1 = s->absorb[1], k2 = s->absorb[2];
@@ -496,7 +499,7 @@ static void splat16(smpsim_image *im, const splat *s, long y0, long y1)
 
 /* Pixels [xa, xb) of row y take their accumulated factors, which are
  * reset to one. */
-static __attribute__((noinline)) void apply8(const smpsim__srgb8 *t, float *f, uint8_t *p, long n)
+static void apply8(const smpsim__srgb8 *t, float *f, uint8_t *p, long n)
 {
     /* No test for untouched pixels: a factor of 1 gives back the same code
      * (decoded values lie mid-way between the thresholds), and a branch

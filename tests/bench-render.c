@@ -13,7 +13,7 @@
  *
  * Usage: bench-render PHOTO.png   (meson benchmark passes a sample photo)
  *        bench-render --peak-child FILE.png MODE   (internal: one preview) */
-#include "smpsim-private.h"
+#include "render-private.h" /* the redness halo radius, for the cairo baseline */
 
 #include "bench-util.h"
 
@@ -114,6 +114,35 @@ static void run_cairo(void *arg)
     cairo_surface_destroy(s);
 }
 
+/* The fresh state in cairo: each dot over a faint redness halo drawn as a
+ * radial gradient (the same radius as smpsim's, pigment.c). */
+static void run_cairo_halos(void *arg)
+{
+    composite_case *c = arg;
+    cairo_surface_t *s = cairo_image_surface_create_for_data(
+        c->image->pixels, CAIRO_FORMAT_ARGB32, (int)c->image->width, (int)c->image->height,
+        (int)c->image->stride);
+    cairo_t *cr = cairo_create(s);
+    for (size_t i = 0; i < c->dots->count; i++) {
+        const smpsim_dot *d = &c->dots->dots[i];
+        double x, y, r = d->diameter_mm * 0.5 * c->view.px_per_mm;
+        smpsim_view_to_px(&c->view, d->x_mm, d->y_mm, &x, &y);
+        double halo = smpsim__redness_radius_px(r, c->view.px_per_mm);
+        cairo_pattern_t *g = cairo_pattern_create_radial(x, y, 0, x, y, halo);
+        cairo_pattern_add_color_stop_rgba(g, 0, 0.8, 0.2, 0.2, 0.1);
+        cairo_pattern_add_color_stop_rgba(g, 1, 0.8, 0.2, 0.2, 0.0);
+        cairo_set_source(cr, g);
+        cairo_arc(cr, x, y, halo, 0, 2 * 3.14159265358979);
+        cairo_fill(cr);
+        cairo_pattern_destroy(g);
+        cairo_set_source_rgba(cr, 0.1, 0.1, 0.12, 0.8);
+        cairo_arc(cr, x, y, r, 0, 2 * 3.14159265358979);
+        cairo_fill(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
 static void bench_composite(void)
 {
     /* 4000 x 3000 px (12 MP) at 10 px/mm = 400 x 300 mm; 60k dots of 0.22 mm. */
@@ -128,6 +157,10 @@ static void bench_composite(void)
     double t_once = median_time(run_ours, &c, RUNS);
     printf("render composite  smpsim_render_dots (as given): %7.1f ms  %10.0f dots/s  %6.2fx cairo\n",
            t_once * 1e3, N_DOTS / t_once, t_cairo / t_once);
+    double t_halos = median_time(run_cairo_halos, &c, 3);
+    printf("render composite  baseline cairo dots + gradient halos (fresh): %7.1f ms  %10.0f "
+           "dots/s\n",
+           t_halos * 1e3, N_DOTS / t_halos);
     static const char *const names[] = {"as given", "fresh (+redness halos)", "healed",
                                         "aged 5 y"};
     for (int state = 0; state <= 3; state++) {
@@ -136,8 +169,11 @@ static void bench_composite(void)
         o.state = state;
         must(smpsim_renderer_new(&o, &c.renderer, NULL), NULL);
         double t = median_time(run_ours, &c, RUNS);
-        printf("render composite  renderer, %-22s %7.1f ms  %10.0f dots/s  %6.2fx cairo\n",
+        printf("render composite  renderer, %-22s %7.1f ms  %10.0f dots/s  %6.2fx cairo",
                names[state], t * 1e3, N_DOTS / t, t_cairo / t);
+        if (state == SMPSIM_STATE_FRESH)
+            printf(" (%.2fx cairo with halos)", t_halos / t);
+        printf("\n");
         smpsim_renderer_free(c.renderer);
         c.renderer = NULL;
     }
