@@ -184,27 +184,46 @@ static smpsim_status sample_best(const smpsim_field *field, uint64_t seed, doubl
     return st;
 }
 
-static smpsim_status check_field(const smpsim_field *field, smpsim_error *err)
+/* Checks the field and, in the same pass, finds its expected dot count
+ * (summed exactly as smpsim_field_expected_count() does) and its largest
+ * density: the field is large and read once. */
+static smpsim_status check_field(const smpsim_field *field, double *expected, float *max,
+                                 smpsim_error *err)
 {
     if (!field || !field->density_per_cm2 || field->width == 0 || field->height == 0)
         return smpsim__fail(err, SMPSIM_EINVAL, "sampler: the field is empty or NULL");
     if (!(field->cell_mm > 0.0) || !isfinite(field->cell_mm) || !isfinite(field->origin_x_mm) ||
         !isfinite(field->origin_y_mm))
         return smpsim__fail(err, SMPSIM_EINVAL, "sampler: field geometry is not finite");
-    size_t n = (size_t)field->width * field->height;
-    /* One branch-free pass finds whether anything is out of range (NaN too). */
+    const float *d = field->density_per_cm2;
+    size_t n = (size_t)field->width * field->height, i = 0;
+    /* Branch-free: whether anything is out of range (NaN too), four
+     * independent sums and maxima. */
     int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        float d = field->density_per_cm2[i];
-        bad |= !(d >= 0.0f && d <= 100000.0f);
+    double sum[4] = {0.0, 0.0, 0.0, 0.0};
+    float m[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            float v = d[i + k];
+            bad |= !(v >= 0.0f && v <= 100000.0f);
+            sum[k] += v;
+            m[k] = v > m[k] ? v : m[k];
+        }
+    for (; i < n; i++) {
+        bad |= !(d[i] >= 0.0f && d[i] <= 100000.0f);
+        sum[0] += d[i];
+        m[0] = d[i] > m[0] ? d[i] : m[0];
     }
-    for (size_t i = 0; bad && i < n; i++) {
-        float d = field->density_per_cm2[i];
-        if (!(d >= 0.0f && d <= 100000.0f))
+    for (size_t j = 0; bad && j < n; j++) {
+        if (!(d[j] >= 0.0f && d[j] <= 100000.0f))
             return smpsim__fail(err, SMPSIM_EINVAL,
                                 "sampler: field cell (%zu, %zu) has density %g, expected 0..100000",
-                                i % field->width, i / field->width, (double)d);
+                                j % field->width, j / field->width, (double)d[j]);
     }
+    *expected = (sum[0] + sum[1] + sum[2] + sum[3]) * field->cell_mm * field->cell_mm / 100.0;
+    for (int k = 1; k < 4; k++)
+        m[0] = m[k] > m[0] ? m[k] : m[0];
+    *max = m[0];
     return SMPSIM_OK;
 }
 
@@ -256,12 +275,13 @@ smpsim_status smpsim__sample_ordered(const smpsim_field *field, uint64_t seed,
     if (order)
         *order = NULL;
     smpsim_sample_options o;
+    double expected = 0.0;
+    float field_max = 0.0f;
     smpsim_status st = resolve_options(opts, &o, err);
     if (st == SMPSIM_OK)
-        st = check_field(field, err);
+        st = check_field(field, &expected, &field_max, err);
     if (st != SMPSIM_OK)
         return st;
-    double expected = smpsim_field_expected_count(field);
     if (expected > (double)o.max_dots)
         return smpsim__fail(err, SMPSIM_ELIMIT,
                             "sampler: the design asks for %.0f dots, above the limit of %zu",
@@ -274,7 +294,7 @@ smpsim_status smpsim__sample_ordered(const smpsim_field *field, uint64_t seed,
         return st;
     }
     if (o.mode == SMPSIM_SAMPLE_FAST)
-        return smpsim__sample_tile(field, seed, o.max_dots, out, order, err);
+        return smpsim__sample_tile(field, seed, o.max_dots, expected, field_max, out, order, err);
     st = sample_best(field, seed, o.candidate_ratio, keep, out, err);
     if (st == SMPSIM_OK && order && random_order((*out)->count, seed, order, err) != SMPSIM_OK) {
         smpsim_dots_free(*out);

@@ -250,9 +250,11 @@ float smpsim__field_max(const smpsim_field *f);
 /* Density at (x, y) mm (0 outside); *cell receives the cell index if inside. */
 double smpsim__field_at(const smpsim_field *f, double x, double y, size_t *cell);
 
-/* tile.c: the fast sampler, thresholding a progressive blue-noise tile. */
+/* tile.c: the fast sampler, thresholding a progressive blue-noise tile;
+ * expected (dots) and field_max come from the checked field. */
 smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size_t max_dots,
-                                  smpsim_dots **out, float **order, smpsim_error *err);
+                                  double expected, float field_max, smpsim_dots **out,
+                                  float **order, smpsim_error *err);
 /* sampler.c: smpsim_sample() that also returns each dot's place in a
  * progressive order (0..1: the dots below f form an even subset holding f
  * of the density; random for the best mode). Free *order with free(). */

@@ -183,13 +183,12 @@ static smpsim_status emit_copy(emitter *e, const placement *p, long ku, long kv)
 }
 
 smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size_t max_dots,
-                                  smpsim_dots **out, float **order, smpsim_error *err)
+                                  double expected, float field_max, smpsim_dots **out,
+                                  float **order, smpsim_error *err)
 {
-    float field_max = smpsim__field_max(field);
     placement p = place(field_max, seed);
     long k[4];
     copy_range(field, &p, k);
-    double expected = smpsim_field_expected_count(field);
     smpsim_dots *dots;
     smpsim_status st = smpsim_dots_new((size_t)(expected * 1.05) + 64, &dots, err);
     if (st != SMPSIM_OK)
