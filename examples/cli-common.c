@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -216,6 +217,216 @@ int take_state_flag(const char *command, smpsim_render_options *o, const char *f
     if (bad)
         return usage_error(command, "%s '%s' is out of range or not a number", f, v), -1;
     return 1;
+}
+
+/* ---- The smpsim:render chunk: a preview's look as JSON ---- */
+
+static const char *const uv_names[] = {"normal", "low", "high"};
+
+/* A number, or null for 0 (the library's default). */
+static json_t *number_or_null(double v)
+{
+    return v != 0.0 ? json_real(v) : json_null();
+}
+
+static json_t *point_or_null(int have, const double xy[2])
+{
+    return have ? json_pack("[ff]", xy[0], xy[1]) : json_null();
+}
+
+char *render_look_to_json(const render_look *look)
+{
+    const smpsim_render_options *o = &look->o;
+    int uv = o->uv_exposure >= 0 && o->uv_exposure < 3 ? o->uv_exposure : 0;
+    json_t *root = json_pack(
+        "{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "state",
+        state_name(o->state), "years", number_or_null(o->years), "uv", uv_names[uv], "depth_mm",
+        number_or_null(o->depth_mm), "blowout_mm", number_or_null(o->blowout_depth_mm),
+        "session", o->session ? json_integer(o->session) : json_null(), "earlier_years",
+        number_or_null(o->earlier_years), "distance_m", number_or_null(look->distance_m),
+        "skin", point_or_null(look->have_skin, look->skin_xy), "hair",
+        point_or_null(look->have_hair, look->hair_xy), "auto_shade", look->auto_shade,
+        "guides", look->guides);
+    char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+    json_decref(root);
+    return text;
+}
+
+/* One setting of the smpsim:render JSON. */
+typedef struct look_key {
+    const char *name;
+    unsigned bit;
+    double lo, hi; /* numbers: the range the command line accepts */
+} look_key;
+
+static const look_key look_keys[] = {
+    {"state", LOOK_STATE, 0, 0},          {"years", LOOK_YEARS, 0.01, 50},
+    {"uv", LOOK_UV, 0, 0},                {"depth_mm", LOOK_DEPTH, 0.1, 3},
+    {"blowout_mm", LOOK_BLOWOUT, 0.1, 3}, {"session", LOOK_SESSION, 1, 1000},
+    {"earlier_years", LOOK_EARLIER, 0, 50}, {"distance_m", LOOK_DISTANCE, 0.05, 100},
+    {"skin", LOOK_SKIN, 0, 0},            {"hair", LOOK_HAIR, 0, 0},
+    {"auto_shade", LOOK_AUTO_SHADE, 0, 0}, {"guides", LOOK_GUIDES, 0, 0},
+};
+
+/* Stores one setting; 0 on success, -1 when its value is not allowed. */
+static int set_look(render_look *look, const look_key *k, json_t *v)
+{
+    smpsim_render_options *o = &look->o;
+    if (k->bit == LOOK_STATE || k->bit == LOOK_UV) {
+        const char *name = json_string_value(v);
+        if (!name)
+            return -1;
+        if (k->bit == LOOK_STATE)
+            return (o->state = parse_state(name)) < 0 ? -1 : 0;
+        for (int u = 0; u < 3; u++)
+            if (strcmp(name, uv_names[u]) == 0)
+                return o->uv_exposure = u, 0;
+        return -1;
+    }
+    if (k->bit == LOOK_AUTO_SHADE || k->bit == LOOK_GUIDES) {
+        if (!json_is_boolean(v))
+            return -1;
+        *(k->bit == LOOK_GUIDES ? &look->guides : &look->auto_shade) = json_is_true(v);
+        return 0;
+    }
+    if (k->bit == LOOK_SKIN || k->bit == LOOK_HAIR) {
+        int skin = k->bit == LOOK_SKIN;
+        double *xy = skin ? look->skin_xy : look->hair_xy;
+        *(skin ? &look->have_skin : &look->have_hair) = !json_is_null(v);
+        if (json_is_null(v))
+            return 0;
+        if (!json_is_array(v) || json_array_size(v) != 2 ||
+            !json_is_number(json_array_get(v, 0)) || !json_is_number(json_array_get(v, 1)))
+            return -1;
+        xy[0] = json_number_value(json_array_get(v, 0));
+        xy[1] = json_number_value(json_array_get(v, 1));
+        return 0;
+    }
+    double x = 0; /* null: the default */
+    if (!json_is_null(v)) {
+        if (!json_is_number(v))
+            return -1;
+        x = json_number_value(v);
+        if (!(x >= k->lo && x <= k->hi) || (k->bit == LOOK_SESSION && x != floor(x)))
+            return -1;
+    }
+    double *dst = k->bit == LOOK_YEARS     ? &o->years
+                  : k->bit == LOOK_DEPTH   ? &o->depth_mm
+                  : k->bit == LOOK_BLOWOUT ? &o->blowout_depth_mm
+                  : k->bit == LOOK_EARLIER ? &o->earlier_years
+                  : k->bit == LOOK_DISTANCE ? &look->distance_m
+                                            : NULL;
+    if (dst)
+        *dst = x;
+    else
+        o->session = (unsigned)x;
+    return 0;
+}
+
+smpsim_status render_look_from_json(const char *json, unsigned keep, render_look *look,
+                                    const char *path, smpsim_error *err)
+{
+    json_error_t je;
+    json_t *root = json_loads(json, 0, &je);
+    smpsim_status st = SMPSIM_OK;
+    if (!json_is_object(root)) {
+        snprintf(err->message, sizeof err->message,
+                 "%s: the smpsim:render text chunk is not a JSON object", path);
+        st = SMPSIM_EFORMAT;
+    }
+    const char *key;
+    json_t *v;
+    render_look got = *look;
+    if (st == SMPSIM_OK) {
+        json_object_foreach(root, key, v)
+        {
+            size_t k = 0, n = sizeof look_keys / sizeof *look_keys;
+            while (k < n && strcmp(key, look_keys[k].name) != 0)
+                k++;
+            if (k == n) {
+                snprintf(err->message, sizeof err->message,
+                         "%s: smpsim:render: unknown setting \"%.60s\" (a preview from a newer "
+                         "smpsim?)",
+                         path, key);
+                st = SMPSIM_EFORMAT;
+                break;
+            }
+            if (keep & look_keys[k].bit)
+                continue;
+            if (set_look(&got, &look_keys[k], v) != 0) {
+                snprintf(err->message, sizeof err->message,
+                         "%s: smpsim:render: \"%s\" has a value the command line would refuse",
+                         path, key);
+                st = SMPSIM_EFORMAT;
+                break;
+            }
+        }
+    }
+    json_decref(root);
+    if (st == SMPSIM_OK)
+        *look = got;
+    else
+        err->status = st;
+    return st;
+}
+
+/* The design carried by a preview PNG (its smpsim:design chunk) and, when
+ * look is not NULL, its look (smpsim:render) but for the settings in keep. */
+static smpsim_status design_from_preview(const char *path, render_look *look, unsigned keep,
+                                         smpsim_design **out, smpsim_error *err)
+{
+    smpsim_text *texts = NULL;
+    size_t n = 0;
+    smpsim_status st = smpsim_png_read_texts(path, &texts, &n, err);
+    const char *json = NULL, *look_json = NULL;
+    for (size_t i = 0; st == SMPSIM_OK && i < n; i++) {
+        if (strcmp(texts[i].key, "smpsim:design") == 0)
+            json = texts[i].text;
+        else if (strcmp(texts[i].key, "smpsim:render") == 0)
+            look_json = texts[i].text;
+    }
+    if (st == SMPSIM_OK && !json) {
+        snprintf(err->message, sizeof err->message, "%s: no smpsim:design text chunk", path);
+        st = SMPSIM_EFORMAT;
+    }
+    /* Previews of smpsim 0.1 carry no look: the command line's, as given. */
+    if (st == SMPSIM_OK && look && look_json)
+        st = render_look_from_json(look_json, keep, look, path, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_design_load_string(json, ".", NULL, out, err);
+    smpsim_texts_free(texts);
+    return st;
+}
+
+/* ---- Designs read back from previews and plans ---- */
+
+/* The design carried by a preview PNG or a PDF plan (and, from a PDF, the
+ * plan's options into ps when it is not NULL; free with plan_source_free). */
+smpsim_status design_from_file(const char *path, render_look *look, unsigned keep,
+                               smpsim_design **out, plan_source *ps, smpsim_error *err)
+{
+    plan_source own;
+    smpsim_status st;
+    *out = NULL;
+    switch (sniff_input(path)) {
+    case INPUT_PNG: return design_from_preview(path, look, keep, out, err);
+    case INPUT_PDF:
+        st = plan_source_read(path, ps ? ps : &own, err);
+        if (st == SMPSIM_OK) {
+            *out = (ps ? ps : &own)->design;
+            (ps ? ps : &own)->design = NULL;
+        }
+        if (!ps)
+            plan_source_free(&own);
+        return st;
+    case INPUT_UNREADABLE:
+        snprintf(err->message, sizeof err->message, "%s: %s", path, strerror(errno));
+        return SMPSIM_EIO;
+    default:
+        snprintf(err->message, sizeof err->message,
+                 "%s: neither a PNG preview nor a PDF plan of smpsim", path);
+        return SMPSIM_EFORMAT;
+    }
 }
 
 smpsim_status preview_render(const smpsim_design *design, const smpsim_image *photo,

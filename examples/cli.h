@@ -96,6 +96,67 @@ smpsim_status save_with_provenance(const smpsim_image *img, const char *path,
                                    const smpsim_design *design, const smpsim_text *extra,
                                    size_t n_extra, smpsim_error *err);
 
+/* The look of a preview: every `smpsim render` flag that changes its pixels
+ * besides the design. Stored in the preview as the smpsim:render text chunk
+ * (JSON, docs/outputs.md) so that `render --from` makes the same pixels. */
+typedef struct render_look {
+    smpsim_render_options o; /* state, years, uv, depth, blowout, session, earlier years */
+    double distance_m, skin_xy[2], hair_xy[2];
+    int have_skin, have_hair, auto_shade, guides;
+} render_look;
+
+/* Bits of render_look's settings, to say which ones a command line gave. */
+enum {
+    LOOK_STATE = 1 << 0, LOOK_YEARS = 1 << 1, LOOK_UV = 1 << 2, LOOK_DEPTH = 1 << 3,
+    LOOK_BLOWOUT = 1 << 4, LOOK_SESSION = 1 << 5, LOOK_EARLIER = 1 << 6,
+    LOOK_DISTANCE = 1 << 7, LOOK_SKIN = 1 << 8, LOOK_HAIR = 1 << 9, LOOK_AUTO_SHADE = 1 << 10,
+    LOOK_GUIDES = 1 << 11
+};
+
+/* The smpsim:render JSON of a look (malloc'd; NULL when out of memory). */
+char *render_look_to_json(const render_look *look);
+/* Reads a smpsim:render JSON into look; the settings in keep (LOOK_* bits)
+ * are left as they are. The message names the file (path) and the key. */
+smpsim_status render_look_from_json(const char *json, unsigned keep, render_look *look,
+                                    const char *path, smpsim_error *err);
+
+/* ---- Plans read back from their PDF (plan-pdf.c, poppler-glib). ---- */
+
+typedef enum input_kind { INPUT_UNREADABLE, INPUT_PNG, INPUT_PDF, INPUT_OTHER } input_kind;
+/* What a file is, from its first bytes. */
+input_kind sniff_input(const char *path);
+
+/* What a PDF plan written by `smpsim plan` carries. */
+typedef struct plan_source {
+    smpsim_design *design;
+    smpsim_plan_options options; /* title and date point into the strings below */
+    char *title, *date;
+    int have_options; /* 0: a plan of smpsim 0.1, which stored no options */
+} plan_source;
+
+/* Reads the design (Keywords) and the plan options (Subject) of a PDF plan.
+ * SMPSIM_EFORMAT (the message says why) for a file that is not a PDF, is
+ * damaged, or was not written by smpsim; SMPSIM_EIO when unreadable. On
+ * failure *ps holds nothing to free. */
+smpsim_status plan_source_read(const char *path, plan_source *ps, smpsim_error *err);
+void plan_source_free(plan_source *ps);
+
+/* The design carried by a preview PNG (smpsim:design) or a PDF plan
+ * (Keywords), chosen by the file's first bytes. From a PNG with look not
+ * NULL also its look (smpsim:render), but for the settings in keep; from a
+ * PDF with ps not NULL also the plan's options (free with
+ * plan_source_free()). SMPSIM_EFORMAT names a file that is neither. */
+smpsim_status design_from_file(const char *path, render_look *look, unsigned keep,
+                               smpsim_design **out, plan_source *ps, smpsim_error *err);
+
+/* Writes a plan of design (dots generated) to out; prints the summary line
+ * unless quiet. */
+smpsim_status write_plan(const smpsim_design *design, smpsim_plan_format format,
+                         const smpsim_plan_options *o, const char *out, int quiet,
+                         smpsim_error *err);
+/* SMPSIM_PLAN_PDF or SMPSIM_PLAN_SVG from a file name's extension, or -1. */
+int plan_format_of(const char *path);
+
 /* ---- Cairo canvases for compare and sheet (text in DejaVu Sans). ---- */
 struct _cairo;
 /* A white RGB canvas; NULL on failure (reported in err). */

@@ -1,4 +1,6 @@
-/* smpsim dots: the dots of a rectangle as CSV or JSON. */
+/* smpsim dots: the dots of a rectangle, a density map, a design or a preset
+ * as CSV or JSON; where there is a photo (or a map), with each dot's
+ * position in it (smpsim_dots_write_view()). */
 #include "cli.h"
 
 #include <errno.h>
@@ -11,16 +13,20 @@
 static const char *const dots_usage =
     "Usage: smpsim dots --width-mm W --height-mm H [OPTIONS]\n"
     "       smpsim dots --density-map MAP.png [--scale PX_PER_MM] [OPTIONS]\n"
-    "       smpsim dots --design DESIGN.json | --preset NAME [OPTIONS]\n"
+    "       smpsim dots --design DESIGN.json [OPTIONS]\n"
+    "       smpsim dots --preset NAME [--glabella X,Y] [OPTIONS]\n"
     "Generates blue-noise dots in millimetres and writes them one per line.\n"
     "\n"
     "  --width-mm W, --height-mm H   a W x H mm rectangle at a uniform density\n"
     "  --density-map MAP.png         or a grey map painted by an artist: black = no\n"
     "                                dots, white = --density; placed at --scale\n"
-    "  --scale PX_PER_MM             map pixels per millimetre (default 6.5)\n"
+    "  --scale PX_PER_MM             map pixels (or photo pixels, for --preset with\n"
+    "                                --glabella) per millimetre (default 6.5)\n"
     "  --design DESIGN.json          or the dots of a design file (its regions, hairline,\n"
     "                                sessions; --seed, --mode and --groups override it)\n"
     "  --preset NAME                 or of a preset (see `smpsim presets`)\n"
+    "  --glabella X,Y                place the preset on a photo, as `smpsim render`\n"
+    "                                does: the glabella at pixel X,Y, --scale px/mm\n"
     "  --density DOTS_PER_CM2        impressions per cm2 (default 100; with a map,\n"
     "                                the density of white)\n"
     "  --dot-mm D                    dot diameter in mm (default 0.20)\n"
@@ -33,12 +39,23 @@ static const char *const dots_usage =
     "                                discards (for timing), printing the count on stderr\n"
     "  --out FILE                    write to FILE atomically instead of standard output\n"
     "\n"
-    "CSV header: x_mm,y_mm,diameter_mm,shade,session,group,region\n";
+    "CSV header: x_mm,y_mm,diameter_mm,shade,session,group,region[,x_px,y_px,visible]\n"
+    "x_mm, y_mm: scalp millimetres (design coordinates; for a map, from its top-left\n"
+    "corner). x_px, y_px, visible: where the dot lands in the photo, 2 decimals:\n"
+    "  --design              through the design's view (flat or head) onto its photo\n"
+    "  --preset --glabella   through the flat view placed at X,Y and --scale\n"
+    "  --density-map         the map's pixels: x_mm and y_mm times --scale\n"
+    "  a rectangle, or a preset without --glabella: no photo, no pixel columns.\n"
+    "visible is 0 for a dot a head view hides (on the far side of the head or off\n"
+    "its surface): its x_px, y_px are then where its hidden point projects, inside\n"
+    "the head's outline; do not draw it. A position the view cannot give is empty\n"
+    "(JSON: null). JSON has the same keys, visible as true/false.\n";
 
 typedef struct dots_args {
     double width_mm, height_mm, density, dot_mm, shade, scale;
     uint64_t seed;
-    int groups, seed_given, mode_given;
+    int groups, seed_given, mode_given, have_glabella;
+    double glabella[2];
     const char *format, *out, *map, *mode, *design, *preset;
 } dots_args;
 
@@ -89,6 +106,8 @@ static int check_dots_args(const dots_args *a)
         return usage_error("dots", "--format '%s' is not csv, json or none", a->format);
     if (strcmp(a->mode, "fast") != 0 && strcmp(a->mode, "best") != 0)
         return usage_error("dots", "--mode '%s' is not fast or best", a->mode);
+    if (a->have_glabella && !a->preset)
+        return usage_error("dots", "--glabella places a preset: give --preset NAME");
     if (a->out && a->map && same_file(a->out, a->map))
         return usage_error("dots", "--out '%s' is the density map; refusing to overwrite it",
                            a->out);
@@ -109,6 +128,14 @@ static int parse_dots(int argc, char **argv, dots_args *a)
         }
         if (strcmp(f, "--groups") == 0) {
             a->groups = 1;
+            continue;
+        }
+        if (strcmp(f, "--glabella") == 0) {
+            if (!v || parse_tuple(v, a->glabella, 2) != 0)
+                return usage_error("dots", "--glabella '%s' is not X,Y in pixels",
+                                   v ? v : "");
+            a->have_glabella = 1;
+            i++;
             continue;
         }
         const char **slot = text_slot(a, f);
@@ -147,14 +174,15 @@ static smpsim_status rectangle_dots(const dots_args *a, const smpsim_region_para
 }
 
 static smpsim_status map_dots(const dots_args *a, const smpsim_region_params *p,
-                              const smpsim_dot_options *o, smpsim_dots **out, smpsim_error *err)
+                              const smpsim_dot_options *o, smpsim_dots **out, smpsim_view *view,
+                              smpsim_error *err)
 {
     smpsim_image *map = NULL;
     smpsim_field *field = NULL;
-    smpsim_view view = smpsim_view_flat(a->scale);
+    *view = smpsim_view_flat(a->scale);
     smpsim_status st = smpsim_image_load(a->map, NULL, &map, err);
     if (st == SMPSIM_OK)
-        st = smpsim_field_from_map(map, &view, a->density, 0.0, &field, err);
+        st = smpsim_field_from_map(map, view, a->density, 0.0, &field, err);
     if (st == SMPSIM_OK)
         st = smpsim_field_dots(field, p, o, a->seed, out, err);
     smpsim_field_free(field);
@@ -162,13 +190,21 @@ static smpsim_status map_dots(const dots_args *a, const smpsim_region_params *p,
     return st;
 }
 
-/* A design file or preset, with --seed, --mode and --groups on top. */
-static smpsim_status design_dots(const dots_args *a, smpsim_dots **out, smpsim_error *err)
+/* A design file or preset, with --seed, --mode and --groups on top, and
+ * its view: a design's own, or a preset's placed with --glabella. */
+static smpsim_status design_dots(const dots_args *a, smpsim_dots **out, smpsim_view *view,
+                                 smpsim_error *err)
 {
     smpsim_design *d = NULL;
     smpsim_status st = load_design_arg(a->design, a->preset, &d, err);
     if (st != SMPSIM_OK)
         return st;
+    *view = *smpsim_design_get_view(d);
+    if (a->have_glabella && view->kind == SMPSIM_VIEW_FLAT) {
+        view->px_per_mm = a->scale;
+        view->offset_x_px = a->glabella[0];
+        view->offset_y_px = a->glabella[1];
+    }
     if (a->seed_given)
         smpsim_design_set_seed(d, a->seed);
     if (a->mode_given || a->groups) {
@@ -184,7 +220,9 @@ static smpsim_status design_dots(const dots_args *a, smpsim_dots **out, smpsim_e
     return st;
 }
 
-static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots, smpsim_error *err)
+/* The dot list, with photo positions when there is a view. */
+static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots,
+                                const smpsim_view *view, smpsim_error *err)
 {
     if (strcmp(a->format, "none") == 0) {
         fprintf(stderr, "%zu dots\n", dots->count);
@@ -192,8 +230,10 @@ static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots, smp
     }
     smpsim_dots_format fmt = strcmp(a->format, "json") == 0 ? SMPSIM_DOTS_JSON : SMPSIM_DOTS_CSV;
     if (a->out)
-        return smpsim_dots_save(dots, fmt, a->out, err);
-    smpsim_status st = smpsim_dots_write(dots, fmt, write_stdout, NULL, err);
+        return view ? smpsim_dots_save_view(dots, view, fmt, a->out, err)
+                    : smpsim_dots_save(dots, fmt, a->out, err);
+    smpsim_status st = view ? smpsim_dots_write_view(dots, view, fmt, write_stdout, NULL, err)
+                            : smpsim_dots_write(dots, fmt, write_stdout, NULL, err);
     if (st == SMPSIM_OK && fflush(stdout) != 0) {
         st = SMPSIM_EIO;
         snprintf(err->message, sizeof err->message, "writing standard output: %s",
@@ -221,11 +261,14 @@ int cmd_dots(int argc, char **argv)
     smpsim_dot_options_init(&o);
     o.groups = a.groups;
     o.mode = strcmp(a.mode, "best") == 0 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
-    smpsim_status st = (a.design || a.preset) ? design_dots(&a, &dots, &err)
-                       : a.map           ? map_dots(&a, &p, &o, &dots, &err)
+    smpsim_view view;
+    smpsim_status st = (a.design || a.preset) ? design_dots(&a, &dots, &view, &err)
+                       : a.map           ? map_dots(&a, &p, &o, &dots, &view, &err)
                                          : rectangle_dots(&a, &p, &o, &dots, &err);
+    /* A rectangle, or a preset not placed on a photo, has no photo. */
+    int has_photo = a.design || a.map || (a.preset && a.have_glabella);
     if (st == SMPSIM_OK)
-        st = write_dots(&a, dots, &err);
+        st = write_dots(&a, dots, has_photo ? &view : NULL, &err);
     int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
     smpsim_dots_free(dots);
     return rc;

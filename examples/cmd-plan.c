@@ -10,6 +10,7 @@
 static const char *const plan_usage =
     "Usage: smpsim plan (--design DESIGN.json | --preset NAME) --out PLAN.pdf|PLAN.svg\n"
     "                   [OPTIONS]\n"
+    "       smpsim plan --from PLAN.pdf|PREVIEW.png --out AGAIN.pdf|.svg [OPTIONS]\n"
     "Writes a treatment plan to print and take into a session: the design at true\n"
     "1:1 scale in millimetres, with the hairline template as a red line, each dot as\n"
     "a filled circle of its diameter (this session black, earlier sessions grey), a\n"
@@ -22,6 +23,10 @@ static const char *const plan_usage =
     "\n"
     "  --design DESIGN.json   the design file\n"
     "  --preset NAME          or a preset (see `smpsim presets`)\n"
+    "  --from FILE            or the design of a PDF plan (its Keywords) with the\n"
+    "                         plan's stored options (its Subject), which the options\n"
+    "                         below override: without them the same PDF again, byte\n"
+    "                         for byte; or the design of a preview PNG\n"
     "  --out FILE             the plan, written atomically; .pdf or .svg picks the format\n"
     "  --format pdf|svg       the format, when the file name does not say it\n"
     "  --paper a4|letter      paper size, portrait (default a4)\n"
@@ -29,20 +34,26 @@ static const char *const plan_usage =
     "  --title TEXT           first header line (default: the design's name)\n"
     "  --date YYYY-MM-DD      printed in the header and stored as the PDF creation date\n"
     "                         (default: the UTC date of $SOURCE_DATE_EPOCH if set, else\n"
-    "                         none: the same design then gives the same bytes)\n"
+    "                         none: the same design then gives the same bytes; with\n"
+    "                         --from: the plan's own date, or none)\n"
     "  --crop-marks auto|always|never\n"
     "                         crop marks and registration targets (default auto: when\n"
     "                         the design spans several sheets)\n"
     "  --overlap-mm MM        overlap between sheets, 2..50 (default 10)\n"
     "  --seed N               override the design's seed\n"
     "\n"
+    "A PDF carries the design (JSON) in its Keywords, the seed and the options above\n"
+    "(JSON) in its Subject, for --from. The design's photo is recorded as `smpsim\n"
+    "render` finds it (relative to the design file), so that `smpsim render --from\n"
+    "PLAN.pdf --out PREVIEW.png` finds it too.\n"
     "Print at 100 % (no \"fit to page\"): the scale bar must measure 50 mm.\n"
     "Prints one line: the file, its pages, sheets and dots.\n"
-    "Exit status: 0 written, 1 failed (invalid design, write error; no file is left\n"
-    "behind), 2 bad command line.\n";
+    "Exit status: 0 written, 1 failed (invalid design, a --from file that is not an\n"
+    "smpsim plan or preview, write error; no file is left behind), 2 bad command\n"
+    "line.\n";
 
 typedef struct plan_args {
-    const char *design, *preset, *out, *format, *paper, *title, *date, *crop;
+    const char *design, *preset, *from, *out, *format, *paper, *title, *date, *crop;
     double session, overlap_mm;
     uint64_t seed;
     int seed_given;
@@ -60,6 +71,7 @@ static const char **plan_text_slot(plan_args *a, const char *flag)
         size_t offset;
     } texts[] = {
         {"--design", offsetof(plan_args, design)}, {"--preset", offsetof(plan_args, preset)},
+        {"--from", offsetof(plan_args, from)},
         {"--out", offsetof(plan_args, out)},       {"--format", offsetof(plan_args, format)},
         {"--paper", offsetof(plan_args, paper)},   {"--title", offsetof(plan_args, title)},
         {"--date", offsetof(plan_args, date)},     {"--crop-marks", offsetof(plan_args, crop)},
@@ -81,6 +93,15 @@ static int ends_with(const char *s, const char *suffix)
     return 1;
 }
 
+int plan_format_of(const char *path)
+{
+    if (ends_with(path, ".pdf"))
+        return SMPSIM_PLAN_PDF;
+    if (ends_with(path, ".svg"))
+        return SMPSIM_PLAN_SVG;
+    return -1;
+}
+
 /* The format from --format or the file name; -1 when neither says. */
 static int plan_format(const plan_args *a)
 {
@@ -89,11 +110,7 @@ static int plan_format(const plan_args *a)
         return strcmp(f, "pdf") == 0   ? SMPSIM_PLAN_PDF
                : strcmp(f, "svg") == 0 ? SMPSIM_PLAN_SVG
                                        : -1;
-    if (ends_with(a->out, ".pdf"))
-        return SMPSIM_PLAN_PDF;
-    if (ends_with(a->out, ".svg"))
-        return SMPSIM_PLAN_SVG;
-    return -1;
+    return plan_format_of(a->out);
 }
 
 /* YYYY-MM-DD with a month 1..12 and a day 1..31 (the library checks the rest). */
@@ -108,8 +125,8 @@ static int date_shape_ok(const char *s)
 
 static int check_plan_args(const plan_args *a)
 {
-    if ((a->design != NULL) + (a->preset != NULL) != 1)
-        return usage_error("plan", "give one of --design and --preset");
+    if ((a->design != NULL) + (a->preset != NULL) + (a->from != NULL) != 1)
+        return usage_error("plan", "give one of --design, --preset and --from");
     if (!a->out)
         return usage_error("plan", "--out PLAN.pdf or PLAN.svg is required");
     if (a->format && strcmp(a->format, "pdf") != 0 && strcmp(a->format, "svg") != 0)
@@ -128,6 +145,9 @@ static int check_plan_args(const plan_args *a)
         return usage_error("plan", "--session %g is not a whole number", a->session);
     if (a->design && same_file(a->out, a->design))
         return usage_error("plan", "--out '%s' is the design file; refusing to overwrite it",
+                           a->out);
+    if (a->from && same_file(a->out, a->from))
+        return usage_error("plan", "--out '%s' is the --from file; refusing to overwrite it",
                            a->out);
     return 0;
 }
@@ -181,18 +201,62 @@ static const char *source_date(char buf[16], int *bad)
     return buf;
 }
 
-static void fill_plan_options(const plan_args *a, const char *date, smpsim_plan_options *o)
+/* The options given on the command line over base (the defaults, or the
+ * options stored in a plan given with --from). */
+static void fill_plan_options(const plan_args *a, const char *date,
+                              const smpsim_plan_options *base, smpsim_plan_options *o)
 {
-    smpsim_plan_options_init(o);
-    o->paper = a->paper && strcmp(a->paper, "letter") == 0 ? SMPSIM_PAPER_LETTER
-                                                            : SMPSIM_PAPER_A4;
-    o->sessions = a->session > 0 ? 1u << ((unsigned)a->session - 1) : 0;
-    o->title = a->title;
-    o->date = date;
-    o->crop_marks = !a->crop || strcmp(a->crop, "auto") == 0 ? 0
-                    : strcmp(a->crop, "always") == 0         ? 1
-                                                             : -1;
-    o->overlap_mm = a->overlap_mm;
+    *o = *base;
+    if (a->paper)
+        o->paper = strcmp(a->paper, "letter") == 0 ? SMPSIM_PAPER_LETTER : SMPSIM_PAPER_A4;
+    if (a->session > 0)
+        o->sessions = 1u << ((unsigned)a->session - 1);
+    if (a->title)
+        o->title = a->title;
+    if (date)
+        o->date = date;
+    if (a->crop)
+        o->crop_marks = strcmp(a->crop, "auto") == 0     ? 0
+                        : strcmp(a->crop, "always") == 0 ? 1
+                                                         : -1;
+    if (a->overlap_mm > 0)
+        o->overlap_mm = a->overlap_mm;
+}
+
+smpsim_status write_plan(const smpsim_design *design, smpsim_plan_format format,
+                         const smpsim_plan_options *o, const char *out, int quiet,
+                         smpsim_error *err)
+{
+    smpsim_dots *dots = NULL;
+    smpsim_plan_layout L;
+    smpsim_status st = smpsim_design_dots(design, &dots, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_plan_layout_compute(design, dots, format, o, &L, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_plan_write(design, dots, format, out, o, err);
+    if (st == SMPSIM_OK && !quiet)
+        printf("%s: %zu page(s) (%zu session(s) x %zu x %zu sheet(s)), %s, %zu dots\n", out,
+               L.pages, L.sessions, L.columns, L.rows,
+               o->paper == SMPSIM_PAPER_LETTER ? "Letter" : "A4", dots->count);
+    smpsim_dots_free(dots);
+    return st;
+}
+
+/* A design file's photo recorded as `smpsim render` finds it, relative to
+ * the design file, so that the plan's design leads to the photo. */
+static smpsim_status record_photo(smpsim_design *d, const char *design_path, smpsim_error *err)
+{
+    const char *given = smpsim_design_get_photo(d);
+    if (!design_path || !given)
+        return SMPSIM_OK;
+    char *path = photo_next_to(design_path, given);
+    if (!path) {
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return SMPSIM_ENOMEM;
+    }
+    smpsim_status st = smpsim_design_set_photo(d, path, err);
+    free(path);
+    return st;
 }
 
 int cmd_plan(int argc, char **argv)
@@ -204,32 +268,27 @@ int cmd_plan(int argc, char **argv)
         return EXIT_USAGE;
     char date_buf[16];
     int bad_epoch = 0;
-    const char *date = a.date ? a.date : source_date(date_buf, &bad_epoch);
+    /* A plan given with --from has its own date (or none). */
+    const char *date = a.date || a.from ? a.date : source_date(date_buf, &bad_epoch);
     if (bad_epoch)
         return usage_error("plan", "SOURCE_DATE_EPOCH '%s' is not a time in seconds",
                            getenv("SOURCE_DATE_EPOCH"));
-    smpsim_plan_options o;
-    fill_plan_options(&a, date, &o);
-    smpsim_plan_format format = (smpsim_plan_format)plan_format(&a);
     smpsim_error err = {0};
     smpsim_design *d = NULL;
-    smpsim_dots *dots = NULL;
-    smpsim_plan_layout L;
-    smpsim_status st = load_design_arg(a.design, a.preset, &d, &err);
+    plan_source ps = {0};
+    smpsim_plan_options_init(&ps.options);
+    smpsim_status st = a.from ? design_from_file(a.from, NULL, 0, &d, &ps, &err)
+                              : load_design_arg(a.design, a.preset, &d, &err);
     if (st == SMPSIM_OK && a.seed_given)
         smpsim_design_set_seed(d, a.seed);
     if (st == SMPSIM_OK)
-        st = smpsim_design_dots(d, &dots, &err);
+        st = record_photo(d, a.design, &err);
+    smpsim_plan_options o;
+    fill_plan_options(&a, date, &ps.options, &o);
     if (st == SMPSIM_OK)
-        st = smpsim_plan_layout_compute(d, dots, format, &o, &L, &err);
-    if (st == SMPSIM_OK)
-        st = smpsim_plan_write(d, dots, format, a.out, &o, &err);
-    if (st == SMPSIM_OK)
-        printf("%s: %zu page(s) (%zu session(s) x %zu x %zu sheet(s)), %s, %zu dots\n", a.out,
-               L.pages, L.sessions, L.columns, L.rows,
-               o.paper == SMPSIM_PAPER_LETTER ? "Letter" : "A4", dots->count);
+        st = write_plan(d, (smpsim_plan_format)plan_format(&a), &o, a.out, 0, &err);
     int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
-    smpsim_dots_free(dots);
+    plan_source_free(&ps);
     smpsim_design_free(d);
     return rc;
 }

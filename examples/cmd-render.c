@@ -1,4 +1,5 @@
-/* smpsim render: dots over a photo, written as a preview PNG. */
+/* smpsim render: dots over a photo, written as a preview PNG; with --from,
+ * a preview or a plan made again from the provenance a PNG or PDF carries. */
 #include "cli.h"
 
 #include <errno.h>
@@ -15,7 +16,8 @@ static const char *const render_usage =
     "Usage: smpsim render --photo IN --out OUT.png [OPTIONS]\n"
     "       smpsim render --design DESIGN.json --out OUT.png [--photo IN] [OPTIONS]\n"
     "       smpsim render --preset NAME --glabella X,Y --photo IN --out OUT.png\n"
-    "       smpsim render --from PREVIEW.png --out OUT.png\n"
+    "       smpsim render --from PREVIEW.png|PLAN.pdf --out OUT.png [OPTIONS]\n"
+    "       smpsim render --from PLAN.pdf --out AGAIN.pdf|AGAIN.svg\n"
     "Composites blue-noise SMP dots over a photo (PNG or JPEG) in linear light and\n"
     "writes a PNG preview. Without --region or a design the whole photo is treated.\n"
     "\n"
@@ -24,7 +26,13 @@ static const char *const render_usage =
     "  --preset NAME          a preset (`smpsim presets`), placed with --glabella and\n"
     "                         --scale (a flat view)\n"
     "  --glabella X,Y         the glabella in the photo, for --preset\n"
-    "  --from PREVIEW.png     re-create a preview from the design and seed it carries\n"
+    "  --from PREVIEW.png     re-create a preview from what it carries: the design,\n"
+    "                         seed and look (the flags below, --guides); look flags\n"
+    "                         given with --from override the stored ones\n"
+    "  --from PLAN.pdf        the design and seed of a plan written by `smpsim plan`:\n"
+    "                         with --out *.png its preview over the design's photo\n"
+    "                         (or --photo); with --out *.pdf or *.svg the plan again,\n"
+    "                         with its stored options (the same bytes for a PDF)\n"
     "  --photo FILE           input photo (PNG or JPEG; EXIF orientation applied)\n"
     "  --out FILE.png         output preview; never the input file; written atomically\n"
     "  --scale PX_PER_MM      photo pixels per millimetre on the scalp (default 6.5)\n"
@@ -40,7 +48,12 @@ static const char *const render_usage =
     "  --guides               draw guides over the preview: hairline, transition zone,\n"
     "                         landmarks, region outlines, dots coloured by session,\n"
     "                         a 10 mm scale bar and a legend (docs/outputs.md)\n"
-    "  --quiet                print nothing on success\n"
+    "  --no-guides, --no-auto-shade\n"
+    "                         with --from: turn off the stored --guides, --auto-shade\n"
+    "  --quiet                print nothing on success\n";
+
+/* The look flags (a second string: C compilers need not take very long ones). */
+static const char *const render_usage_look =
     "\n"
     "How the dots look (docs/realism.md):\n"
     "  --state S              as-given (default: each dot at its diameter and shade),\n"
@@ -60,8 +73,11 @@ static const char *const render_usage =
     "  --auto-shade           shade every dot with the default shade for the sampled\n"
     "                         skin and hair (never darker than the hair)\n"
     "\n"
-    "The PNG carries the design (JSON) and seed in text chunks (smpsim:design,\n"
-    "smpsim:seed); `smpsim render --from PREVIEW.png` makes the same preview again.\n";
+    "The PNG carries the design (JSON), the seed and the look (JSON) in text chunks\n"
+    "(smpsim:design, smpsim:seed, smpsim:render); `smpsim render --from PREVIEW.png`\n"
+    "makes the same preview again, byte for byte.\n"
+    "Exit status: 0 written, 1 failed (unreadable or invalid input, a PDF that is not\n"
+    "an smpsim plan, write error; no file is left behind), 2 bad command line.\n";
 
 typedef struct polygon {
     size_t n;
@@ -73,9 +89,8 @@ typedef struct render_args {
     double scale, density, dot_mm, shade;
     double calib[5], glabella[2];
     int have_calib, have_scale, have_glabella, seed_given, params_given, quiet;
-    smpsim_render_options look;
-    double distance_m, skin_xy[2], hair_xy[2];
-    int have_skin, have_hair, auto_shade, guides;
+    render_look look;
+    unsigned given; /* LOOK_* bits of the look flags on the command line */
     uint64_t seed;
     size_t n_regions;
     polygon regions[MAX_CLI_REGIONS];
@@ -152,29 +167,27 @@ static int check_render_args(const render_args *a)
 /* The look flags: 1 taken (value consumed), 0 not one of them, -1 error. */
 static int take_look(render_args *a, const char *f, const char *v)
 {
-    static const char *const flags[] = {"--state", "--years", "--uv", "--depth-mm",
-                                        "--blowout-mm", "--session", "--earlier-years",
-                                        "--distance-m", "--skin", "--hair"};
+    static const struct {
+        const char *flag;
+        unsigned bit;
+    } flags[] = {{"--state", LOOK_STATE},         {"--years", LOOK_YEARS},
+                 {"--uv", LOOK_UV},               {"--depth-mm", LOOK_DEPTH},
+                 {"--blowout-mm", LOOK_BLOWOUT},  {"--session", LOOK_SESSION},
+                 {"--earlier-years", LOOK_EARLIER}, {"--distance-m", LOOK_DISTANCE},
+                 {"--skin", LOOK_SKIN},           {"--hair", LOOK_HAIR}};
     size_t k = 0, n = sizeof flags / sizeof *flags;
-    while (k < n && strcmp(f, flags[k]) != 0)
+    while (k < n && strcmp(f, flags[k].flag) != 0)
         k++;
     if (k == n)
         return 0;
     if (!v)
         return usage_error("render", "%s needs a value", f), -1;
-    smpsim_render_options *o = &a->look;
-    double x;
+    a->given |= flags[k].bit;
+    smpsim_render_options *o = &a->look.o;
+    if (flags[k].bit & (LOOK_STATE | LOOK_YEARS | LOOK_SESSION | LOOK_EARLIER))
+        return take_state_flag("render", o, f, v); /* shared with compare and sheet */
     int bad = 0;
-    if (strcmp(f, "--state") == 0) {
-        static const char *const states[] = {"as-given", "fresh", "healed", "aged"};
-        o->state = -1;
-        for (int s = 0; s < 4; s++)
-            if (strcmp(v, states[s]) == 0)
-                o->state = s;
-        if (o->state < 0)
-            return usage_error("render", "--state '%s' is not as-given, fresh, healed or aged",
-                               v), -1;
-    } else if (strcmp(f, "--uv") == 0) {
+    if (strcmp(f, "--uv") == 0) {
         if (strcmp(v, "normal") == 0)
             o->uv_exposure = SMPSIM_UV_NORMAL;
         else if (strcmp(v, "low") == 0)
@@ -185,22 +198,15 @@ static int take_look(render_args *a, const char *f, const char *v)
             return usage_error("render", "--uv '%s' is not low, normal or high", v), -1;
     } else if (strcmp(f, "--skin") == 0 || strcmp(f, "--hair") == 0) {
         int skin = f[2] == 's';
-        if (parse_tuple(v, skin ? a->skin_xy : a->hair_xy, 2) != 0)
+        if (parse_tuple(v, skin ? a->look.skin_xy : a->look.hair_xy, 2) != 0)
             return usage_error("render", "%s '%s' is not X,Y in pixels", f, v), -1;
-        *(skin ? &a->have_skin : &a->have_hair) = 1;
-    } else if (strcmp(f, "--years") == 0) {
-        bad = parse_double(v, 0.01, 50, &o->years);
+        *(skin ? &a->look.have_skin : &a->look.have_hair) = 1;
     } else if (strcmp(f, "--depth-mm") == 0) {
         bad = parse_double(v, 0.1, 3, &o->depth_mm);
     } else if (strcmp(f, "--blowout-mm") == 0) {
         bad = parse_double(v, 0.1, 3, &o->blowout_depth_mm);
-    } else if (strcmp(f, "--earlier-years") == 0) {
-        bad = parse_double(v, 0, 50, &o->earlier_years);
     } else if (strcmp(f, "--distance-m") == 0) {
-        bad = parse_double(v, 0.05, 100, &a->distance_m);
-    } else if (strcmp(f, "--session") == 0) {
-        bad = parse_double(v, 1, 1000, &x) || x != floor(x);
-        o->session = bad ? 0 : (unsigned)x;
+        bad = parse_double(v, 0.05, 100, &a->look.distance_m);
     }
     if (bad)
         return usage_error("render", "%s '%s' is out of range or not a number", f, v), -1;
@@ -226,10 +232,12 @@ static int parse_render(int argc, char **argv, render_args *a)
             i += used;
         } else if (strcmp(f, "--quiet") == 0) {
             a->quiet = 1;
-        } else if (strcmp(f, "--auto-shade") == 0) {
-            a->auto_shade = 1;
-        } else if (strcmp(f, "--guides") == 0) {
-            a->guides = 1;
+        } else if (strcmp(f, "--auto-shade") == 0 || strcmp(f, "--no-auto-shade") == 0) {
+            a->look.auto_shade = f[2] != 'n';
+            a->given |= LOOK_AUTO_SHADE;
+        } else if (strcmp(f, "--guides") == 0 || strcmp(f, "--no-guides") == 0) {
+            a->look.guides = f[2] != 'n';
+            a->given |= LOOK_GUIDES;
         } else if ((took = take_look(a, f, v)) != 0) {
             if (took < 0)
                 return -1;
@@ -301,37 +309,16 @@ static smpsim_status build_design(const render_args *a, const smpsim_image *phot
     return SMPSIM_OK;
 }
 
-/* The design carried by a preview PNG (its smpsim:design chunk). */
-static smpsim_status design_from_preview(const char *path, smpsim_design **out, smpsim_error *err)
-{
-    smpsim_text *texts = NULL;
-    size_t n = 0;
-    smpsim_status st = smpsim_png_read_texts(path, &texts, &n, err);
-    const char *json = NULL;
-    for (size_t i = 0; st == SMPSIM_OK && i < n; i++)
-        if (strcmp(texts[i].key, "smpsim:design") == 0)
-            json = texts[i].text;
-    if (st == SMPSIM_OK && !json) {
-        snprintf(err->message, sizeof err->message, "%s: no smpsim:design text chunk", path);
-        st = SMPSIM_EFORMAT;
-    }
-    if (st == SMPSIM_OK)
-        st = smpsim_design_load_string(json, ".", NULL, out, err);
-    smpsim_texts_free(texts);
-    return st;
-}
-
-
-/* The design to render: from a file, a preset, a preview, or the flags. The
- * photo path is returned in *photo (free with free()). */
-static smpsim_status choose_design(const render_args *a, smpsim_design **out, char **photo,
+/* The design to render: from a file, a preset, a preview or plan, or the
+ * flags. The photo path is returned in *photo (free with free()). */
+static smpsim_status choose_design(render_args *a, smpsim_design **out, char **photo,
                                    smpsim_error *err)
 {
     smpsim_status st = SMPSIM_OK;
     *out = NULL;
     *photo = NULL;
     if (a->from)
-        st = design_from_preview(a->from, out, err);
+        st = design_from_file(a->from, &a->look, a->given, out, NULL, err);
     else if (a->design || a->preset)
         st = load_design_arg(a->design, a->preset, out, err);
     if (st != SMPSIM_OK)
@@ -349,6 +336,29 @@ static smpsim_status choose_design(const render_args *a, smpsim_design **out, ch
         return SMPSIM_EINVAL;
     }
     return SMPSIM_OK;
+}
+
+/* render --from PREVIEW.png|PLAN.pdf --out AGAIN.pdf|.svg: the plan of the
+ * design again, with the options a PDF plan stored (else the defaults). */
+static int render_plan(const render_args *a)
+{
+    if (a->given || a->photo || a->have_scale || a->have_calib || a->seed_given ||
+        a->have_glabella)
+        return usage_error("render", "--out '%s' writes the plan again, as it was; to change "
+                                     "it use `smpsim plan --from %s` and its options",
+                           a->out, a->from);
+    smpsim_error err = {0};
+    smpsim_design *d = NULL;
+    plan_source ps = {0};
+    smpsim_plan_options_init(&ps.options);
+    smpsim_status st = design_from_file(a->from, NULL, 0, &d, &ps, &err);
+    if (st == SMPSIM_OK)
+        st = write_plan(d, (smpsim_plan_format)plan_format_of(a->out), &ps.options, a->out,
+                        a->quiet, &err);
+    int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
+    plan_source_free(&ps);
+    smpsim_design_free(d);
+    return rc;
 }
 
 /* Overrides from the command line on a loaded design: --seed, and the
@@ -384,25 +394,27 @@ static smpsim_status sample_and_shade(const render_args *a, const smpsim_image *
                                       const smpsim_view *view, smpsim_dots *dots,
                                       smpsim_error *err)
 {
-    if (!a->have_skin && !a->have_hair && !a->auto_shade)
+    const render_look *look = &a->look;
+    if (!look->have_skin && !look->have_hair && !look->auto_shade)
         return SMPSIM_OK;
     smpsim_colour skin, hair;
-    smpsim_status st = a->have_skin ? smpsim_sample_colour(img, SMPSIM_SAMPLE_SKIN, a->skin_xy,
-                                                           1, 0, &skin, err)
-                                    : smpsim_sample_skin_at_dots(img, view, dots, &skin, err);
-    if (st == SMPSIM_OK && a->have_hair)
-        st = smpsim_sample_colour(img, SMPSIM_SAMPLE_HAIR, a->hair_xy, 1, 0, &hair, err);
+    smpsim_status st = look->have_skin
+                           ? smpsim_sample_colour(img, SMPSIM_SAMPLE_SKIN, look->skin_xy, 1, 0,
+                                                  &skin, err)
+                           : smpsim_sample_skin_at_dots(img, view, dots, &skin, err);
+    if (st == SMPSIM_OK && look->have_hair)
+        st = smpsim_sample_colour(img, SMPSIM_SAMPLE_HAIR, look->hair_xy, 1, 0, &hair, err);
     if (st != SMPSIM_OK)
         return st;
-    double shade = smpsim_default_shade(&skin, a->have_hair ? &hair : NULL, &a->look);
+    double shade = smpsim_default_shade(&skin, look->have_hair ? &hair : NULL, &look->o);
     if (!a->quiet) {
         printf("skin %s (L* %.0f, ITA %.0f deg, approx. Fitzpatrick %s)", skin.hex,
                skin.lightness, skin.ita_deg, fitzpatrick_names[skin.fitzpatrick]);
-        if (a->have_hair)
+        if (look->have_hair)
             printf(", hair %s (L* %.0f)", hair.hex, hair.lightness);
-        printf(", default shade %.1f%s\n", shade, a->auto_shade ? " (used)" : "");
+        printf(", default shade %.1f%s\n", shade, look->auto_shade ? " (used)" : "");
     }
-    for (size_t i = 0; a->auto_shade && i < dots->count; i++)
+    for (size_t i = 0; look->auto_shade && i < dots->count; i++)
         dots->dots[i].shade = (float)shade;
     return SMPSIM_OK;
 }
@@ -410,18 +422,23 @@ static smpsim_status sample_and_shade(const render_args *a, const smpsim_image *
 int cmd_render(int argc, char **argv)
 {
     render_args a = {.scale = 6.5, .density = 100, .dot_mm = 0.2, .shade = 5, .seed = 1};
-    smpsim_render_options_init(&a.look);
+    smpsim_render_options_init(&a.look.o);
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return fputs(render_usage, stdout), 0;
+        return fputs(render_usage, stdout), fputs(render_usage_look, stdout), 0;
     if (parse_render(argc, argv, &a) != 0) {
         render_args_free(&a);
         return EXIT_USAGE;
+    }
+    if (a.from && plan_format_of(a.out) >= 0) {
+        int prc = render_plan(&a);
+        render_args_free(&a);
+        return prc;
     }
     smpsim_error err = {0};
     smpsim_image *img = NULL;
     smpsim_design *design = NULL;
     smpsim_dots *dots = NULL;
-    char *photo = NULL;
+    char *photo = NULL, *look_json = NULL;
     smpsim_status st = choose_design(&a, &design, &photo, &err);
     if (st == SMPSIM_OK && (same_file(photo, a.out)))
         st = SMPSIM_EINVAL, snprintf(err.message, sizeof err.message,
@@ -439,19 +456,24 @@ int cmd_render(int argc, char **argv)
     if (st == SMPSIM_OK)
         st = sample_and_shade(&a, img, smpsim_design_get_view(design), dots, &err);
     if (st == SMPSIM_OK)
-        st = smpsim_render_dots(img, smpsim_design_get_view(design), dots, &a.look, &err);
-    if (st == SMPSIM_OK && a.distance_m > 0)
+        st = smpsim_render_dots(img, smpsim_design_get_view(design), dots, &a.look.o, &err);
+    if (st == SMPSIM_OK && a.look.distance_m > 0)
         st = smpsim_image_view_at_distance(img, smpsim_design_get_view(design)->px_per_mm,
-                                           a.distance_m, &err);
-    if (st == SMPSIM_OK && a.guides)
+                                           a.look.distance_m, &err);
+    if (st == SMPSIM_OK && a.look.guides)
         st = smpsim_image_draw_guides(img, design, dots, NULL, &err);
-    if (st == SMPSIM_OK)
-        st = save_with_provenance(img, a.out, design, NULL, 0, &err); /* for --from */
+    if (st == SMPSIM_OK && !(look_json = render_look_to_json(&a.look)))
+        st = SMPSIM_ENOMEM, snprintf(err.message, sizeof err.message, "out of memory");
+    if (st == SMPSIM_OK) { /* for --from */
+        smpsim_text look_text = {"smpsim:render", look_json};
+        st = save_with_provenance(img, a.out, design, &look_text, 1, &err);
+    }
     if (st == SMPSIM_OK && !a.quiet)
         printf("%s: %zu dots (%ux%u px, %.3g px/mm, seed %" PRIu64 ")\n", a.out, dots->count,
                img->width, img->height, smpsim_design_get_view(design)->px_per_mm,
                smpsim_design_get_seed(design));
     int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
+    free(look_json);
     free(photo);
     smpsim_dots_free(dots);
     smpsim_design_free(design);

@@ -396,11 +396,12 @@ static smpsim_status apply(const axis *ax, size_t k, smpsim_design **d,
     return st;
 }
 
-/* The preview of cell (r, c), uncropped, and its design. */
+/* The preview of cell (r, c), uncropped, its design and (if cell_look is
+ * not NULL) its look. */
 static smpsim_status render_cell(const sheet_args *a, const smpsim_design *base,
                                  const smpsim_image *photo, const char *photo_path, size_t r,
                                  size_t c, smpsim_image **out, smpsim_design **cell_design,
-                                 smpsim_error *err)
+                                 smpsim_render_options *cell_look, smpsim_error *err)
 {
     *out = NULL;
     *cell_design = NULL;
@@ -431,6 +432,8 @@ static smpsim_status render_cell(const sheet_args *a, const smpsim_design *base,
         return st;
     }
     *cell_design = d;
+    if (cell_look)
+        *cell_look = look;
     return SMPSIM_OK;
 }
 
@@ -489,12 +492,19 @@ int cmd_sheet(int argc, char **argv)
     if (a.have_cell) {
         smpsim_image *img = NULL, *cut = NULL;
         smpsim_design *d = NULL;
+        render_look look = {0}; /* as `smpsim render` stores it: smpsim:render */
+        char *look_json = NULL;
         st = render_cell(&a, base, photo, photo_path, (size_t)a.cell[0] - 1,
-                         (size_t)a.cell[1] - 1, &img, &d, &err);
+                         (size_t)a.cell[1] - 1, &img, &d, &look.o, &err);
         if (st == SMPSIM_OK && a.have_crop)
             st = crop_image(img, rect, &cut, &err);
-        if (st == SMPSIM_OK)
-            st = save_with_provenance(cut ? cut : img, a.out, d, NULL, 0, &err);
+        if (st == SMPSIM_OK && !(look_json = render_look_to_json(&look)))
+            st = SMPSIM_ENOMEM, snprintf(err.message, sizeof err.message, "out of memory");
+        if (st == SMPSIM_OK) {
+            smpsim_text look_text = {"smpsim:render", look_json};
+            st = save_with_provenance(cut ? cut : img, a.out, d, &look_text, 1, &err);
+        }
+        free(look_json);
         if (st == SMPSIM_OK && !a.quiet)
             printf("%s: cell %g,%g (%dx%d px)\n", a.out, a.cell[0], a.cell[1], rect[2], rect[3]);
         smpsim_image_free(img);
@@ -547,7 +557,7 @@ int cmd_sheet(int argc, char **argv)
                     snprintf(cl, sizeof cl, " %s=%s", param_names[a.cols.p], a.cols.values[c]);
                 fprintf(stderr, "sheet: %zu/%zu%s%s\n", r * C + c + 1, N, rl, cl);
             }
-            st = render_cell(&a, base, photo, photo_path, r, c, &img, &d, &err);
+            st = render_cell(&a, base, photo, photo_path, r, c, &img, &d, NULL, &err);
             if (st == SMPSIM_OK)
                 st = canvas_paint(cr, img, rect[0], rect[1], rect[2], rect[3],
                                   x0 + (int)c * (rect[2] + GAP), y0 + (int)r * (rect[3] + GAP),

@@ -4,6 +4,7 @@
  * starts with the same text as the plain list's line. */
 #include "smpsim-private.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,11 +52,10 @@ static void json_view(smpsim__text_out *o, const smpsim_dots *dots, const smpsim
     smpsim__text_put(o, "\n]}\n");
 }
 
-smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view *view,
-                                     smpsim_dots_format format, smpsim_write_func write,
-                                     void *closure, smpsim_error *err)
+static smpsim_status check_args(const smpsim_dots *dots, const smpsim_view *view,
+                                smpsim_dots_format format, smpsim_error *err)
 {
-    if (!dots || !view || !write)
+    if (!dots || !view)
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: NULL argument");
     if (format != SMPSIM_DOTS_CSV && format != SMPSIM_DOTS_JSON)
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: unknown format %d", (int)format);
@@ -63,6 +63,18 @@ smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view 
     if (smpsim_view_validate(view, &local) != SMPSIM_OK)
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: the view is not usable: %s",
                             local.message);
+    return SMPSIM_OK;
+}
+
+smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view *view,
+                                     smpsim_dots_format format, smpsim_write_func write,
+                                     void *closure, smpsim_error *err)
+{
+    if (!write)
+        return smpsim__fail(err, SMPSIM_EINVAL, "dots: NULL argument");
+    smpsim_status st = check_args(dots, view, format, err);
+    if (st != SMPSIM_OK)
+        return st;
     smpsim__text_out *o = smpsim__text_out_new(write, closure);
     if (!o)
         return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
@@ -73,4 +85,45 @@ smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view 
     if (!smpsim__text_out_close(o))
         return smpsim__fail(err, SMPSIM_EIO, "dots: the output stream failed");
     return SMPSIM_OK;
+}
+
+typedef struct view_file {
+    FILE *fp;
+    int errnum;
+} view_file;
+
+static int write_view_file(void *closure, const void *data, size_t size)
+{
+    view_file *f = closure;
+    if (fwrite(data, 1, size, f->fp) == size)
+        return 0;
+    if (f->errnum == 0)
+        f->errnum = errno ? errno : EIO;
+    return -1;
+}
+
+/* Bad arguments fail before any file is created. */
+smpsim_status smpsim_dots_save_view(const smpsim_dots *dots, const smpsim_view *view,
+                                    smpsim_dots_format format, const char *path,
+                                    smpsim_error *err)
+{
+    if (!path)
+        return smpsim__fail(err, SMPSIM_EINVAL, "dots: path is NULL");
+    smpsim_status st = check_args(dots, view, format, err);
+    if (st != SMPSIM_OK)
+        return st;
+    smpsim__atomic_file af;
+    st = smpsim__atomic_open(&af, path, err);
+    if (st != SMPSIM_OK)
+        return st;
+    smpsim_error local = {0};
+    view_file f = {af.stream, 0};
+    st = smpsim_dots_write_view(dots, view, format, write_view_file, &f, &local);
+    if (st != SMPSIM_OK) {
+        smpsim__atomic_abort(&af);
+        if (f.errnum != 0)
+            return smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(f.errnum));
+        return smpsim__fail(err, st, "%s: %s", path, local.message);
+    }
+    return smpsim__atomic_commit(&af, err);
 }

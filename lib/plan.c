@@ -23,6 +23,7 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -544,7 +545,8 @@ static void draw_all(cairo_t *cr, const plan *p)
 
 typedef struct provenance {
     char *design_json; /* or a one-line description when the design has no JSON form */
-    char subject[320];
+    char *options_json; /* the plan's options, ASCII (SMPSIM_PLAN_SUBJECT_MARK) */
+    char *subject;
     char creator[64];
     char date[32]; /* ISO 8601 for cairo, or "" */
 } provenance;
@@ -583,6 +585,34 @@ static char *json_ascii(char *json)
     return out;
 }
 
+/* The options that shape the plan, as one line of ASCII JSON, so that the
+ * CLI can make the same plan again from the file (docs/outputs.md):
+ * {"paper": "a4", "sessions": [2] or null, "title": ... or null,
+ *  "date": ... or null, "crop_marks": "auto", "overlap_mm": 10.0}. */
+static char *options_json(const plan *p)
+{
+    static const char *const crop[] = {"never", "auto", "always"};
+    const smpsim_plan_options *o = &p->o;
+    json_t *root = json_object(), *sessions = o->sessions ? json_array() : json_null();
+    for (unsigned k = 1; sessions && o->sessions && k <= SMPSIM_MAX_SESSIONS; k++)
+        if (o->sessions & (1u << (k - 1)))
+            json_array_append_new(sessions, json_integer(k));
+    char *text = NULL;
+    if (root && sessions &&
+        json_object_set_new(root, "paper",
+                            json_string(o->paper == SMPSIM_PAPER_LETTER ? "letter" : "a4")) == 0 &&
+        json_object_set_new(root, "sessions", sessions) == 0 &&
+        json_object_set_new(root, "title", o->title ? json_string(o->title) : json_null()) == 0 &&
+        json_object_set_new(root, "date", o->date ? json_string(o->date) : json_null()) == 0 &&
+        json_object_set_new(root, "crop_marks", json_string(crop[o->crop_marks + 1])) == 0 &&
+        json_object_set_new(root, "overlap_mm", json_real(o->overlap_mm)) == 0)
+        text = json_dumps(root, JSON_ENSURE_ASCII | JSON_COMPACT);
+    else if (!root)
+        json_decref(sessions);
+    json_decref(root);
+    return text;
+}
+
 static smpsim_status make_provenance(const plan *p, provenance *pv, smpsim_error *err)
 {
     memset(pv, 0, sizeof *pv);
@@ -593,11 +623,15 @@ static smpsim_status make_provenance(const plan *p, provenance *pv, smpsim_error
         pv->design_json = smpsim_design_describe(p->design);
     if (pv->design_json)
         pv->design_json = json_ascii(pv->design_json);
-    if (!pv->design_json)
+    pv->options_json = options_json(p);
+    size_t n = pv->options_json ? strlen(pv->options_json) + 400 : 0;
+    pv->subject = n ? malloc(n) : NULL;
+    if (!pv->design_json || !pv->subject)
         return smpsim__fail(err, SMPSIM_ENOMEM, "plan: out of memory");
-    snprintf(pv->subject, sizeof pv->subject,
-             "smpsim plan of design '%.200s', seed %llu; the design (JSON) is in Keywords",
-             name ? name : "", seed);
+    snprintf(pv->subject, n,
+             "smpsim plan of design '%.200s', seed %llu; the design (JSON) is in "
+             "Keywords" SMPSIM_PLAN_SUBJECT_MARK "%s",
+             name ? name : "", seed, pv->options_json);
     snprintf(pv->creator, sizeof pv->creator, "smpsim %s", smpsim_version());
     if (p->o.date)
         snprintf(pv->date, sizeof pv->date, "%sT00:00:00Z", p->o.date);
@@ -717,7 +751,9 @@ static char *svg_metadata(const plan *p, const provenance *pv)
 {
     const char *name = smpsim_design_get_name(p->design);
     const char *title = p->o.title ? p->o.title : name ? name : "smpsim plan";
-    size_t n = 5 * (strlen(title) + strlen(pv->subject) + strlen(pv->design_json)) + 512;
+    size_t n = 5 * (strlen(title) + strlen(pv->subject) + strlen(pv->options_json) +
+                    strlen(pv->design_json)) +
+               512;
     char *text = malloc(n), *at = text;
     if (!text)
         return NULL;
@@ -726,9 +762,11 @@ static char *svg_metadata(const plan *p, const provenance *pv)
     at += sprintf(at, "</title>\n<metadata id=\"smpsim-provenance\">\ncreator: %s\nsubject: ",
                   pv->creator);
     at = xml_escape_append(at, pv->subject);
-    at += sprintf(at, "\nseed: %llu\ndate: %s\ndesign:\n",
+    at += sprintf(at, "\nseed: %llu\ndate: %s\nplan: ",
                   (unsigned long long)smpsim_design_get_seed(p->design),
                   p->o.date ? p->o.date : "none");
+    at = xml_escape_append(at, pv->options_json);
+    at += sprintf(at, "\ndesign:\n");
     at = xml_escape_append(at, pv->design_json);
     sprintf(at, "</metadata>");
     return text;
@@ -808,6 +846,8 @@ static smpsim_status emit_plan(const plan *p, smpsim_write_func write, void *clo
                                           : write_svg(p, &pv, &out, err);
     }
     free(pv.design_json);
+    free(pv.options_json);
+    free(pv.subject);
     return st;
 }
 

@@ -5,11 +5,12 @@
 SMPSIM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SMPSIM_BUILD=${SMPSIM_BUILD:-$SMPSIM_ROOT/build}
 
-# Build and test dependencies, by Debian package name.
+# Build and test dependencies, by Debian package name. libpoppler-glib-dev:
+# the CLI (not the library) reads PDF plans back with poppler-glib.
 SMPSIM_PACKAGES=(
     gcc pkg-config meson ninja-build python3
     libcairo2-dev libpng-dev libjpeg62-turbo-dev libexif-dev libjansson-dev check
-    fonts-dejavu-core
+    fonts-dejavu-core libpoppler-glib-dev
 )
 # scripts/test also runs part of the suite under valgrind (the sanitizer
 # build uses gcc's own AddressSanitizer and UBSan runtimes).

@@ -616,6 +616,120 @@ START_TEST(test_dots_write_view_adds_pixel_columns)
 }
 END_TEST
 
+/* The plan options at the end of a PDF's Subject (as decoded from the Info
+ * string), parsed. */
+static json_t *subject_options(const membuf *pdf)
+{
+    const char *subject = find_mem(pdf, "/Subject ");
+    ck_assert_ptr_nonnull(subject);
+    subject += strlen("/Subject ");
+    char *text = strncmp(subject, "<FEFF", 5) == 0 ? pdf_utf16_hex(subject + 5)
+                                                   : pdf_literal(subject + 1);
+    ck_assert_msg(strncmp(text, "smpsim plan of design '", 23) == 0, "%s", text);
+    const char *mark = strstr(text, SMPSIM_PLAN_SUBJECT_MARK);
+    ck_assert_ptr_nonnull(mark);
+    json_error_t je;
+    json_t *root = json_loads(mark + strlen(SMPSIM_PLAN_SUBJECT_MARK), 0, &je);
+    ck_assert_msg(json_is_object(root), "%s: %s", text, je.text);
+    free(text);
+    return root;
+}
+
+START_TEST(test_plan_options_in_subject_and_svg)
+{
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new_preset("norwood-2", &d, NULL), SMPSIM_OK);
+    membuf dflt = {0}, set = {0}, svg = {0};
+    ck_assert_int_eq(smpsim_plan_write_stream(d, NULL, SMPSIM_PLAN_PDF, to_mem, &dflt, NULL, NULL),
+                     SMPSIM_OK);
+    json_t *o = subject_options(&dflt);
+    char *text = json_dumps(o, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"paper\":\"a4\",\"sessions\":null,\"title\":null,\"date\":null,"
+                           "\"crop_marks\":\"auto\",\"overlap_mm\":10.0}");
+    free(text);
+    json_decref(o);
+    smpsim_plan_options opts;
+    smpsim_plan_options_init(&opts);
+    opts.paper = SMPSIM_PAPER_LETTER;
+    opts.sessions = 1u | 4u;
+    opts.title = "Client (12) \xc3\xa9";
+    opts.date = "2025-02-03";
+    opts.crop_marks = 1;
+    opts.overlap_mm = 12.5;
+    ck_assert_int_eq(smpsim_plan_write_stream(d, NULL, SMPSIM_PLAN_PDF, to_mem, &set, &opts, NULL),
+                     SMPSIM_OK);
+    o = subject_options(&set);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "paper")), "letter");
+    json_t *sessions = json_object_get(o, "sessions");
+    ck_assert_uint_eq(json_array_size(sessions), 2);
+    ck_assert_int_eq(json_integer_value(json_array_get(sessions, 0)), 1);
+    ck_assert_int_eq(json_integer_value(json_array_get(sessions, 1)), 3);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "title")), "Client (12) \xc3\xa9");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "date")), "2025-02-03");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "crop_marks")), "always");
+    ck_assert_double_eq(json_number_value(json_object_get(o, "overlap_mm")), 12.5);
+    json_decref(o);
+    /* The SVG's "plan:" line holds the same JSON (ASCII: no escapes needed). */
+    ck_assert_int_eq(smpsim_plan_write_stream(d, NULL, SMPSIM_PLAN_SVG, to_mem, &svg, &opts, NULL),
+                     SMPSIM_OK);
+    const char *line = find_mem(&svg, "\nplan: {");
+    ck_assert_ptr_nonnull(line);
+    const char *end = strchr(line + 1, '\n');
+    char *json = xml_unescape(line + strlen("\nplan: "), end);
+    o = json_loads(json, 0, NULL);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "crop_marks")), "always");
+    json_decref(o);
+    free(json);
+    free(dflt.data), free(set.data), free(svg.data);
+    smpsim_design_free(d);
+}
+END_TEST
+
+START_TEST(test_dots_save_view_writes_the_same_atomically)
+{
+    smpsim_design *d = box_design(0, 0, 20, 10, 60);
+    smpsim_dots *dots = NULL;
+    ck_assert_int_eq(smpsim_design_dots(d, &dots, NULL), SMPSIM_OK);
+    smpsim_view v = smpsim_view_flat(4.0);
+    v.offset_x_px = 100;
+    membuf mem = {0};
+    ck_assert_int_eq(smpsim_dots_write_view(dots, &v, SMPSIM_DOTS_JSON, to_mem, &mem, NULL),
+                     SMPSIM_OK);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", out_path("dots-view.json"));
+    remove(path);
+    ck_assert_int_eq(smpsim_dots_save_view(dots, &v, SMPSIM_DOTS_JSON, path, NULL), SMPSIM_OK);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char *file = calloc(mem.len + 2, 1);
+    size_t got = fread(file, 1, mem.len + 1, f);
+    fclose(f);
+    ck_assert_uint_eq(got, mem.len);
+    ck_assert(memcmp(file, mem.data, mem.len) == 0);
+    free(file);
+    remove(path);
+    /* Bad arguments: an error and no file. */
+    smpsim_view bad = {.px_per_mm = 0};
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_dots_save_view(dots, &bad, SMPSIM_DOTS_CSV, path, &err),
+                     SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_dots_save_view(NULL, &v, SMPSIM_DOTS_CSV, path, &err),
+                     SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_dots_save_view(dots, &v, SMPSIM_DOTS_CSV, NULL, &err),
+                     SMPSIM_EINVAL);
+    ck_assert_ptr_null(fopen(path, "rb"));
+    smpsim_error io = {0}; /* the first error stays in err */
+    ck_assert_int_eq(smpsim_dots_save_view(dots, &v, SMPSIM_DOTS_CSV,
+                                           "/nonexistent-dir/dots.csv", &io),
+                     SMPSIM_EIO);
+    ck_assert_msg(strstr(io.message, "/nonexistent-dir/dots.csv"), "%s", io.message);
+    free(mem.data);
+    smpsim_dots_free(dots);
+    smpsim_design_free(d);
+}
+END_TEST
+
 /* ---- suite "tools": real readers ------------------------------------------- */
 
 static int run(const char *cmd)
@@ -872,6 +986,8 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_stats_area_of_a_rectangle);
     tcase_add_test(tc, test_stats_json_is_valid_and_complete);
     tcase_add_test(tc, test_dots_write_view_adds_pixel_columns);
+    tcase_add_test(tc, test_plan_options_in_subject_and_svg);
+    tcase_add_test(tc, test_dots_save_view_writes_the_same_atomically);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -203,6 +203,112 @@ expect 2 "bad state" -- "$smpsim" "${base[@]}" --state wet --out "$tmp/s-bad.png
 expect 2 "bad years" -- "$smpsim" "${base[@]}" --state aged --years -3 --out "$tmp/s-bad.png"
 [ ! -e "$tmp/s-bad.png" ] || fail "output left after a bad --state"
 
+
+# Dot lists with photo positions: x_px = offset + mm * px_per_mm in a flat
+# view, inside the photo for the head-view sample, none for a rectangle.
+cat >"$tmp/flat.json" <<'JSON'
+{"format_version": 1, "view": {"kind": "flat", "px_per_mm": 4, "rotation_deg": 0, "offset_px": [100, 50]},
+ "regions": [{"type": "polygon", "points_mm": [[0, 0], [20, 0], [20, 10], [0, 10]]}]}
+JSON
+expect 0 "dots flat design" -- "$smpsim" dots --design "$tmp/flat.json" --out "$tmp/flat.csv"
+expect 0 "dots flat design json" -- "$smpsim" dots --design "$tmp/flat.json" --format json
+cp "$tmp/out" "$tmp/flat-dots.json"
+expect 0 "dots fair-frontal" -- "$smpsim" dots --design "$designs/fair-frontal.json" --out "$tmp/head.csv"
+expect 0 "dots preset placed" -- "$smpsim" dots --preset norwood-2 --glabella 630,560 --scale 5 --out "$tmp/preset.csv"
+expect 0 "dots preset unplaced" -- "$smpsim" dots --preset norwood-2 --out "$tmp/preset-mm.csv"
+expect 0 "dots map px" -- "$smpsim" dots --density-map "$tmp/map.png" --scale 2 --density 120 --out "$tmp/map-px.csv"
+expect 0 "dots rectangle" -- "$smpsim" dots --width-mm 5 --height-mm 5 --out "$tmp/rect.csv"
+python3 - "$tmp" "$SMPSIM_SAMPLES/photos/scalp-front-fair-bald.png" <<'PY' || fail "dots: photo pixel columns wrong"
+import csv, json, struct, sys
+tmp, photo = sys.argv[1], sys.argv[2]
+read = lambda name: list(csv.DictReader(open(f"{tmp}/{name}")))
+plain = "x_mm,y_mm,diameter_mm,shade,session,group,region"
+def check(name, ox, oy, s):
+    rows = read(name)
+    assert open(f"{tmp}/{name}").readline().strip() == plain + ",x_px,y_px,visible", name
+    assert rows and all(r["visible"] == "1" for r in rows), name
+    for r in rows:
+        for a, o in (("x", ox), ("y", oy)):
+            want = o + s * float(r[a + "_mm"])
+            assert abs(float(r[a + "_px"]) - want) < 0.01, (name, r, want)
+check("flat.csv", 100, 50, 4)          # the design's flat view
+check("preset.csv", 630, 560, 5)       # a preset placed with --glabella at --scale
+check("map-px.csv", 0, 0, 2)           # a density map: its own pixels at --scale
+js = json.load(open(f"{tmp}/flat-dots.json"))
+d = js["dots"][0]
+assert set(d) >= {"x_mm", "y_mm", "x_px", "y_px", "diameter_mm", "shade", "session", "group", "visible"}
+assert d["visible"] is True and abs(d["x_px"] - (100 + 4 * d["x_mm"])) < 0.01, d
+# The head-view sample: every dot inside the photo; the far side hidden.
+w, h = struct.unpack(">II", open(photo, "rb").read()[16:24])
+rows = read("head.csv")
+hidden = sum(r["visible"] == "0" for r in rows)
+assert 0 < hidden < len(rows), hidden
+for r in rows:
+    x, y = float(r["x_px"]), float(r["y_px"])
+    assert 0 <= x <= w and 0 <= y <= h, r
+# No photo, no pixel columns.
+for name in ("rect.csv", "preset-mm.csv"):
+    assert open(f"{tmp}/{name}").readline().strip() == plain, name
+PY
+expect 0 "dots fair-frontal stdout" -- "$smpsim" dots --design "$designs/fair-frontal.json"
+cmp -s "$tmp/out" "$tmp/head.csv" || fail "dots --out and standard output differ"
+expect 2 "dots glabella without preset" -- "$smpsim" dots --width-mm 5 --height-mm 5 --glabella 1,2 && stderr_has "glabella" "--preset"
+expect 2 "dots bad glabella" -- "$smpsim" dots --preset norwood-2 --glabella 1 && stderr_has "bad glabella" "X,Y"
+expect 1 "dots view into a missing dir" -- "$smpsim" dots --design "$tmp/flat.json" --out "$tmp/no/dir/d.csv" && stderr_has "dots missing dir" "no/dir/d.csv"
+
+# The look travels with a preview (smpsim:render): every look flag and
+# --guides come back through --from, flags given with --from override.
+look=(--state aged --years 7 --uv high --depth-mm 0.9 --blowout-mm 1.1 --distance-m 1
+      --skin 600,300 --hair 600,40 --auto-shade --guides)
+expect 0 "render with a look" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/look.png" --quiet "${look[@]}"
+cmp -s "$tmp/look.png" "$tmp/d.png" && fail "the look flags changed nothing"
+grep -a -q '"guides":true' "$tmp/look.png" || fail "no smpsim:render chunk with the guides"
+expect 0 "render --from a look" -- "$smpsim" render --from "$tmp/look.png" --out "$tmp/look2.png" --quiet
+cmp -s "$tmp/look.png" "$tmp/look2.png" || fail "render --from lost the look (not the same bytes)"
+expect 0 "render a session look" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/sess.png" --quiet --session 2 --earlier-years 3
+expect 0 "render --from session" -- "$smpsim" render --from "$tmp/sess.png" --out "$tmp/sess2.png" --quiet
+cmp -s "$tmp/sess.png" "$tmp/sess2.png" || fail "render --from lost --session/--earlier-years"
+expect 0 "render --from, override" -- "$smpsim" render --from "$tmp/look.png" --out "$tmp/look-fresh.png" --quiet --state fresh
+cmp -s "$tmp/look.png" "$tmp/look-fresh.png" && fail "--state fresh with --from changed nothing"
+expect 0 "render the override directly" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/look-fresh2.png" --quiet "${look[@]}" --state fresh
+cmp -s "$tmp/look-fresh.png" "$tmp/look-fresh2.png" || fail "an override with --from is not the render with that flag"
+expect 0 "render --from --no-guides" -- "$smpsim" render --from "$tmp/look.png" --out "$tmp/look-ng.png" --quiet --no-guides
+cmp -s "$tmp/look.png" "$tmp/look-ng.png" && fail "--no-guides with --from changed nothing"
+# A preview without smpsim:render (smpsim 0.1) takes the command line's look;
+# a chunk with a bad value, an unknown key or broken JSON is refused.
+python3 - "$tmp/look.png" "$tmp" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+def rewrite(out, new_text):
+    i, res = 8, data[:8]
+    while i < len(data):
+        n, = struct.unpack(">I", data[i:i + 4])
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        if kind == b"tEXt" and body.startswith(b"smpsim:render\0"):
+            if new_text is not None:
+                body = b"smpsim:render\0" + new_text
+                res += struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        else:
+            res += data[i:i + 12 + n]
+        i += 12 + n
+    open(f"{sys.argv[2]}/{out}", "wb").write(res)
+rewrite("old.png", None)
+rewrite("bad-state.png", b'{"state":"wet"}')
+rewrite("bad-key.png", b'{"state":"aged","glitter":true}')
+rewrite("bad-json.png", b'{"state":')
+PY
+expect 0 "render --from an old preview" -- "$smpsim" render --from "$tmp/old.png" --out "$tmp/old2.png" --quiet "${look[@]}"
+cmp -s "$tmp/look.png" "$tmp/old2.png" || fail "an old preview with the flags given is not the same preview"
+for bad in bad-state bad-key bad-json; do
+    expect 1 "render --from $bad" -- "$smpsim" render --from "$tmp/$bad.png" --out "$tmp/$bad-out.png" && stderr_has "$bad" "smpsim:render"
+    [ ! -e "$tmp/$bad-out.png" ] || fail "$bad: output file left behind"
+done
+expect 1 "render --from bad-key" -- "$smpsim" render --from "$tmp/bad-key.png" --out "$tmp/bad-key-out.png" && stderr_has "unknown look key" "glitter"
+head -c 100 /dev/urandom >"$tmp/neither.bin"
+expect 1 "render --from neither PNG nor PDF" -- "$smpsim" render --from "$tmp/neither.bin" --out "$tmp/n.png" && stderr_has "neither" "neither a PNG preview nor a PDF plan"
+expect 1 "render --from a missing file" -- "$smpsim" render --from "$tmp/missing.png" --out "$tmp/n.png" && stderr_has "missing from" "missing.png"
+[ ! -e "$tmp/n.png" ] || fail "render --from: output file left behind"
+
 if [ "$failures" -ne 0 ]; then
     echo "$failures CLI check(s) failed"
     exit 1

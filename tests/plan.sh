@@ -115,6 +115,101 @@ sys.exit(0 if abs(w - 210) <= 1 and abs(h - 297) <= 1 else 1)  # 1 px per mm
 PY
 grep -q '<metadata id="smpsim-provenance">' "$tmp/p.svg" || fail "SVG without provenance"
 
+# A plan made again from its PDF (the design in Keywords, the options in
+# Subject, read back with poppler): the same bytes for a multi-page plan
+# with every option set; an override changes it.
+designs="$SMPSIM_SAMPLES/designs"
+photo="$SMPSIM_SAMPLES/photos/scalp-front-fair-bald.png"
+opts=(--paper letter --session 2 --title "Client (12) é" --date 2025-02-03 --crop-marks always --overlap-mm 12.5 --seed 9)
+expect 0 "plan with options" -- "$smpsim" plan --preset norwood-6 --out "$tmp/orig.pdf" "${opts[@]}" || true
+pages=$(pdf_field "$tmp/orig.pdf" Pages)
+[ "$pages" -gt 1 ] || fail "the round-trip plan has $pages page(s), want several"
+pdf_field "$tmp/orig.pdf" Subject | grep -q '; plan options (JSON): {"paper":"letter","sessions":\[2\],' ||
+    fail "no plan options in the Subject: $(pdf_field "$tmp/orig.pdf" Subject)"
+expect 0 "render --from plan.pdf to pdf" -- "$smpsim" render --from "$tmp/orig.pdf" --out "$tmp/again.pdf" || true
+cmp -s "$tmp/orig.pdf" "$tmp/again.pdf" || fail "render --from PLAN.pdf --out AGAIN.pdf: not the same bytes"
+grep -q "$pages page(s)" "$tmp/out" || fail "render --from plan: $(cat "$tmp/out")"
+expect 0 "plan --from plan.pdf" -- "$smpsim" plan --from "$tmp/orig.pdf" --out "$tmp/again2.pdf" || true
+cmp -s "$tmp/orig.pdf" "$tmp/again2.pdf" || fail "plan --from PLAN.pdf: not the same bytes"
+SOURCE_DATE_EPOCH=1700000000 "$smpsim" plan --from "$tmp/orig.pdf" --out "$tmp/again3.pdf" >/dev/null ||
+    fail "plan --from with SOURCE_DATE_EPOCH"
+cmp -s "$tmp/orig.pdf" "$tmp/again3.pdf" || fail "plan --from: SOURCE_DATE_EPOCH replaced the plan's date"
+expect 0 "plan --from, A4" -- "$smpsim" plan --from "$tmp/orig.pdf" --out "$tmp/a4.pdf" --paper a4 || true
+cmp -s "$tmp/orig.pdf" "$tmp/a4.pdf" && fail "plan --from --paper a4 changed nothing"
+pdf_field "$tmp/a4.pdf" "Page size" | grep -q "^595.276 x 841.89" || fail "--from --paper a4: $(pdf_field "$tmp/a4.pdf" "Page size")"
+[ "$(pdf_field "$tmp/a4.pdf" Title)" = "Client (12) é" ] || fail "--from kept no title: $(pdf_field "$tmp/a4.pdf" Title)"
+expect 0 "render --from plan.pdf to svg" -- "$smpsim" render --from "$tmp/orig.pdf" --out "$tmp/again.svg" --quiet
+grep -q '^plan: {"paper":"letter"' "$tmp/again.svg" || fail "the SVG made from a PDF lost the options"
+# A design whose name holds the marker itself.
+python3 - "$designs/crown.json" "$tmp/marked.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["name"] = 'tricky; plan options (JSON): {"paper": "a4"}'
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$smpsim" plan --design "$tmp/marked.json" --out "$tmp/marked.pdf" --paper letter --session 1 >/dev/null || fail "plan of a tricky name"
+"$smpsim" plan --from "$tmp/marked.pdf" --out "$tmp/marked2.pdf" >/dev/null || fail "plan --from a tricky name"
+cmp -s "$tmp/marked.pdf" "$tmp/marked2.pdf" || fail "a design name holding the marker broke the round trip"
+
+# The preview of a plan's design equals a direct render of the design (the
+# plan records the photo as render finds it).
+"$smpsim" plan --design "$designs/fair-frontal.json" --out "$tmp/fair.pdf" --session 1 >/dev/null || fail "plan fair-frontal"
+expect 0 "render --from plan.pdf to png" -- "$smpsim" render --from "$tmp/fair.pdf" --out "$tmp/from-plan.png" --state healed --quiet
+expect 0 "render the design" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/direct.png" --state healed --quiet
+cmp -s "$tmp/from-plan.png" "$tmp/direct.png" || fail "render --from PLAN.pdf differs from render --design"
+expect 0 "render --from plan.pdf --photo" -- "$smpsim" render --from "$tmp/fair.pdf" --photo "$photo" --out "$tmp/from-plan2.png" --quiet
+expect 0 "render --design --photo" -- "$smpsim" render --design "$designs/fair-frontal.json" --photo "$photo" --out "$tmp/direct2.png" --quiet
+cmp -s "$tmp/from-plan2.png" "$tmp/direct2.png" || fail "render --from PLAN.pdf --photo differs from render --design --photo"
+expect 2 "render --from plan.pdf to pdf with a look" -- "$smpsim" render --from "$tmp/orig.pdf" --out "$tmp/x.pdf" --state healed && stderr_has "plan look" "plan --from"
+expect 2 "plan --from and --preset" -- "$smpsim" plan --from "$tmp/orig.pdf" --preset norwood-2 --out "$tmp/x.pdf" && stderr_has "two sources" "--from"
+expect 2 "plan --from onto itself" -- "$smpsim" plan --from "$tmp/orig.pdf" --out "$tmp/orig.pdf" && stderr_has "onto itself" "refusing"
+
+# Not a plan: exit 1, the reason, no file. A damaged PDF, a truncated plan,
+# a PDF of another program, a plan with an option from the future, a file
+# that is no PDF at all, a missing file.
+printf '%%PDF-1.4\nnothing else\n' >"$tmp/damaged.pdf"
+head -c 20000 "$tmp/orig.pdf" >"$tmp/truncated.pdf"
+python3 - "$tmp/other.pdf" <<'PY'
+import sys
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Creator (LibreOffice) /Keywords (holiday, beach) >>"]
+out, offsets = b"%PDF-1.4\n", []
+for i, o in enumerate(objs, 1):
+    offsets.append(len(out))
+    out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+xref = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+open(sys.argv[1], "wb").write(out)
+PY
+# A key renamed in the Subject (cairo writes it as UTF-16 hex: it holds
+# parentheses); same length, so the cross-reference offsets still hold.
+python3 - "$tmp/orig.pdf" "$tmp/future.pdf" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+m = re.search(rb"/Subject <FEFF([0-9A-Fa-f]*)>", data)
+text = bytes.fromhex(m.group(1).decode()).decode("utf-16-be")
+assert text.count('"overlap_mm"') == 1, text
+hexed = text.replace('"overlap_mm"', '"overlap_xx"').encode("utf-16-be").hex().upper().encode()
+open(sys.argv[2], "wb").write(data[:m.start(1)] + hexed + data[m.end(1):])
+PY
+pdfinfo "$tmp/other.pdf" >/dev/null 2>&1 || fail "the other program's PDF does not read in pdfinfo"
+pdf_field "$tmp/future.pdf" Subject | grep -q overlap_xx || fail "the tampered plan does not read in pdfinfo"
+head -c 100 /dev/urandom >"$tmp/random.pdf"
+o2="$tmp/o2"
+mkdir "$o2"
+for case in "damaged:not a readable PDF" "truncated:not a readable PDF" "other:not a plan written by smpsim" \
+    "future:overlap_xx" "random:neither a PNG preview nor a PDF plan" "missing:No such file"; do
+    name=${case%%:*} why=${case#*:}
+    for out in "$o2/$name.png" "$o2/$name.pdf"; do
+        expect 1 "render --from $name.pdf --out ${out##*/}" -- "$smpsim" render --from "$tmp/$name.pdf" --out "$out" && stderr_has "$name" "$why"
+    done
+    expect 1 "plan --from $name.pdf" -- "$smpsim" plan --from "$tmp/$name.pdf" --out "$o2/$name-plan.pdf" && stderr_has "$name" "$name.pdf"
+done
+[ -z "$(ls -A "$o2")" ] || fail "files left after --from failures: $(ls -A "$o2")"
+
 # stats: valid JSON whose counts are the dot list's.
 "$smpsim" stats --preset norwood-3 --json >"$tmp/stats.json" || fail "stats --json"
 "$smpsim" dots --preset norwood-3 >"$tmp/dots.csv" || fail "dots --preset"

@@ -1236,14 +1236,21 @@ SMPSIM_API smpsim_status smpsim_plan_layout_compute(const smpsim_design *design,
  *
  *  Provenance: a PDF carries the title, creator "smpsim VERSION", the seed
  *  in its Subject and the design as JSON (smpsim_design_to_json()) in its
- *  Keywords; an SVG carries the same in a <metadata> element. Without a
- *  date the output holds no clock time: the same design, dots and options
- *  give the same bytes.
+ *  Keywords; an SVG carries the same in a <metadata> element. The Subject
+ *  ends with SMPSIM_PLAN_SUBJECT_MARK followed by the plan's options as one
+ *  line of ASCII JSON (paper, sessions, title, date, crop_marks,
+ *  overlap_mm: docs/outputs.md); an SVG has them on its "plan:" line.
+ *  Without a date the output holds no clock time: the same design, dots
+ *  and options give the same bytes.
  *
  *  dots may be NULL: the design's dots are generated. The file is written
  *  atomically (no partial file on failure). SMPSIM_EINVAL for bad
  *  arguments or options (the message names them), SMPSIM_EIO when the file
  *  cannot be written, SMPSIM_ELIMIT beyond 1000 pages. @since 0.1 */
+/** What precedes the plan options (JSON) at the end of a PDF plan's
+ *  Subject. @since 0.2 */
+#define SMPSIM_PLAN_SUBJECT_MARK "; plan options (JSON): "
+
 SMPSIM_API smpsim_status smpsim_plan_write(const smpsim_design *design, const smpsim_dots *dots,
                                            smpsim_plan_format format, const char *path,
                                            const smpsim_plan_options *opts, smpsim_error *err);
@@ -1270,6 +1277,13 @@ SMPSIM_API smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const s
                                                 smpsim_dots_format format,
                                                 smpsim_write_func write, void *closure,
                                                 smpsim_error *err);
+
+/** Same as smpsim_dots_write_view() to a file, atomically (no partial file
+ *  on failure; bad arguments fail before any file is created). SMPSIM_EIO
+ *  names the file when it cannot be written. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_dots_save_view(const smpsim_dots *dots, const smpsim_view *view,
+                                               smpsim_dots_format format, const char *path,
+                                               smpsim_error *err);
 
 /** Choices for smpsim_design_stats(). Initialise with
  *  smpsim_stats_options_init(). @since 0.1 */
