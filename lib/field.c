@@ -266,8 +266,11 @@ static smpsim_status prepare_all(const smpsim_design *design, prepared *p, size_
     return SMPSIM_OK;
 }
 
+/* A field for bounds b: *f itself, cleared, when its memory (*cap cells)
+ * holds it (a generator's field, kept between calls: no fresh pages to
+ * fault in), else a new one (*f, if any, freed). cap may be NULL. */
 static smpsim_status new_field_for(const double b[4], double cell_mm, smpsim_field **f,
-                                   smpsim_error *err)
+                                   size_t *cap, smpsim_error *err)
 {
     double w = ceil((b[2] - b[0]) / cell_mm) + 2, h = ceil((b[3] - b[1]) / cell_mm) + 2;
     if (!(w * h <= (double)MAX_FIELD_CELLS))
@@ -276,8 +279,27 @@ static smpsim_status new_field_for(const double b[4], double cell_mm, smpsim_fie
                             "exceeds the limit of %llu million cells",
                             b[2] - b[0], b[3] - b[1], cell_mm,
                             (unsigned long long)(MAX_FIELD_CELLS / 1000000));
-    return smpsim_field_new((uint32_t)w, (uint32_t)h, b[0] - cell_mm, b[1] - cell_mm, cell_mm, f,
-                            err);
+    size_t n = (size_t)w * (size_t)h;
+    if (*f && cap && n <= *cap) {
+        smpsim_field *g = *f;
+        g->width = (uint32_t)w;
+        g->height = (uint32_t)h;
+        g->origin_x_mm = b[0] - cell_mm;
+        g->origin_y_mm = b[1] - cell_mm;
+        g->cell_mm = cell_mm;
+        memset(g->density_per_cm2, 0, n * sizeof *g->density_per_cm2);
+        memset(g->region, 0, n * sizeof *g->region);
+        return SMPSIM_OK;
+    }
+    smpsim_field_free(*f);
+    *f = NULL;
+    if (cap)
+        *cap = 0;
+    smpsim_status st = smpsim_field_new((uint32_t)w, (uint32_t)h, b[0] - cell_mm,
+                                        b[1] - cell_mm, cell_mm, f, err);
+    if (st == SMPSIM_OK && cap)
+        *cap = n;
+    return st;
 }
 
 static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t n,
@@ -307,12 +329,9 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
     return st;
 }
 
-smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
-                                  smpsim_field **out, smpsim_error *err)
+smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cell_mm,
+                                         smpsim_field **field, size_t *cap, smpsim_error *err)
 {
-    if (!out)
-        return smpsim__fail(err, SMPSIM_EINVAL, "field: out-pointer is NULL");
-    *out = NULL;
     size_t n = smpsim_design_region_count(design);
     if (n == 0)
         return smpsim__fail(err, SMPSIM_EINVAL, "design has no regions to fill");
@@ -326,15 +345,25 @@ smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
         return smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
     double b[4];
     size_t max_edges;
-    smpsim_field *f = NULL;
     smpsim_status st = prepare_all(design, p, n, b, &max_edges, err);
     if (st == SMPSIM_OK)
-        st = new_field_for(b, cell_mm, &f, err);
+        st = new_field_for(b, cell_mm, field, cap, err);
     if (st == SMPSIM_OK)
-        st = rasterise(design, p, n, max_edges, f, err);
+        st = rasterise(design, p, n, max_edges, *field, err);
     for (size_t r = 0; r < n; r++)
         smpsim__rings_free(&p[r].rings);
     free(p);
+    return st;
+}
+
+smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
+                                  smpsim_field **out, smpsim_error *err)
+{
+    if (!out)
+        return smpsim__fail(err, SMPSIM_EINVAL, "field: out-pointer is NULL");
+    *out = NULL;
+    smpsim_field *f = NULL;
+    smpsim_status st = smpsim__design_field_reuse(design, cell_mm, &f, NULL, err);
     if (st != SMPSIM_OK) {
         smpsim_field_free(f);
         return st;

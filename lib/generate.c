@@ -217,14 +217,35 @@ static smpsim_status make_dots(smpsim_field *field, const source *src,
     return SMPSIM_OK;
 }
 
-smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
-                                 smpsim_error *err)
+/* A generator keeps the design's field between calls: an editor that
+ * regenerates many times a second then does not fault in fresh pages for
+ * it each time (glibc hands large freed blocks back to the system). */
+struct smpsim_generator {
+    smpsim_field *field;
+    size_t cap_cells;
+};
+
+smpsim_status smpsim_generator_new(smpsim_generator **out, smpsim_error *err)
 {
     if (!out)
-        return smpsim__fail(err, SMPSIM_EINVAL, "dots: out-pointer is NULL");
-    *out = NULL;
-    smpsim_field *field;
-    smpsim_status st = smpsim_design_field(design, 0.0, &field, err);
+        return smpsim__fail(err, SMPSIM_EINVAL, "generator: out-pointer is NULL");
+    *out = calloc(1, sizeof **out);
+    return *out ? SMPSIM_OK : smpsim__fail(err, SMPSIM_ENOMEM, "generator: out of memory");
+}
+
+void smpsim_generator_free(smpsim_generator *g)
+{
+    if (!g)
+        return;
+    smpsim_field_free(g->field);
+    free(g);
+}
+
+/* The design's dots from its field in *field (kept when cap is given). */
+static smpsim_status design_dots(const smpsim_design *design, smpsim_field **field, size_t *cap,
+                                 smpsim_dots **out, smpsim_error *err)
+{
+    smpsim_status st = smpsim__design_field_reuse(design, 0.0, field, cap, err);
     if (st != SMPSIM_OK)
         return st;
     source src = {design, NULL, NULL, 0, {0}};
@@ -232,11 +253,33 @@ smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
     if (smpsim__design_hairline_const(design)->n_points > 0)
         st = smpsim__hairline_resolve(design, 0.0, &src.hairline, err);
     if (st == SMPSIM_OK)
-        st = make_dots(field, &src, smpsim__design_dot_options(design),
+        st = make_dots(*field, &src, smpsim__design_dot_options(design),
                        smpsim_design_get_seed(design), out, err);
     smpsim__hairline_field_free(&src.hairline);
+    return st;
+}
+
+smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
+                                 smpsim_error *err)
+{
+    if (!out)
+        return smpsim__fail(err, SMPSIM_EINVAL, "dots: out-pointer is NULL");
+    *out = NULL;
+    smpsim_field *field = NULL;
+    smpsim_status st = design_dots(design, &field, NULL, out, err);
     smpsim_field_free(field);
     return st;
+}
+
+smpsim_status smpsim_generator_dots(smpsim_generator *g, const smpsim_design *design,
+                                    smpsim_dots **out, smpsim_error *err)
+{
+    if (!out)
+        return smpsim__fail(err, SMPSIM_EINVAL, "generator: out-pointer is NULL");
+    *out = NULL;
+    if (!g || !design)
+        return smpsim__fail(err, SMPSIM_EINVAL, "generator: generator or design is NULL");
+    return design_dots(design, &g->field, &g->cap_cells, out, err);
 }
 
 smpsim_status smpsim_field_dots(const smpsim_field *field, const smpsim_region_params *params,

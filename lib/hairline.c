@@ -243,15 +243,17 @@ static double nearest_signed(const smpsim__hairline_field *h, double x, double y
             t = 0.0;
         if (t > 1.0 && i + 2 < h->n)
             t = 1.0;
-        double px = ax + t * ex, py = ay + t * ey, d = hypot(x - px, y - py);
-        if (d < best) {
-            best = d;
+        /* squared distances: one square root for the nearest segment, not
+         * a hypot() per segment (that was most of a design's generation) */
+        double dx = x - ax - t * ex, dy = y - ay - t * ey, d2 = dx * dx + dy * dy;
+        if (d2 < best) {
+            best = d2;
             double cross = ex * (y - ay) - ey * (x - ax);
-            signed_d = cross * h->behind >= 0.0 ? d : -d;
+            signed_d = cross * h->behind >= 0.0 ? 1.0 : -1.0;
             *s_at = h->s[i] + t * sqrt(len2);
         }
     }
-    return signed_d;
+    return isfinite(best) ? signed_d * sqrt(best) : 0.0;
 }
 
 /* Smooth value noise in -1..1 with knots every `spacing`, from a seed. */

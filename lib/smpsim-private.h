@@ -250,6 +250,12 @@ float smpsim__field_max(const smpsim_field *f);
 /* Density at (x, y) mm (0 outside); *cell receives the cell index if inside. */
 double smpsim__field_at(const smpsim_field *f, double x, double y, size_t *cell);
 
+/* field.c: smpsim_design_field() into *field, reused (cleared) when its
+ * memory of *cap cells holds the design, else replaced (*cap updated). On
+ * failure *field may hold a partial field (or NULL): free it or reuse it. */
+smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cell_mm,
+                                         smpsim_field **field, size_t *cap, smpsim_error *err);
+
 /* tile.c: the fast sampler, thresholding a progressive blue-noise tile;
  * expected (dots) and field_max come from the checked field. */
 smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size_t max_dots,

@@ -8,7 +8,8 @@
  *                vs decode + encode alone (target <= 1.3x)
  *   memory       peak resident memory of that preview in a child process,
  *                against the decoded photo's size (target <= 3x)
- *   interactive  1280x800, 60k dots: regenerate + re-render (target 16 ms);
+ *   interactive  1280x800, 60k dots: regenerate (a kept smpsim_generator, and
+ *                smpsim_design_dots) + re-render (target 16 ms); run first;
  *                the sampler and the renderer are timed separately
  *
  * Usage: bench-render PHOTO.png   (meson benchmark passes a sample photo)
@@ -320,6 +321,7 @@ static void bench_preview(const char *self, const char *photo)
 
 typedef struct interactive_case {
     smpsim_design *design;
+    smpsim_generator *generator;
     smpsim_image *photo, *work;
     smpsim_dots *dots;
     smpsim_renderer *renderer;
@@ -333,6 +335,15 @@ static void run_generate(void *arg)
     c->dots = NULL;
     smpsim_error err = {0};
     must(smpsim_design_dots(c->design, &c->dots, &err), &err);
+}
+
+static void run_generator(void *arg)
+{
+    interactive_case *c = arg;
+    smpsim_dots_free(c->dots);
+    c->dots = NULL;
+    smpsim_error err = {0};
+    must(smpsim_generator_dots(c->generator, c->design, &c->dots, &err), &err);
 }
 
 static void run_rerender(void *arg)
@@ -368,13 +379,20 @@ static void bench_interactive(const char *photo)
     smpsim_render_options_init(&o);
     o.state = SMPSIM_STATE_HEALED;
     must(smpsim_renderer_new(&o, &c.renderer, &err), &err);
-    double t_gen = median_time(run_generate, &c, RUNS);
+    must(smpsim_generator_new(&c.generator, &err), &err);
+    /* Run first in the process, as in an editor: without earlier large
+     * allocations, freed memory goes back to the system and a fresh field
+     * costs page faults; a kept generator reuses its own. */
+    double t_once = median_time(run_generate, &c, RUNS);
+    double t_gen = median_time(run_generator, &c, RUNS);
     double t_copy = median_time(run_copy, &c, RUNS);
     double t_render = median_time(run_rerender, &c, RUNS);
-    printf("render interactive 1280x800, %zu dots: regenerate %6.2f ms, restore photo + re-render "
-           "%5.2f ms (copy alone %4.2f ms), total %6.2f ms = %4.2fx the 16 ms budget\n",
-           c.dots->count, t_gen * 1e3, t_render * 1e3, t_copy * 1e3, (t_gen + t_render) * 1e3,
-           (t_gen + t_render) / 0.016);
+    printf("render interactive 1280x800, %zu dots: regenerate %6.2f ms (generator kept; %6.2f ms "
+           "with smpsim_design_dots), restore photo + re-render %5.2f ms (copy alone %4.2f ms), "
+           "total %6.2f ms = %4.2fx the 16 ms budget\n",
+           c.dots->count, t_gen * 1e3, t_once * 1e3, t_render * 1e3, t_copy * 1e3,
+           (t_gen + t_render) * 1e3, (t_gen + t_render) / 0.016);
+    smpsim_generator_free(c.generator);
     smpsim_renderer_free(c.renderer);
     smpsim_dots_free(c.dots);
     smpsim_design_free(c.design);
@@ -393,8 +411,8 @@ int main(int argc, char **argv)
     printf("smpsim %s render benchmarks (medians; ratios against baselines run in the same "
            "process)\n",
            smpsim_version());
+    bench_interactive(argv[1]); /* first: see above */
     bench_composite();
-    bench_interactive(argv[1]);
     bench_preview(argv[0], argv[1]);
     return 0;
 }

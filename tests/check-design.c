@@ -222,6 +222,66 @@ START_TEST(test_field_refuses_empty_and_huge)
 }
 END_TEST
 
+/* A kept generator gives the dots smpsim_design_dots() gives, byte for
+ * byte, whatever it generated before: larger and smaller designs, one
+ * region or several (the kept field must be cleared), and a design that
+ * fails in between. */
+static void expect_same_dots(smpsim_generator *g, const smpsim_design *d)
+{
+    smpsim_dots *a = NULL, *b = NULL;
+    ck_assert_int_eq(smpsim_design_dots(d, &a, NULL), SMPSIM_OK);
+    ck_assert_int_eq(smpsim_generator_dots(g, d, &b, NULL), SMPSIM_OK);
+    ck_assert_uint_gt(a->count, 0);
+    ck_assert_uint_eq(a->count, b->count);
+    ck_assert_int_eq(memcmp(a->dots, b->dots, a->count * sizeof *a->dots), 0);
+    smpsim_dots_free(a);
+    smpsim_dots_free(b);
+}
+
+START_TEST(test_generator_matches_design_dots)
+{
+    smpsim_generator *g = NULL;
+    ck_assert_int_eq(smpsim_generator_new(&g, NULL), SMPSIM_OK);
+    const char *presets[] = {"norwood-6", "male-juvenile", "norwood-3", "ludwig-2"};
+    for (int k = 0; k < 4; k++) {
+        smpsim_design *d = NULL;
+        ck_assert_int_eq(smpsim_design_new_preset(presets[k], &d, NULL), SMPSIM_OK);
+        expect_same_dots(g, d);
+        smpsim_design_free(d);
+    }
+    /* two overlapping squares, then one small square: no cell of the
+     * earlier, larger field may leak into the later one */
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    double big[] = {0, 0, 60, 0, 60, 40, 0, 40}, small[] = {10, 10, 30, 10, 30, 30, 10, 30};
+    smpsim_region_params p;
+    smpsim_region_params_init(&p);
+    ck_assert_int_eq(smpsim_design_add_polygon(d, big, 4, SMPSIM_UNITS_MM, &p, NULL), SMPSIM_OK);
+    p.density_per_cm2 = 150;
+    ck_assert_int_eq(smpsim_design_add_polygon(d, small, 4, SMPSIM_UNITS_MM, &p, NULL),
+                     SMPSIM_OK);
+    expect_same_dots(g, d);
+    smpsim_design_free(d);
+    smpsim_design *empty = NULL, *tiny = NULL;
+    ck_assert_int_eq(smpsim_design_new(&empty, NULL), SMPSIM_OK);
+    smpsim_dots *none = (smpsim_dots *)1;
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_generator_dots(g, empty, &none, &err), SMPSIM_EINVAL);
+    ck_assert_ptr_null(none);
+    ck_assert_int_eq(smpsim_design_new(&tiny, NULL), SMPSIM_OK);
+    double sq[] = {0, 0, 12, 0, 12, 9, 0, 9};
+    ck_assert_int_eq(smpsim_design_add_polygon(tiny, sq, 4, SMPSIM_UNITS_MM, NULL, NULL),
+                     SMPSIM_OK);
+    expect_same_dots(g, tiny);
+    ck_assert_int_eq(smpsim_generator_dots(NULL, tiny, &none, NULL), SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_generator_dots(g, tiny, NULL, NULL), SMPSIM_EINVAL);
+    smpsim_design_free(empty);
+    smpsim_design_free(tiny);
+    smpsim_generator_free(g);
+    smpsim_generator_free(NULL);
+}
+END_TEST
+
 static Suite *design_suite(void)
 {
     Suite *s = suite_create("design");
@@ -237,6 +297,7 @@ static Suite *design_suite(void)
     tcase_add_test(tc, test_field_pixels_go_through_view);
     tcase_add_test(tc, test_field_overlap_later_region_on_top);
     tcase_add_test(tc, test_field_refuses_empty_and_huge);
+    tcase_add_test(tc, test_generator_matches_design_dots);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -889,6 +889,26 @@ SMPSIM_API smpsim_status smpsim_design_set_dot_options(smpsim_design *design,
 SMPSIM_API smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
                                             smpsim_error *err);
 
+/** A dot generator: smpsim_design_dots() that keeps its working memory
+ *  (the design's density field, megabytes for a whole scalp) between
+ *  calls, for an editor that regenerates a design while a control point is
+ *  dragged: the field's pages are not handed back to the system and
+ *  faulted in again on every call (30x fewer page faults for the sample
+ *  designs; how much time that saves depends on the allocator). One
+ *  generator per thread; the designs may differ from call to call.
+ *  @since 0.2 */
+typedef struct smpsim_generator smpsim_generator;
+
+/** A new generator; free with smpsim_generator_free(). @since 0.2 */
+SMPSIM_API smpsim_status smpsim_generator_new(smpsim_generator **out, smpsim_error *err);
+/** Frees a generator and its memory; NULL does nothing. @since 0.2 */
+SMPSIM_API void smpsim_generator_free(smpsim_generator *generator);
+/** The design's dots, the same as smpsim_design_dots() gives (byte for
+ *  byte), into a new list *out (free with smpsim_dots_free()). @since 0.2 */
+SMPSIM_API smpsim_status smpsim_generator_dots(smpsim_generator *generator,
+                                               const smpsim_design *design, smpsim_dots **out,
+                                               smpsim_error *err);
+
 /** Dots of any field (e.g. one made with smpsim_field_from_map()), every
  *  dot with the same parameters (params may be NULL: defaults; its density
  *  is ignored: the field's maximum is the full density for the transition
