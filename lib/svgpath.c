@@ -336,7 +336,7 @@ static smpsim_status cubic_to(parser *p, double x1, double y1, double x2, double
     /* B'' = 6 ((1-t) d0 + t d1): at most 6 max(|d0|, |d1|). */
     double d0 = hypot(x0 - 2 * x1 + x2, y0 - 2 * y1 + y2);
     double d1 = hypot(x1 - 2 * x2 + x3, y1 - 2 * y2 + y3);
-    size_t n;
+    size_t n = 0;
     smpsim_status st = chord_count(p, 6.0 * fmax(d0, d1), 1.0, &n);
     if (st == SMPSIM_OK)
         st = reserve_points(p, n);
@@ -359,7 +359,7 @@ static smpsim_status quad_to(parser *p, double x1, double y1, double x2, double 
 {
     double x0 = p->x, y0 = p->y;
     /* B'' = 2 (P0 - 2 P1 + P2), constant. */
-    size_t n;
+    size_t n = 0;
     smpsim_status st = chord_count(p, 2.0 * hypot(x0 - 2 * x1 + x2, y0 - 2 * y1 + y2), 1.0, &n);
     if (st == SMPSIM_OK)
         st = reserve_points(p, n);
@@ -441,7 +441,7 @@ static smpsim_status arc_to(parser *p, double rx, double ry, double rotation_deg
     if (!isfinite(theta1) || !isfinite(dtheta) || !isfinite(cx) || !isfinite(cy))
         return line_to(p, x2, y2);
     /* |E''| <= max(rx, ry) for E(theta) = R (rx cos, ry sin) + c. */
-    size_t n;
+    size_t n = 0;
     smpsim_status st = chord_count(p, fmax(rx, ry), fabs(dtheta), &n);
     if (st == SMPSIM_OK)
         st = reserve_points(p, n);
