@@ -4,7 +4,6 @@
  * starts with the same text as the plain list's line. */
 #include "smpsim-private.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,19 +86,17 @@ smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const smpsim_view 
     return SMPSIM_OK;
 }
 
-typedef struct view_file {
-    FILE *fp;
-    int errnum;
-} view_file;
+typedef struct view_job {
+    const smpsim_dots *dots;
+    const smpsim_view *view;
+    smpsim_dots_format format;
+} view_job;
 
-static int write_view_file(void *closure, const void *data, size_t size)
+static smpsim_status produce_view(const void *ctx, smpsim_write_func write, void *closure,
+                                  smpsim_error *err)
 {
-    view_file *f = closure;
-    if (fwrite(data, 1, size, f->fp) == size)
-        return 0;
-    if (f->errnum == 0)
-        f->errnum = errno ? errno : EIO;
-    return -1;
+    const view_job *j = ctx;
+    return smpsim_dots_write_view(j->dots, j->view, j->format, write, closure, err);
 }
 
 /* Bad arguments fail before any file is created. */
@@ -112,18 +109,6 @@ smpsim_status smpsim_dots_save_view(const smpsim_dots *dots, const smpsim_view *
     smpsim_status st = check_args(dots, view, format, err);
     if (st != SMPSIM_OK)
         return st;
-    smpsim__atomic_file af;
-    st = smpsim__atomic_open(&af, path, err);
-    if (st != SMPSIM_OK)
-        return st;
-    smpsim_error local = {0};
-    view_file f = {af.stream, 0};
-    st = smpsim_dots_write_view(dots, view, format, write_view_file, &f, &local);
-    if (st != SMPSIM_OK) {
-        smpsim__atomic_abort(&af);
-        if (f.errnum != 0)
-            return smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(f.errnum));
-        return smpsim__fail(err, st, "%s: %s", path, local.message);
-    }
-    return smpsim__atomic_commit(&af, err);
+    view_job job = {dots, view, format};
+    return smpsim__atomic_save(path, produce_view, &job, err);
 }

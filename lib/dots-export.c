@@ -1,7 +1,6 @@
 /* Dot lists as CSV or JSON text. */
 #include "smpsim-private.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -48,19 +47,16 @@ smpsim_status smpsim_dots_write(const smpsim_dots *dots, smpsim_dots_format form
     return SMPSIM_OK;
 }
 
-typedef struct file_sink {
-    FILE *fp;
-    int errnum; /* errno of the first failed write */
-} file_sink;
+typedef struct dots_job {
+    const smpsim_dots *dots;
+    smpsim_dots_format format;
+} dots_job;
 
-static int write_file(void *closure, const void *data, size_t size)
+static smpsim_status produce_dots(const void *ctx, smpsim_write_func write, void *closure,
+                                  smpsim_error *err)
 {
-    file_sink *sink = closure;
-    if (fwrite(data, 1, size, sink->fp) == size)
-        return 0;
-    if (sink->errnum == 0)
-        sink->errnum = errno ? errno : EIO;
-    return -1;
+    const dots_job *j = ctx;
+    return smpsim_dots_write(j->dots, j->format, write, closure, err);
 }
 
 smpsim_status smpsim_dots_save(const smpsim_dots *dots, smpsim_dots_format format,
@@ -68,18 +64,6 @@ smpsim_status smpsim_dots_save(const smpsim_dots *dots, smpsim_dots_format forma
 {
     if (!path)
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: path is NULL");
-    smpsim__atomic_file af;
-    smpsim_status st = smpsim__atomic_open(&af, path, err);
-    if (st != SMPSIM_OK)
-        return st;
-    smpsim_error local = {0};
-    file_sink sink = {af.stream, 0};
-    st = smpsim_dots_write(dots, format, write_file, &sink, &local);
-    if (st != SMPSIM_OK) {
-        smpsim__atomic_abort(&af);
-        if (sink.errnum != 0)
-            return smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(sink.errnum));
-        return smpsim__fail(err, st, "%s: %s", path, local.message);
-    }
-    return smpsim__atomic_commit(&af, err);
+    dots_job job = {dots, format};
+    return smpsim__atomic_save(path, produce_dots, &job, err);
 }

@@ -776,18 +776,16 @@ smpsim_status smpsim_image_write_png_stream(const smpsim_image *image, smpsim_wr
 /* Saving to a file                                                         */
 /* ------------------------------------------------------------------------ */
 
-typedef struct file_sink {
-    FILE *fp;
-    int errnum; /* errno of the first failed write */
-} file_sink;
+typedef struct png_job {
+    const smpsim_image *image;
+    const smpsim_save_options *opts;
+} png_job;
 
-static int write_to_file(void *closure, const void *data, size_t size)
+static smpsim_status produce_png(const void *ctx, smpsim_write_func write, void *closure,
+                                 smpsim_error *err)
 {
-    file_sink *sink = closure;
-    if (fwrite(data, 1, size, sink->fp) == size)
-        return 0;
-    sink->errnum = errno ? errno : EIO;
-    return -1;
+    const png_job *j = ctx;
+    return smpsim_image_write_png_stream(j->image, write, closure, j->opts, err);
 }
 
 smpsim_status smpsim_image_save_png(const smpsim_image *image, const char *path,
@@ -798,18 +796,6 @@ smpsim_status smpsim_image_save_png(const smpsim_image *image, const char *path,
     smpsim_status status = check_save_request(image, &local, err);
     if (status != SMPSIM_OK)
         return status;
-    smpsim__atomic_file af;
-    status = smpsim__atomic_open(&af, path, err);
-    if (status != SMPSIM_OK)
-        return status;
-    file_sink sink = {af.stream, 0};
-    smpsim_error local_err = {SMPSIM_OK, ""};
-    status = smpsim_image_write_png_stream(image, write_to_file, &sink, &local, &local_err);
-    if (status != SMPSIM_OK) {
-        smpsim__atomic_abort(&af);
-        if (sink.errnum != 0)
-            return smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(sink.errnum));
-        return smpsim__fail(err, status, "%s: %s", path, local_err.message);
-    }
-    return smpsim__atomic_commit(&af, err);
+    png_job job = {image, &local};
+    return smpsim__atomic_save(path, produce_png, &job, err);
 }

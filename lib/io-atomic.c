@@ -130,6 +130,40 @@ smpsim_status smpsim__atomic_open(smpsim__atomic_file *af, const char *path, smp
     return open_temp(af, exists ? &st : NULL, err);
 }
 
+typedef struct file_sink {
+    FILE *fp;
+    int errnum; /* errno of the first failed write */
+} file_sink;
+
+static int write_to_file(void *closure, const void *data, size_t size)
+{
+    file_sink *sink = closure;
+    if (fwrite(data, 1, size, sink->fp) == size)
+        return 0;
+    if (sink->errnum == 0)
+        sink->errnum = errno ? errno : EIO;
+    return -1;
+}
+
+smpsim_status smpsim__atomic_save(const char *path, smpsim__producer produce, const void *ctx,
+                                  smpsim_error *err)
+{
+    smpsim__atomic_file af;
+    smpsim_status st = smpsim__atomic_open(&af, path, err);
+    if (st != SMPSIM_OK)
+        return st;
+    smpsim_error local = {0};
+    file_sink sink = {af.stream, 0};
+    st = produce(ctx, write_to_file, &sink, &local);
+    if (st != SMPSIM_OK) {
+        smpsim__atomic_abort(&af);
+        if (sink.errnum != 0)
+            return smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(sink.errnum));
+        return smpsim__fail(err, st, "%s: %s", path, local.message);
+    }
+    return smpsim__atomic_commit(&af, err);
+}
+
 /* On failure the temporary file is removed as by smpsim__atomic_abort(). */
 smpsim_status smpsim__atomic_commit(smpsim__atomic_file *af, smpsim_error *err)
 {

@@ -866,19 +866,10 @@ smpsim_status smpsim_plan_write_stream(const smpsim_design *design, const smpsim
     return st;
 }
 
-typedef struct plan_file {
-    FILE *fp;
-    int errnum;
-} plan_file;
-
-static int write_plan_file(void *closure, const void *data, size_t size)
+static smpsim_status produce_plan(const void *ctx, smpsim_write_func write, void *closure,
+                                  smpsim_error *err)
 {
-    plan_file *f = closure;
-    if (fwrite(data, 1, size, f->fp) == size)
-        return 0;
-    if (f->errnum == 0)
-        f->errnum = errno ? errno : EIO;
-    return -1;
+    return emit_plan(ctx, write, closure, err);
 }
 
 /* Bad arguments fail before any file is created. */
@@ -890,22 +881,8 @@ smpsim_status smpsim_plan_write(const smpsim_design *design, const smpsim_dots *
         return smpsim__fail(err, SMPSIM_EINVAL, "plan: path is NULL");
     plan p;
     smpsim_status st = prepare(&p, design, dots, format, opts, err);
-    smpsim__atomic_file af;
     if (st == SMPSIM_OK)
-        st = smpsim__atomic_open(&af, path, err);
-    if (st != SMPSIM_OK) {
-        plan_free(&p);
-        return st;
-    }
-    smpsim_error local = {0};
-    plan_file f = {af.stream, 0};
-    st = emit_plan(&p, write_plan_file, &f, &local);
+        st = smpsim__atomic_save(path, produce_plan, &p, err);
     plan_free(&p);
-    if (st != SMPSIM_OK) {
-        smpsim__atomic_abort(&af);
-        if (f.errnum != 0)
-            return smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(f.errnum));
-        return smpsim__fail(err, st, "%s: %s", path, local.message);
-    }
-    return smpsim__atomic_commit(&af, err);
+    return st;
 }

@@ -81,6 +81,16 @@ smpsim_status smpsim__atomic_open(smpsim__atomic_file *af, const char *path, smp
 smpsim_status smpsim__atomic_commit(smpsim__atomic_file *af, smpsim_error *err);
 void smpsim__atomic_abort(smpsim__atomic_file *af);
 
+/* Writes a file atomically through a stream writer: produce(ctx, write,
+ * closure, err) sends the bytes to write(closure, ...). A failed write is
+ * reported as SMPSIM_EIO with the file name and its errno, any other
+ * failure with the file name and produce's message; nothing is left
+ * behind either way. */
+typedef smpsim_status (*smpsim__producer)(const void *ctx, smpsim_write_func write,
+                                          void *closure, smpsim_error *err);
+smpsim_status smpsim__atomic_save(const char *path, smpsim__producer produce, const void *ctx,
+                                  smpsim_error *err);
+
 /* image-png.c / image-jpeg.c: decoders behind smpsim_image_load_memory(). */
 smpsim_status smpsim__png_decode(const uint8_t *data, size_t size, const smpsim_load_options *opts,
                                  smpsim_image **out, smpsim_error *err);

@@ -370,19 +370,17 @@ smpsim_status smpsim_stats_write_json(const smpsim_stats *stats, const smpsim_wa
     return SMPSIM_OK;
 }
 
-typedef struct stats_sink {
-    FILE *fp;
-    int errnum;
-} stats_sink;
+typedef struct stats_job {
+    const smpsim_stats *stats;
+    const smpsim_warning *warnings;
+    size_t n_warnings;
+} stats_job;
 
-static int write_stats_file(void *closure, const void *data, size_t size)
+static smpsim_status produce_stats(const void *ctx, smpsim_write_func write, void *closure,
+                                   smpsim_error *err)
 {
-    stats_sink *sink = closure;
-    if (fwrite(data, 1, size, sink->fp) == size)
-        return 0;
-    if (sink->errnum == 0)
-        sink->errnum = errno ? errno : EIO;
-    return -1;
+    const stats_job *j = ctx;
+    return smpsim_stats_write_json(j->stats, j->warnings, j->n_warnings, write, closure, err);
 }
 
 smpsim_status smpsim_stats_save_json(const smpsim_stats *stats, const smpsim_warning *warnings,
@@ -392,18 +390,6 @@ smpsim_status smpsim_stats_save_json(const smpsim_stats *stats, const smpsim_war
         return smpsim__fail(err, SMPSIM_EINVAL, "stats: path is NULL");
     if (!stats)
         return smpsim__fail(err, SMPSIM_EINVAL, "stats: NULL argument");
-    smpsim__atomic_file af;
-    smpsim_status st = smpsim__atomic_open(&af, path, err);
-    if (st != SMPSIM_OK)
-        return st;
-    smpsim_error local = {0};
-    stats_sink sink = {af.stream, 0};
-    st = smpsim_stats_write_json(stats, warnings, n_warnings, write_stats_file, &sink, &local);
-    if (st != SMPSIM_OK) {
-        smpsim__atomic_abort(&af);
-        if (sink.errnum != 0)
-            return smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(sink.errnum));
-        return smpsim__fail(err, st, "%s: %s", path, local.message);
-    }
-    return smpsim__atomic_commit(&af, err);
+    stats_job job = {stats, warnings, n_warnings};
+    return smpsim__atomic_save(path, produce_stats, &job, err);
 }
