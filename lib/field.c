@@ -175,10 +175,10 @@ static void row_span(const smpsim_field *f, const prepared *p, uint32_t *first, 
     *last = b < 0 ? 0 : (b > f->height ? f->height : (uint32_t)b);
 }
 
-/* covered is NULL for the first region, which writes its rows outright
- * (and their coverage into after, when later regions need it). */
+/* The first region writes its rows outright (and their coverage into
+ * covered, which is NULL when no region follows). */
 static void composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
-                             uint16_t id, float *covered, float *after, double *xs, float *cov)
+                             uint16_t id, bool first_region, float *covered, double *xs, float *cov)
 {
     const smpsim__region *r = p->region;
     const float density = (float)r->params.density_per_cm2;
@@ -192,7 +192,7 @@ static void composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
             feathered_row_coverage(f, p, row, cov);
         else
             rings_row_coverage(f, &p->rings, row, xs, cov);
-        if (!covered) { /* the first region: nothing under it yet */
+        if (first_region) { /* nothing under it yet */
             float *d = f->density_per_cm2 + (size_t)row * f->width;
             uint16_t *reg = f->region + (size_t)row * f->width;
             for (uint32_t i = 0; i < f->width; i++) {
@@ -200,9 +200,8 @@ static void composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
                 d[i] = c > 0.0f ? density * c : 0.0f;
                 reg[i] = c > 0.0f ? id : 0;
             }
-            if (after)
-                for (uint32_t i = 0; i < f->width; i++)
-                    after[(size_t)row * f->width + i] = cov[i] > 0.0f ? clamp01(cov[i]) : 0.0f;
+            for (uint32_t i = 0; covered && i < f->width; i++)
+                covered[(size_t)row * f->width + i] = cov[i] > 0.0f ? clamp01(cov[i]) : 0.0f;
             continue;
         }
         for (uint32_t i = 0; i < f->width; i++) {
@@ -314,8 +313,8 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
     if ((n > 1 && !covered) || !cov || !xs)
         st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
     for (size_t r = 0; st == SMPSIM_OK && r < n; r++)
-        composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1),
-                         r == 0 ? NULL : covered, r == 0 ? covered : NULL, xs, cov);
+        composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1), r == 0,
+                         covered, xs, cov);
     free(covered);
     free(cov);
     free(xs);

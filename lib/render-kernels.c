@@ -30,17 +30,6 @@ static double profile(double r, double a, double b)
     return (b - r) / (b - a);
 }
 
-void smpsim__kernel_quantise(double a, double b, int *qb, int *qs, double *qa_out,
-                             double *qb_out)
-{
-    double bb = fmax(b, MIN_B);
-    double soft = fmin(fmax((b - a) / bb, 0.0), 1.0);
-    *qb = (int)lround(log2(bb) * RADIUS_STEPS_PER_OCTAVE);
-    *qs = (int)lround(soft * SOFT_STEPS);
-    *qb_out = exp2((double)*qb / RADIUS_STEPS_PER_OCTAVE);
-    *qa_out = *qb_out * (1.0 - (double)*qs / SOFT_STEPS);
-}
-
 void smpsim__radius_steps_init(smpsim__radius_steps *t)
 {
     for (int j = 0; j < 256; j++) {

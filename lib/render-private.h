@@ -127,9 +127,18 @@ static inline int smpsim__radius_step(const smpsim__radius_steps *t, double b)
     return e * SMPSIM__KERNEL_RADIUS_STEPS + t->step[j] + (m >= t->edge[j]);
 }
 
-/* Quantisation of a profile: the key and the quantised radii. */
-void smpsim__kernel_quantise(double a, double b, int *qb, int *qs, double *qa_out,
-                             double *qb_out);
+/* The cached kernels' key of a profile (opacity 1 inside a, 0 beyond b,
+ * px; b > 0): its radius step (b below SMPSIM__KERNEL_MIN_B counts as that)
+ * and softness step. */
+static inline void smpsim__kernel_quantise(const smpsim__radius_steps *t, double a, double b,
+                                           int *qb, int *qs)
+{
+    double bb = b > SMPSIM__KERNEL_MIN_B ? b : SMPSIM__KERNEL_MIN_B;
+    double soft = (b - a) / bb;
+    soft = soft > 0.0 ? (soft < 1.0 ? soft : 1.0) : 0.0;
+    *qb = smpsim__radius_step(t, bb);
+    *qs = (int)(soft * SMPSIM__KERNEL_SOFT_STEPS + 0.5);
+}
 smpsim_status smpsim__kernels_build(smpsim__kernels *k, int qb, int qs, smpsim_error *err);
 void smpsim__kernels_free(smpsim__kernels *k);
 /* Exact area (px^2) of the profile: opacity 1 inside a, falling linearly

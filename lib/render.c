@@ -279,17 +279,9 @@ static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a
         return push_splat(r, x0, y0, w, h, kd, w, absorb, direct, err);
     }
     const smpsim__kernels *K = NULL;
-    /* Dots vary in size: their kernels are found by table, without
-     * log2() (most dots), or by smpsim__kernel_quantise() (tiny ones). */
+    /* Dots vary in size: their kernels are found by two table lookups. */
     int qb, qs;
-    if (b >= SMPSIM__KERNEL_MIN_B) {
-        double soft = (b - a) / b;
-        qs = (int)(fmin(fmax(soft, 0.0), 1.0) * SMPSIM__KERNEL_SOFT_STEPS + 0.5);
-        qb = smpsim__radius_step(&r->steps, b);
-    } else {
-        double qa, qbr;
-        smpsim__kernel_quantise(a, b, &qb, &qs, &qa, &qbr);
-    }
+    smpsim__kernel_quantise(&r->steps, a, b, &qb, &qs);
     uint16_t *slot = &r->kernel_of[qb - QB_MIN][qs];
     if (*slot) {
         K = &r->kernels[*slot - 1];
@@ -559,6 +551,11 @@ static void apply_band(smpsim_renderer *r, const splat *it, const splat *end, lo
  * memory. The pixels of a splat a few places ahead (its first and last
  * byte in each row) are asked for early. */
 #define PREFETCH_AHEAD 8
+#if defined(__GNUC__)
+#define PREFETCH_WRITE(p) __builtin_prefetch((p), 1)
+#else
+#define PREFETCH_WRITE(p) ((void)(p))
+#endif
 
 static inline void prefetch_pixels(const smpsim_image *im, size_t bpp, const splat *s, long y0,
                                    long y1)
@@ -567,8 +564,8 @@ static inline void prefetch_pixels(const smpsim_image *im, size_t bpp, const spl
     const char *row = (const char *)im->pixels + (size_t)ya * im->stride + (size_t)s->x * bpp;
     size_t last = (size_t)s->w * bpp - 1;
     for (long y = ya; y < yb; y++, row += im->stride) {
-        __builtin_prefetch(row, 1);
-        __builtin_prefetch(row + last, 1);
+        PREFETCH_WRITE(row);
+        PREFETCH_WRITE(row + last);
     }
 }
 

@@ -156,10 +156,10 @@ static smpsim_status collect_and_relax(const smpsim_field *field, const candidat
     return SMPSIM_OK;
 }
 
-static smpsim_status sample_best(const smpsim_field *field, uint64_t seed, double ratio,
-                                 size_t keep, smpsim_dots **out, smpsim_error *err)
+static smpsim_status sample_best(const smpsim_field *field, float field_max, uint64_t seed,
+                                 double ratio, size_t keep, smpsim_dots **out, smpsim_error *err)
 {
-    double dmax_min = smpsim__spacing_mm(smpsim__field_max(field));
+    double dmax_min = smpsim__spacing_mm(field_max);
     size_t bound = count_candidates_bound(field, ratio);
     if (bound >= UINT32_MAX)
         return smpsim__fail(err, SMPSIM_ELIMIT, "sampler: %zu candidates are too many", bound);
@@ -295,7 +295,7 @@ smpsim_status smpsim__sample_ordered(const smpsim_field *field, uint64_t seed,
     }
     if (o.mode == SMPSIM_SAMPLE_FAST)
         return smpsim__sample_tile(field, seed, o.max_dots, expected, field_max, out, order, err);
-    st = sample_best(field, seed, o.candidate_ratio, keep, out, err);
+    st = sample_best(field, field_max, seed, o.candidate_ratio, keep, out, err);
     if (st == SMPSIM_OK && order && random_order((*out)->count, seed, order, err) != SMPSIM_OK) {
         smpsim_dots_free(*out);
         *out = NULL;
