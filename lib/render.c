@@ -13,14 +13,16 @@
  * 2. splats are bucketed by bands of BAND rows and, within a band, sorted
  *    left to right (counting sorts);
  * 3. per band, a dot's splat is multiplied into its pixels at once (dots
- *    rarely overlap); halos (redness, blowout), which overlap a lot, first
- *    multiply their factors (1 - a (1 - T)) into a float buffer (all ones
- *    between bands), then each pixel they touch is decoded, multiplied and
- *    encoded once, and its factor reset to one.
+ *    rarely overlap), and so is a faint halo (redness: 10 % at most);
+ *    strong halos (blowout), which overlap a lot, first multiply their
+ *    factors (1 - a (1 - T)) into a float buffer (all ones between bands),
+ *    then each pixel they touch is decoded, multiplied and encoded once,
+ *    and its factor reset to one.
  *
  * 8-bit pixels go through lookup tables (decode, and an exact encode by
- * bucket + threshold) instead of pow(); 16-bit pixels use the exact
- * transfer functions and stay 16-bit. */
+ * bucket + threshold; faint halos a table of new code by old code and
+ * factor) instead of pow(); 16-bit pixels use the exact transfer functions
+ * and stay 16-bit. */
 #include "render-private.h"
 
 #include <math.h>
@@ -31,6 +33,16 @@
 #define LOOK_CACHE 17      /* looks of sessions 0..16 are kept */
 #define DEG_TO_RAD (3.14159265358979323846 / 180.0)
 #define LN2 0.69314718055994530942
+/* Faint halos (absorption w k < FAINT_LEVELS / FAINT_STEPS) go into 8-bit
+ * pixels by a table of the result per code and w k rounded to
+ * 1/FAINT_STEPS (see splat8_faint()). */
+#define FAINT_STEPS 4096
+#define FAINT_LEVELS 512
+
+/* How a splat reaches the pixels: at once, exactly (a dot); at once by the
+ * table of faint factors (a faint halo over 8-bit pixels); through the
+ * factor buffer (a strong halo). */
+enum { SPLAT_ACC, SPLAT_DOT, SPLAT_FAINT };
 
 typedef struct splat {
     int32_t x, y;        /* top-left pixel of the clipped footprint */
@@ -38,7 +50,7 @@ typedef struct splat {
     uint32_t stride;     /* kernel row stride */
     const float *k;      /* weight of pixel (x, y) */
     float absorb[3];     /* 1 - T per channel, times the area correction */
-    int direct;          /* applied to the pixels at once (see composite()) */
+    int how;             /* SPLAT_DOT, SPLAT_FAINT or SPLAT_ACC (see composite()) */
 } splat;
 
 /* Radius steps of the cached kernels: b from SMPSIM__KERNEL_MIN_B to
@@ -65,10 +77,12 @@ struct smpsim_renderer {
     size_t n_kernels, cap_kernels;
     splat *splats;
     size_t n_splats, cap_splats;
+    int any_faint; /* the current render has SPLAT_FAINT splats */
     uint32_t *band_start, *band_fill, *order;
     splat *items; /* copies of the splats, by band then x */
     size_t cap_bands, cap_items, cap_order;
-    float *acc; /* BAND rows of width x 3 factors; all 1 between uses */
+    float *acc; /* 3 planes of BAND rows x width factors; all 1 between uses */
+    uint8_t *faint; /* 256 codes x FAINT_LEVELS, made at the first faint halo */
     size_t cap_acc;
     float **big; /* kernels of dots too large for the cache, freed per render */
     size_t n_big, cap_big;
@@ -164,6 +178,7 @@ void smpsim_renderer_free(smpsim_renderer *r)
     free(r->items);
     free(r->order);
     free(r->acc);
+    free(r->faint);
     free_big(r);
     free(r->big);
     free(r);
@@ -231,7 +246,7 @@ static smpsim_status find_kernels(smpsim_renderer *r, int qb, int qs, const smps
 /* Adds a splat for the kernel window starting at pixel (x0, y0), w x h,
  * clipped to the image. */
 static smpsim_status push_splat(smpsim_renderer *r, long x0, long y0, long w, long h,
-                                const float *k, long stride, const float absorb[3], int direct,
+                                const float *k, long stride, const float absorb[3], int how,
                                 smpsim_error *err)
 {
     long W = (long)r->image->width, H = (long)r->image->height;
@@ -248,7 +263,7 @@ static smpsim_status push_splat(smpsim_renderer *r, long x0, long y0, long w, lo
     s->h = (uint32_t)(yb - ya);
     s->stride = (uint32_t)stride;
     s->k = k + (ya - y0) * stride + (xa - x0);
-    s->direct = direct;
+    s->how = how;
     for (int c = 0; c < 3; c++) /* weights are <= 1: factors stay >= 0 */
         s->absorb[c] = absorb[c] < 1.0f ? absorb[c] : 1.0f;
     return SMPSIM_OK;
@@ -257,7 +272,7 @@ static smpsim_status push_splat(smpsim_renderer *r, long x0, long y0, long w, lo
 /* One disc profile (opacity 1 inside a, 0 beyond b, px) at (cx, cy) with
  * absorption k per channel. */
 static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a, double b,
-                              const double k[3], int direct, smpsim_error *err)
+                              const double k[3], int how, smpsim_error *err)
 {
     if (b > MAX_KERNEL_PX / 2)
         return smpsim__fail(err, SMPSIM_ELIMIT, "render: a dot is %.0f px wide, above %d px",
@@ -276,7 +291,7 @@ static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a
         r->big[r->n_big++] = kd;
         for (int c = 0; c < 3; c++)
             absorb[c] = (float)k[c];
-        return push_splat(r, x0, y0, w, h, kd, w, absorb, direct, err);
+        return push_splat(r, x0, y0, w, h, kd, w, absorb, how, err);
     }
     const smpsim__kernels *K = NULL;
     /* Dots vary in size: their kernels are found by two table lookups. */
@@ -311,7 +326,7 @@ static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a
         return SMPSIM_OK;
     const float *kw = K->w + which * K->size * K->size + box[1] * K->size + box[0];
     return push_splat(r, ix - K->half + box[0], iy - K->half + box[1], box[2], box[3], kw,
-                      K->size, absorb, direct, err);
+                      K->size, absorb, how, err);
 }
 
 static const double *look_transmittance(smpsim_renderer *r, cached_look *cl, double shade,
@@ -366,22 +381,30 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
         smpsim__look_transmittance(&r->o, L, d->shade, scratch);
     const double *t = look_transmittance(r, cl, d->shade, scratch);
     double k[3] = {1.0 - t[0], 1.0 - t[1], 1.0 - t[2]};
-    /* A dot with a halo goes through the factor buffer with it: its pixels
-     * are then decoded and encoded once. */
-    int direct = !(L->redness > 0.0) && !(L->blowout > 0.0);
-    smpsim_status st = add_disc(r, cx, cy, a, b, k, direct, err);
+    /* The dot goes into the pixels at once; a faint halo too, by the
+     * table; a strong one through the factor buffer. */
+    smpsim_status st = add_disc(r, cx, cy, a, b, k, SPLAT_DOT, err);
     if (st == SMPSIM_OK && L->redness > 0.0) {
         double kr[3];
         for (int c = 0; c < 3; c++)
             kr[c] = smpsim__redness_absorption[c] * L->redness;
-        st = add_disc(r, cx, cy, 0.0, smpsim__redness_radius_px(radius, scale), kr, 0, err);
+        /* At most 0.9 of the table's range, so that the kernel's area
+         * correction (a few %) keeps every w k inside it. Redness halos
+         * overlap their neighbours' a little: each is rounded on its own
+         * (it changes a pixel by a few code values at most). */
+        int how = fmax(kr[0], fmax(kr[1], kr[2])) < 0.9 * FAINT_LEVELS / FAINT_STEPS
+                      ? SPLAT_FAINT
+                      : SPLAT_ACC;
+        r->any_faint |= how == SPLAT_FAINT;
+        st = add_disc(r, cx, cy, 0.0, smpsim__redness_radius_px(radius, scale), kr, how, err);
     }
     if (st == SMPSIM_OK && L->blowout > 0.0) {
         double kb[3];
         for (int c = 0; c < 3; c++)
             kb[c] = SMPSIM__BLOWOUT_STRENGTH * L->blowout * k[c] *
                     (c == 2 ? SMPSIM__BLOWOUT_COOLING : 1.0);
-        st = add_disc(r, cx, cy, 0.0, smpsim__blowout_radius_px(radius, scale), kb, 0, err);
+        st = add_disc(r, cx, cy, 0.0, smpsim__blowout_radius_px(radius, scale), kb, SPLAT_ACC,
+                      err);
     }
     return st;
 }
@@ -433,18 +456,26 @@ static smpsim_status bucket_splats(smpsim_renderer *r, size_t n_bands, smpsim_er
     return SMPSIM_OK;
 }
 
+/* The factor buffer holds three planes (R, G, B) of BAND rows x width:
+ * a halo's rows multiply straight runs of floats (vectorised), and a
+ * channel the halo leaves alone (redness does not absorb red) is skipped. */
+static inline float *acc_row(float *acc, size_t width, int c, long row)
+{
+    return acc + ((size_t)c * BAND + (size_t)row) * width;
+}
+
 static void accumulate(float *acc, size_t width, const splat *s, long y0, long y1)
 {
     long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
-    float k0 = s->absorb[0], k1 = s->absorb[1], k2 = s->absorb[2];
-    for (long y = ya; y < yb; y++) {
-        const float *kr = s->k + (size_t)(y - s->y) * s->stride;
-        float *ar = acc + ((size_t)(y - y0) * width + (size_t)s->x) * 3;
-        for (uint32_t i = 0; i < s->w; i++) {
-            float w = kr[i];
-            ar[3 * i] *= 1.0f - w * k0;
-            ar[3 * i + 1] *= 1.0f - w * k1;
-            ar[3 * i + 2] *= 1.0f - w * k2;
+    for (int c = 0; c < 3; c++) {
+        float k = s->absorb[c];
+        if (k == 0.0f)
+            continue;
+        for (long y = ya; y < yb; y++) {
+            const float *restrict kr = s->k + (size_t)(y - s->y) * s->stride;
+            float *restrict ar = acc_row(acc, width, c, y - y0) + s->x;
+            for (uint32_t i = 0; i < s->w; i++)
+                ar[i] *= 1.0f - kr[i] * k;
         }
     }
 }
@@ -472,6 +503,35 @@ static void splat8(const smpsim__srgb8 *t, smpsim_image *im, const splat *s, lon
     }
 }
 
+/* A faint splat straight into 8-bit pixels: w k rounds to a level of the
+ * table (1/FAINT_STEPS apart, so the result is off the exact one by less
+ * than 0.02 of a code value before rounding), which gives the new code of
+ * each old one. Channels the splat leaves alone are skipped. */
+static void splat8_faint(const uint8_t *faint, smpsim_image *im, const splat *s, long y0, long y1)
+{
+    long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
+    float k0 = s->absorb[0] * FAINT_STEPS, k1 = s->absorb[1] * FAINT_STEPS,
+          k2 = s->absorb[2] * FAINT_STEPS;
+    for (long y = ya; y < yb; y++) {
+        const float *kr = s->k + (size_t)(y - s->y) * s->stride;
+        uint8_t *p = (uint8_t *)im->pixels + (size_t)y * im->stride + (size_t)s->x * 4;
+        if (k0 == 0.0f) { /* redness */
+            for (uint32_t i = 0; i < s->w; i++, p += 4) {
+                float w = kr[i];
+                p[1] = faint[p[1] * FAINT_LEVELS + (unsigned)(w * k1 + 0.5f)];
+                p[2] = faint[p[2] * FAINT_LEVELS + (unsigned)(w * k2 + 0.5f)];
+            }
+        } else {
+            for (uint32_t i = 0; i < s->w; i++, p += 4) {
+                float w = kr[i];
+                p[0] = faint[p[0] * FAINT_LEVELS + (unsigned)(w * k0 + 0.5f)];
+                p[1] = faint[p[1] * FAINT_LEVELS + (unsigned)(w * k1 + 0.5f)];
+                p[2] = faint[p[2] * FAINT_LEVELS + (unsigned)(w * k2 + 0.5f)];
+            }
+        }
+    }
+}
+
 static void splat16(smpsim_image *im, const splat *s, long y0, long y1)
 {
     long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
@@ -489,29 +549,39 @@ static void splat16(smpsim_image *im, const splat *s, long y0, long y1)
     }
 }
 
-/* Pixels [xa, xb) of row y take their accumulated factors, which are
- * reset to one. */
-static void apply8(const smpsim__srgb8 *t, float *f, uint8_t *p, long n)
+/* Pixels [xa, xb) of row y take their accumulated factors in the
+ * channels of mask, which are reset to one. */
+static void apply8(const smpsim__srgb8 *t, float *acc, size_t width, long row, unsigned mask,
+                   uint8_t *p, long xa, long n)
 {
     /* No test for untouched pixels: a factor of 1 gives back the same code
      * (decoded values lie mid-way between the thresholds), and a branch
      * per pixel cost more than the arithmetic. */
-    for (long i = 0; i < n; i++, p += 4, f += 3) {
-        for (int c = 0; c < 3; c++) {
-            p[c] = smpsim__srgb8_encode(t, t->decode[p[c]] * f[c]);
-            f[c] = 1.0f;
+    for (int c = 0; c < 3; c++) {
+        if (!(mask & (1u << c)))
+            continue;
+        float *f = acc_row(acc, width, c, row) + xa;
+        uint8_t *q = p + c;
+        for (long i = 0; i < n; i++, q += 4) {
+            *q = smpsim__srgb8_encode_unit(t, t->decode[*q] * f[i]);
+            f[i] = 1.0f;
         }
     }
 }
 
-static void apply16(float *f, uint16_t *p, long n)
+static void apply16(float *acc, size_t width, long row, unsigned mask, uint16_t *p, long xa,
+                    long n)
 {
-    for (long i = 0; i < n; i++, p += 4, f += 3) {
-        if (f[0] == 1.0f && f[1] == 1.0f && f[2] == 1.0f)
+    for (int c = 0; c < 3; c++) {
+        if (!(mask & (1u << c)))
             continue;
-        for (int c = 0; c < 3; c++) {
-            p[c] = smpsim__srgb16_encode(smpsim__srgb_to_linear(p[c] / 65535.0) * f[c]);
-            f[c] = 1.0f;
+        float *f = acc_row(acc, width, c, row) + xa;
+        uint16_t *q = p + c;
+        for (long i = 0; i < n; i++, q += 4) {
+            if (f[i] == 1.0f)
+                continue;
+            *q = smpsim__srgb16_encode(smpsim__srgb_to_linear(*q / 65535.0) * f[i]);
+            f[i] = 1.0f;
         }
     }
 }
@@ -519,7 +589,8 @@ static void apply16(float *f, uint16_t *p, long n)
 /* Applies the factors under the halo splats of one band. Halos overlap a
  * lot: done[] remembers, per row, how far the pixels have been applied
  * (splats come left to right), so that each pixel is applied once. */
-static void apply_band(smpsim_renderer *r, const splat *it, const splat *end, long y0, long y1)
+static void apply_band(smpsim_renderer *r, const splat *it, const splat *end, long y0, long y1,
+                       unsigned mask)
 {
     smpsim_image *im = r->image;
     size_t width = im->width;
@@ -527,7 +598,7 @@ static void apply_band(smpsim_renderer *r, const splat *it, const splat *end, lo
     for (long y = y0; y < y1; y++)
         done[y - y0] = 0;
     for (const splat *s = it; s < end; s++) {
-        if (s->direct)
+        if (s->how != SPLAT_ACC)
             continue;
         long ya = s->y > y0 ? s->y : y0;
         long yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
@@ -536,12 +607,13 @@ static void apply_band(smpsim_renderer *r, const splat *it, const splat *end, lo
             if (xa >= xb)
                 continue;
             done[y - y0] = xb;
-            float *f = r->acc + ((size_t)(y - y0) * width + (size_t)xa) * 3;
             char *row = (char *)im->pixels + (size_t)y * im->stride;
             if (im->format == SMPSIM_RGBA8)
-                apply8(&r->srgb, f, (uint8_t *)row + (size_t)xa * 4, xb - xa);
+                apply8(&r->srgb, r->acc, width, y - y0, mask,
+                       (uint8_t *)row + (size_t)xa * 4, xa, xb - xa);
             else
-                apply16(f, (uint16_t *)(void *)row + (size_t)xa * 4, xb - xa);
+                apply16(r->acc, width, y - y0, mask, (uint16_t *)(void *)row + (size_t)xa * 4, xa,
+                        xb - xa);
         }
     }
 }
@@ -588,19 +660,35 @@ static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
         r->cap_acc = need;
     }
     int direct8 = im->format == SMPSIM_RGBA8;
+    if (direct8 && r->any_faint && !r->faint) {
+        r->faint = malloc((size_t)FAINT_LEVELS * 256);
+        if (!r->faint)
+            return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
+        for (unsigned level = 0; level < FAINT_LEVELS; level++)
+            for (unsigned c = 0; c < 256; c++)
+                r->faint[c * FAINT_LEVELS + level] = smpsim__srgb8_encode_unit(
+                    &r->srgb, r->srgb.decode[c] * (1.0f - (float)level / FAINT_STEPS));
+    }
     size_t bpp = direct8 ? 4 : 8;
     for (size_t b = 0; b < n_bands; b++) {
         long y0 = (long)(b * BAND), y1 = y0 + BAND > (long)im->height ? (long)im->height : y0 + BAND;
         const splat *it = r->items + r->band_start[b], *end = r->items + r->band_start[b + 1];
+        unsigned mask = 0; /* channels the band's halos touch */
         for (const splat *p = it; p < end; p++) {
             if (p + PREFETCH_AHEAD < end)
                 prefetch_pixels(im, bpp, p + PREFETCH_AHEAD, y0, y1);
-            if (p->direct)
+            if (p->how == SPLAT_DOT || (p->how == SPLAT_FAINT && !direct8)) {
                 direct8 ? splat8(&r->srgb, im, p, y0, y1) : splat16(im, p, y0, y1);
-            else
+            } else if (p->how == SPLAT_FAINT) {
+                splat8_faint(r->faint, im, p, y0, y1);
+            } else {
                 accumulate(r->acc, width, p, y0, y1);
+                for (int c = 0; c < 3; c++)
+                    mask |= (p->absorb[c] != 0.0f) << c;
+            }
         }
-        apply_band(r, it, end, y0, y1);
+        if (mask)
+            apply_band(r, it, end, y0, y1, mask);
     }
     return SMPSIM_OK;
 }
@@ -621,6 +709,7 @@ smpsim_status smpsim_renderer_render(smpsim_renderer *r, smpsim_image *image,
     mapper_init(&m, view);
     r->image = image;
     r->n_splats = 0;
+    r->any_faint = 0;
     for (size_t i = 0; i < dots->count && st == SMPSIM_OK; i++)
         st = add_dot(r, &m, &dots->dots[i], err);
     if (st == SMPSIM_OK && r->n_splats)
