@@ -88,7 +88,9 @@ static void trim(const float *w, int size, uint8_t box[4])
 smpsim_status smpsim__kernels_build(smpsim__kernels *k, int qb, int qs, smpsim_error *err)
 {
     double b = exp2((double)qb / RADIUS_STEPS_PER_OCTAVE);
-    double a = b * (1.0 - (double)qs / SOFT_STEPS);
+    int faint = qs == SMPSIM__KERNEL_FAINT;
+    double a = faint ? 0.0 : b * (1.0 - (double)qs / SOFT_STEPS);
+    float min_weight = faint ? SMPSIM__KERNEL_FAINT_WEIGHT : MIN_WEIGHT;
     int sub = sub_for(b), half = (int)ceil(b), size = 2 * half + 1;
     int m = (size + 1) * sub + 1; /* fine raster side */
     double *sat = calloc((size_t)(m + 1) * (size_t)(m + 1), sizeof *sat);
@@ -128,7 +130,7 @@ smpsim_status smpsim__kernels_build(smpsim__kernels *k, int qb, int qs, smpsim_e
              * code value: dropped (and their share given to the others by
              * the normalisation), so that the renderer skips them. */
             for (int i = 0; i < size * size; i++)
-                if (kw[i] < MIN_WEIGHT) {
+                if (kw[i] < min_weight) {
                     sum -= kw[i];
                     kw[i] = 0.0f;
                 }

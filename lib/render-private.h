@@ -103,6 +103,12 @@ typedef struct smpsim__kernels {
  * px) and softness (b - a) / b in 20 steps. */
 #define SMPSIM__KERNEL_RADIUS_STEPS 32
 #define SMPSIM__KERNEL_SOFT_STEPS 20
+/* Softness step of a faint halo's kernels: the profile of the last step
+ * (a = 0) with the weights that would change a pixel by less than half a
+ * code value under an absorption of 0.1 (w < SMPSIM__KERNEL_FAINT_WEIGHT)
+ * dropped, and their share given to the others. */
+#define SMPSIM__KERNEL_FAINT (SMPSIM__KERNEL_SOFT_STEPS + 1)
+#define SMPSIM__KERNEL_FAINT_WEIGHT 0.04f
 #define SMPSIM__KERNEL_MIN_B 0.05
 
 /* The radius step of b (>= SMPSIM__KERNEL_MIN_B, finite), round(log2(b)

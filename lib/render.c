@@ -92,7 +92,7 @@ struct smpsim_renderer {
     size_t last_kernel;
     smpsim__radius_steps steps;
     /* index + 1 in kernels[] of each (radius step, softness step); 0: not built */
-    uint16_t kernel_of[QB_MAX - QB_MIN + 1][SMPSIM__KERNEL_SOFT_STEPS + 1];
+    uint16_t kernel_of[QB_MAX - QB_MIN + 1][SMPSIM__KERNEL_FAINT + 1];
 };
 
 /* ---- view mapping --------------------------------------------------------- */
@@ -297,6 +297,8 @@ static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a
     /* Dots vary in size: their kernels are found by two table lookups. */
     int qb, qs;
     smpsim__kernel_quantise(&r->steps, a, b, &qb, &qs);
+    if (how == SPLAT_FAINT)
+        qs = SMPSIM__KERNEL_FAINT; /* a is 0 */
     uint16_t *slot = &r->kernel_of[qb - QB_MIN][qs];
     if (*slot) {
         K = &r->kernels[*slot - 1];

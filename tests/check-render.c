@@ -498,10 +498,29 @@ START_TEST(test_sessions_render_cumulatively)
 }
 END_TEST
 
+/* Dots every `step` mm over a w_mm square from (0.5, 0.5) mm. */
+static smpsim_dots *square_dots(double step, double w_mm, double diameter_mm)
+{
+    smpsim_dots *dots = NULL;
+    ck_assert_int_eq(smpsim_dots_new(0, &dots, NULL), SMPSIM_OK);
+    for (double y = 0.5; y < 0.5 + w_mm; y += step)
+        for (double x = 0.5; x < 0.5 + w_mm; x += step) {
+            smpsim_dot d = {(float)(x + 0.013 * y), (float)(y + 0.017 * x), (float)diameter_mm,
+                            5.0f, 1, 1, 0};
+            ck_assert_int_eq(smpsim_dots_append(dots, &d, NULL), SMPSIM_OK);
+        }
+    return dots;
+}
+
+/* Loop: 0 healed grid, 1 fresh grid (redness halos apart), 2 fresh dots
+ * 0.3 mm apart (halos overlapping several deep). 8-bit renders take short
+ * cuts (tables; a faint halo rounded on its own) that 16-bit ones do not. */
 START_TEST(test_states_keep_sixteen_bit_and_agree_with_eight)
 {
-    /* A healed grid in 16 bits stays 16-bit (values between 8-bit steps)
-     * and, reduced to 8 bits, matches the 8-bit render within one code. */
+    /* The render in 16 bits stays 16-bit (values between 8-bit steps)
+     * and, reduced to 8 bits, matches the 8-bit render within one code
+     * (two where four or more halos overlap), and on average within a
+     * tenth of a code. */
     smpsim_image *im16 = NULL, *im8 = flat8(60, 60, 200, 170, 150);
     ck_assert_int_eq(smpsim_image_new(60, 60, SMPSIM_RGBA16, &im16, NULL), SMPSIM_OK);
     const uint8_t base[3] = {200, 170, 150};
@@ -513,13 +532,15 @@ START_TEST(test_states_keep_sixteen_bit_and_agree_with_eight)
             p[4 * x + 3] = 65535;
         }
     }
-    smpsim_dots *dots = grid_dots(0.25, 6.0, 1);
+    smpsim_dots *dots = _i < 2 ? grid_dots(0.25, 6.0, 1) : square_dots(0.3, 5.0, 0.2);
     smpsim_view view = smpsim_view_flat(10.0);
-    smpsim_render_options o = state_options(SMPSIM_STATE_HEALED, 0, 0, 0);
+    smpsim_render_options o =
+        state_options(_i == 0 ? SMPSIM_STATE_HEALED : SMPSIM_STATE_FRESH, 0, 0, 0);
     ck_assert_int_eq(smpsim_render_dots(im16, &view, dots, &o, NULL), SMPSIM_OK);
     ck_assert_int_eq(smpsim_render_dots(im8, &view, dots, &o, NULL), SMPSIM_OK);
     ck_assert_int_eq(im16->format, SMPSIM_RGBA16);
     int fine = 0, worst = 0;
+    double sum = 0.0;
     for (uint32_t y = 0; y < 60; y++) {
         const uint16_t *p = (const uint16_t *)(const void *)((char *)im16->pixels + y * im16->stride);
         const uint8_t *q = (const uint8_t *)im8->pixels + y * im8->stride;
@@ -527,12 +548,14 @@ START_TEST(test_states_keep_sixteen_bit_and_agree_with_eight)
             if (i % 4 == 3)
                 continue;
             fine += p[i] % 257 != 0;
-            int d = abs((int)lrint(p[i] / 257.0) - (int)q[i]);
-            worst = d > worst ? d : worst;
+            int d = (int)lrint(p[i] / 257.0) - (int)q[i];
+            sum += d;
+            worst = abs(d) > worst ? abs(d) : worst;
         }
     }
     ck_assert_int_gt(fine, 20);
-    ck_assert_int_le(worst, 1);
+    ck_assert_int_le(worst, _i == 2 ? 2 : 1);
+    ck_assert_double_lt(fabs(sum) / (60 * 60 * 3), 0.1);
     smpsim_dots_free(dots);
     smpsim_image_free(im8);
     smpsim_image_free(im16);
@@ -914,7 +937,7 @@ static Suite *render_suite(void)
     tcase_add_test(model, test_deeper_is_larger_blurrier_cooler);
     tcase_add_test(model, test_fresh_dots_have_redness_around);
     tcase_add_test(model, test_sessions_render_cumulatively);
-    tcase_add_test(model, test_states_keep_sixteen_bit_and_agree_with_eight);
+    tcase_add_loop_test(model, test_states_keep_sixteen_bit_and_agree_with_eight, 0, 3);
     tcase_add_test(model, test_renderer_reuse_gives_same_bytes);
     tcase_add_test(model, test_new_options_are_checked);
     tcase_add_test(model, test_explicit_pigment_colour);
