@@ -11,6 +11,7 @@
 #define DEFAULT_YEARS 5.0
 #define REFERENCE_DEPTH_MM 0.6 /* middle of the 0.3-1.2 mm range (DESIGN.md section 2) */
 #define DEFAULT_BLOWOUT_MM 1.2 /* upper end of that range */
+#define DEFAULT_CAMERA_BLUR_PX 1.5 /* 10-90 % edge rise; docs/realism.md */
 
 /* Per millimetre deeper than the reference depth. */
 #define DEPTH_GROWTH 0.5   /* visible diameter x (1 + 0.5 per mm) */
@@ -72,6 +73,8 @@ smpsim_status smpsim__render_resolve(const smpsim_render_options *in, smpsim_ren
         o->depth_mm = REFERENCE_DEPTH_MM;
     if (o->blowout_depth_mm == 0.0)
         o->blowout_depth_mm = DEFAULT_BLOWOUT_MM;
+    if (o->camera_blur_px == 0.0)
+        o->camera_blur_px = DEFAULT_CAMERA_BLUR_PX;
     smpsim_status st = check_range(o->edge_softness, 0.01, 1.0, "edge_softness", err);
     if (st == SMPSIM_OK && !(o->max_optical_density > 0.0 && o->max_optical_density <= 4.0))
         st = smpsim__fail(err, SMPSIM_EINVAL, "render: max_optical_density is %g, expected 0..4",
@@ -94,6 +97,8 @@ smpsim_status smpsim__render_resolve(const smpsim_render_options *in, smpsim_ren
                           o->session);
     if (st == SMPSIM_OK)
         st = check_range(o->earlier_years, 0.0, 50.0, "earlier_years", err);
+    if (st == SMPSIM_OK && o->camera_blur_px != SMPSIM_CAMERA_SHARP)
+        st = check_range(o->camera_blur_px, 0.1, 8.0, "camera_blur_px", err);
     for (int c = 0; st == SMPSIM_OK && o->use_pigment_colour && c < 3; c++)
         st = check_range(o->pigment_srgb[c], 0.0, 1.0, "pigment_srgb", err);
     return st;
@@ -108,6 +113,9 @@ static void look_for_state(const smpsim_render_options *o, int state, double yea
         l->as_given = 1;
         return;
     }
+    /* A linear ramp's 10-90 % rise is 0.8 of its width: half-width = rise / 1.6. */
+    if (o->camera_blur_px > 0.0)
+        l->camera_px = o->camera_blur_px / 1.6;
     double deeper = o->depth_mm - REFERENCE_DEPTH_MM;
     l->diameter_factor = fmax(0.6, 1.0 + DEPTH_GROWTH * deeper);
     l->softness += DEPTH_BLUR * deeper;

@@ -55,6 +55,7 @@ typedef struct smpsim__look {
     double blue_ratio;      /* blue absorbance relative to red */
     double redness;         /* 0..1: strength of the fresh redness halo */
     double blowout;         /* 0..1: strength of the blowout halo */
+    double camera_px;       /* half-width of the camera's edge ramp, px (0 = none) */
 } smpsim__look;
 
 /* The look of a dot of `session` (0 = 1) with these resolved options. */

@@ -376,6 +376,17 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
         return SMPSIM_OK; /* on the far side of a head view */
     double radius = 0.5 * d->diameter_mm * L->diameter_factor * scale;
     double a = radius * (1.0 - L->softness / 2.0), b = radius * (1.0 + L->softness / 2.0);
+    double spread = 1.0; /* darkened area of the dot over that of its profile */
+    if (L->camera_px > 0.0 && b > 0.0) {
+        /* The camera's blur widens the edge ramp (half-widths add in
+         * quadrature, as for Gaussians; a tiny dot becomes a soft cone)
+         * and spreads the same darkening over it. */
+        double mid = 0.5 * (a + b), half = 0.5 * (b - a), before = smpsim__profile_area(a, b);
+        half = sqrt(half * half + L->camera_px * L->camera_px);
+        a = fmax(0.0, mid - half);
+        b = mid + half;
+        spread = before / smpsim__profile_area(a, b);
+    }
     if (!(b > 0.0) || !isfinite(cx) || !isfinite(cy) || !isfinite(b))
         return SMPSIM_OK;
     double scratch[3];
@@ -383,9 +394,10 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
         smpsim__look_transmittance(&r->o, L, d->shade, scratch);
     const double *t = look_transmittance(r, cl, d->shade, scratch);
     double k[3] = {1.0 - t[0], 1.0 - t[1], 1.0 - t[2]};
+    double kd[3] = {k[0] * spread, k[1] * spread, k[2] * spread};
     /* The dot goes into the pixels at once; a faint halo too, by the
      * table; a strong one through the factor buffer. */
-    smpsim_status st = add_disc(r, cx, cy, a, b, k, SPLAT_DOT, err);
+    smpsim_status st = add_disc(r, cx, cy, a, b, kd, SPLAT_DOT, err);
     if (st == SMPSIM_OK && L->redness > 0.0) {
         double kr[3];
         for (int c = 0; c < 3; c++)

@@ -360,6 +360,54 @@ static smpsim_render_options state_options(int state, double years, int uv, doub
     return o;
 }
 
+START_TEST(test_camera_blur_softens_and_keeps_area)
+{
+    /* A healed 0.25 mm dot at 6.5 px/mm is under 1 px: sharp, it is one
+     * dark pixel; with the camera's blur (the default) it spreads over more
+     * pixels, its darkest pixel lighter, its summed darkening the same
+     * (within 3 %). As-given dots are never blurred. */
+    smpsim_view view = smpsim_view_flat(6.5);
+    double sum[2], peak[2];
+    int touched[2];
+    for (int blur = 0; blur < 2; blur++) {
+        smpsim_image *im = white16(16, 16);
+        smpsim_dots *dots = one_dot(8.3 / 6.5, 7.6 / 6.5, 0.25, 6.0);
+        smpsim_render_options o = state_options(SMPSIM_STATE_HEALED, 0, 0, 0);
+        o.camera_blur_px = blur ? 0.0 : SMPSIM_CAMERA_SHARP;
+        ck_assert_int_eq(smpsim_render_dots(im, &view, dots, &o, NULL), SMPSIM_OK);
+        sum[blur] = darkening(im, 1);
+        peak[blur] = 0.0;
+        touched[blur] = 0;
+        for (uint32_t y = 0; y < 16; y++) {
+            const uint16_t *p = (const uint16_t *)(const void *)((char *)im->pixels + y * im->stride);
+            for (uint32_t x = 0; x < 16; x++) {
+                double d = 1.0 - smpsim__srgb_to_linear(p[4 * x + 1] / 65535.0);
+                peak[blur] = d > peak[blur] ? d : peak[blur];
+                touched[blur] += p[4 * x + 1] != 65535;
+            }
+        }
+        smpsim_dots_free(dots);
+        smpsim_image_free(im);
+    }
+    ck_assert_msg(fabs(sum[1] - sum[0]) <= 0.03 * sum[0], "darkening %.4f sharp, %.4f blurred",
+                  sum[0], sum[1]);
+    ck_assert_msg(peak[1] < 0.6 * peak[0], "peak %.4f sharp, %.4f blurred", peak[0], peak[1]);
+    ck_assert_int_ge(touched[1], touched[0] + 4);
+    /* as given: the option changes nothing */
+    smpsim_image *a = white16(16, 16), *b = white16(16, 16);
+    smpsim_dots *dots = one_dot(8.3 / 6.5, 7.6 / 6.5, 0.25, 6.0);
+    smpsim_render_options o;
+    smpsim_render_options_init(&o);
+    ck_assert_int_eq(smpsim_render_dots(a, &view, dots, &o, NULL), SMPSIM_OK);
+    o.camera_blur_px = 4.0;
+    ck_assert_int_eq(smpsim_render_dots(b, &view, dots, &o, NULL), SMPSIM_OK);
+    ck_assert_int_eq(memcmp(a->pixels, b->pixels, a->stride * a->height), 0);
+    smpsim_dots_free(dots);
+    smpsim_image_free(a);
+    smpsim_image_free(b);
+}
+END_TEST
+
 START_TEST(test_states_are_monotonic)
 {
     /* Fresh darker than healed; 5 years lighter than healed, 10 lighter
@@ -424,13 +472,15 @@ START_TEST(test_fresh_dots_have_redness_around)
     /* On neutral grey, the ring around a fresh dot turns red (green and
      * blue absorbed); a healed dot leaves its surroundings grey. */
     for (int state = SMPSIM_STATE_FRESH; state <= SMPSIM_STATE_HEALED; state++) {
-        smpsim_image *im = flat8(40, 40, 180, 180, 180);
+        smpsim_image *im = flat8(80, 80, 180, 180, 180);
         smpsim_dots *dots = one_dot(2.0, 2.0, 0.25, 5.0);
-        smpsim_view view = smpsim_view_flat(10.0);
+        smpsim_view view = smpsim_view_flat(20.0);
         smpsim_render_options o = state_options(state, 0, 0, 0);
         ck_assert_int_eq(smpsim_render_dots(im, &view, dots, &o, NULL), SMPSIM_OK);
-        /* 2.5 px right of the centre: outside the dot (r <= 1.4 px) */
-        const uint8_t *p = (const uint8_t *)im->pixels + 20 * im->stride + 22 * 4;
+        /* the pixel 4..5 px right of the centre: outside the dot (r 2.75
+         * px, its edge ramp widened by the camera's blur to 3.8 px), inside
+         * the redness (r + 0.25 mm = 7.75 px) */
+        const uint8_t *p = (const uint8_t *)im->pixels + 40 * im->stride + 44 * 4;
         if (state == SMPSIM_STATE_FRESH)
             ck_assert_msg(p[0] == 180 && p[1] < 178 && p[2] < 179, "ring %d %d %d", p[0], p[1],
                           p[2]);
@@ -606,8 +656,8 @@ START_TEST(test_new_options_are_checked)
     struct {
         smpsim_render_options o;
         const char *field;
-    } bad[6];
-    for (int i = 0; i < 6; i++)
+    } bad[8];
+    for (int i = 0; i < 8; i++)
         smpsim_render_options_init(&bad[i].o);
     bad[0].o.state = -1, bad[0].field = "state";
     bad[1].o.depth_mm = 5, bad[1].field = "depth_mm";
@@ -615,7 +665,9 @@ START_TEST(test_new_options_are_checked)
     bad[3].o.uv_exposure = 9, bad[3].field = "uv_exposure";
     bad[4].o.use_pigment_colour = 1, bad[4].o.pigment_srgb[1] = 2, bad[4].field = "pigment";
     bad[5].o.earlier_years = -1, bad[5].field = "earlier_years";
-    for (int i = 0; i < 6; i++) {
+    bad[6].o.camera_blur_px = -0.5, bad[6].field = "camera_blur_px";
+    bad[7].o.camera_blur_px = 9, bad[7].field = "camera_blur_px";
+    for (int i = 0; i < 8; i++) {
         smpsim_error err = {0};
         ck_assert_int_eq(smpsim_render_dots(im, &view, dots, &bad[i].o, &err), SMPSIM_EINVAL);
         ck_assert_msg(strstr(err.message, bad[i].field), "%s", err.message);
@@ -938,6 +990,7 @@ static Suite *render_suite(void)
     tcase_add_test(model, test_fresh_dots_have_redness_around);
     tcase_add_test(model, test_sessions_render_cumulatively);
     tcase_add_loop_test(model, test_states_keep_sixteen_bit_and_agree_with_eight, 0, 3);
+    tcase_add_test(model, test_camera_blur_softens_and_keeps_area);
     tcase_add_test(model, test_renderer_reuse_gives_same_bytes);
     tcase_add_test(model, test_new_options_are_checked);
     tcase_add_test(model, test_explicit_pigment_colour);

@@ -1029,7 +1029,16 @@ typedef struct smpsim_render_options {
      *  shade. */
     int use_pigment_colour;
     double pigment_srgb[3];
+    /** The photo's own blur, given to every dot of the modelled states
+     *  (not AS_GIVEN) so that it sits in the photo like the stubble around
+     *  it: the 10-90 % rise of an edge, in pixels (0 = 1.5;
+     *  SMPSIM_CAMERA_SHARP = none; else 0.1..8). The dot's darkened area
+     *  is kept. */
+    double camera_blur_px;
 } smpsim_render_options;
+
+/** smpsim_render_options.camera_blur_px: dots as sharp as their model. */
+#define SMPSIM_CAMERA_SHARP (-1.0)
 
 /** States of healing. @since 0.2 */
 typedef enum smpsim_dot_state {
