@@ -191,11 +191,21 @@ int parse_state(const char *text)
     return -1;
 }
 
+/* --camera-blur PX and "camera_blur_px": 0 is none (SMPSIM_CAMERA_SHARP),
+ * 0.1..8 the 10-90 % rise in pixels; 0 on success, -1 for anything else. */
+static int camera_blur_from(double x, double *camera_blur_px)
+{
+    if (!(x == 0.0 || (x >= 0.1 && x <= 8.0)))
+        return -1;
+    *camera_blur_px = x == 0.0 ? SMPSIM_CAMERA_SHARP : x;
+    return 0;
+}
+
 int take_state_flag(const char *command, smpsim_render_options *o, const char *f,
                     const char *v)
 {
     if (strcmp(f, "--state") != 0 && strcmp(f, "--years") != 0 && strcmp(f, "--session") != 0 &&
-        strcmp(f, "--earlier-years") != 0)
+        strcmp(f, "--earlier-years") != 0 && strcmp(f, "--camera-blur") != 0)
         return 0;
     if (!v)
         return usage_error(command, "%s needs a value", f), -1;
@@ -210,6 +220,10 @@ int take_state_flag(const char *command, smpsim_render_options *o, const char *f
         bad = parse_double(v, 0.01, 50, &o->years);
     } else if (strcmp(f, "--earlier-years") == 0) {
         bad = parse_double(v, 0, 50, &o->earlier_years);
+    } else if (strcmp(f, "--camera-blur") == 0) {
+        if (parse_double(v, 0, 8, &x) != 0 || camera_blur_from(x, &o->camera_blur_px) != 0)
+            return usage_error(command, "--camera-blur '%s' is not 0 (none) or 0.1..8 px", v),
+                   -1;
     } else {
         bad = parse_double(v, 1, 1000, &x) || x != floor(x);
         o->session = bad ? 0 : (unsigned)x;
@@ -229,6 +243,13 @@ static json_t *number_or_null(double v)
     return v != 0.0 ? json_real(v) : json_null();
 }
 
+/* camera_blur_px: null for the default, 0 for none (SMPSIM_CAMERA_SHARP). */
+static json_t *camera_blur_or_null(double camera_blur_px)
+{
+    return camera_blur_px == SMPSIM_CAMERA_SHARP ? json_integer(0)
+                                                 : number_or_null(camera_blur_px);
+}
+
 static json_t *point_or_null(int have, const double xy[2])
 {
     return have ? json_pack("[ff]", xy[0], xy[1]) : json_null();
@@ -239,11 +260,12 @@ char *render_look_to_json(const render_look *look)
     const smpsim_render_options *o = &look->o;
     int uv = o->uv_exposure >= 0 && o->uv_exposure < 3 ? o->uv_exposure : 0;
     json_t *root = json_pack(
-        "{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "state",
+        "{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "state",
         state_name(o->state), "years", number_or_null(o->years), "uv", uv_names[uv], "depth_mm",
         number_or_null(o->depth_mm), "blowout_mm", number_or_null(o->blowout_depth_mm),
         "session", o->session ? json_integer(o->session) : json_null(), "earlier_years",
-        number_or_null(o->earlier_years), "distance_m", number_or_null(look->distance_m),
+        number_or_null(o->earlier_years), "camera_blur_px",
+        camera_blur_or_null(o->camera_blur_px), "distance_m", number_or_null(look->distance_m),
         "skin", point_or_null(look->have_skin, look->skin_xy), "hair",
         point_or_null(look->have_hair, look->hair_xy), "auto_shade", look->auto_shade,
         "guides", look->guides);
@@ -266,6 +288,7 @@ static const look_key look_keys[] = {
     {"earlier_years", LOOK_EARLIER, 0, 50}, {"distance_m", LOOK_DISTANCE, 0.05, 100},
     {"skin", LOOK_SKIN, 0, 0},            {"hair", LOOK_HAIR, 0, 0},
     {"auto_shade", LOOK_AUTO_SHADE, 0, 0}, {"guides", LOOK_GUIDES, 0, 0},
+    {"camera_blur_px", LOOK_CAMERA_BLUR, 0.1, 8}, /* and 0: none */
 };
 
 /* Stores one setting; 0 on success, -1 when its value is not allowed. */
@@ -301,6 +324,12 @@ static int set_look(render_look *look, const look_key *k, json_t *v)
         xy[0] = json_number_value(json_array_get(v, 0));
         xy[1] = json_number_value(json_array_get(v, 1));
         return 0;
+    }
+    if (k->bit == LOOK_CAMERA_BLUR) { /* null: the default, 0: none */
+        if (json_is_null(v))
+            return o->camera_blur_px = 0.0, 0;
+        return json_is_number(v) ? camera_blur_from(json_number_value(v), &o->camera_blur_px)
+                                 : -1;
     }
     double x = 0; /* null: the default */
     if (!json_is_null(v)) {

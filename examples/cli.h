@@ -78,8 +78,8 @@ typedef struct preview_source {
  * the photo path in the design, as `smpsim render` does. */
 smpsim_status preview_open(const preview_source *src, smpsim_design **design, char **photo_path,
                            smpsim_image **photo, smpsim_error *err);
-/* The look flags --state, --years, --session, --earlier-years: 1 taken,
- * 0 not one of them, -1 error (reported). */
+/* The look flags --state, --years, --session, --earlier-years,
+ * --camera-blur: 1 taken, 0 not one of them, -1 error (reported). */
 int take_state_flag(const char *command, smpsim_render_options *o, const char *flag,
                     const char *value);
 /* Name of a smpsim_dot_state ("as-given", "fresh", "healed", "aged"); -1 from
@@ -100,7 +100,8 @@ smpsim_status save_with_provenance(const smpsim_image *img, const char *path,
  * besides the design. Stored in the preview as the smpsim:render text chunk
  * (JSON, docs/outputs.md) so that `render --from` makes the same pixels. */
 typedef struct render_look {
-    smpsim_render_options o; /* state, years, uv, depth, blowout, session, earlier years */
+    smpsim_render_options o; /* state, years, uv, depth, blowout, session, earlier years,
+                                camera blur */
     double distance_m, skin_xy[2], hair_xy[2];
     int have_skin, have_hair, auto_shade, guides;
 } render_look;
@@ -110,7 +111,7 @@ enum {
     LOOK_STATE = 1 << 0, LOOK_YEARS = 1 << 1, LOOK_UV = 1 << 2, LOOK_DEPTH = 1 << 3,
     LOOK_BLOWOUT = 1 << 4, LOOK_SESSION = 1 << 5, LOOK_EARLIER = 1 << 6,
     LOOK_DISTANCE = 1 << 7, LOOK_SKIN = 1 << 8, LOOK_HAIR = 1 << 9, LOOK_AUTO_SHADE = 1 << 10,
-    LOOK_GUIDES = 1 << 11
+    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12
 };
 
 /* The smpsim:render JSON of a look (malloc'd; NULL when out of memory). */

@@ -30,6 +30,8 @@ static const char *const compare_usage =
     "  --years N              with --state aged: years since healing\n"
     "  --session K            the skin after session K\n"
     "  --earlier-years N      with --session: earlier sessions aged N years\n"
+    "  --camera-blur PX       the photo's blur on modelled dots, 0.1..8 px (default\n"
+    "                         1.5); 0 = none (as render)\n"
     "  --quiet                print nothing on success\n"
     "\n"
     "The PNG carries the design and seed (smpsim:design, smpsim:seed) as render's\n"

@@ -66,6 +66,9 @@ static const char *const render_usage_look =
     "  --session K            the skin after session K: later sessions left out,\n"
     "                         session K in --state (fresh by default), earlier healed\n"
     "  --earlier-years N      with --session: earlier sessions aged N years (touch-up)\n"
+    "  --camera-blur PX       the photo's own blur on modelled dots (--state fresh,\n"
+    "                         healed, aged; --session), their darkened area kept: the\n"
+    "                         10-90 % rise of an edge, 0.1..8 px (default 1.5); 0 = none\n"
     "  --distance-m D         the preview as an eye sees it from D metres (0.5, 1, 3)\n"
     "  --skin X,Y             sample the skin around this photo point (default: under\n"
     "                         the dots); prints its colour and approximate Fitzpatrick type\n"
@@ -174,7 +177,8 @@ static int take_look(render_args *a, const char *f, const char *v)
                  {"--uv", LOOK_UV},               {"--depth-mm", LOOK_DEPTH},
                  {"--blowout-mm", LOOK_BLOWOUT},  {"--session", LOOK_SESSION},
                  {"--earlier-years", LOOK_EARLIER}, {"--distance-m", LOOK_DISTANCE},
-                 {"--skin", LOOK_SKIN},           {"--hair", LOOK_HAIR}};
+                 {"--skin", LOOK_SKIN},           {"--hair", LOOK_HAIR},
+                 {"--camera-blur", LOOK_CAMERA_BLUR}};
     size_t k = 0, n = sizeof flags / sizeof *flags;
     while (k < n && strcmp(f, flags[k].flag) != 0)
         k++;
@@ -184,7 +188,7 @@ static int take_look(render_args *a, const char *f, const char *v)
         return usage_error("render", "%s needs a value", f), -1;
     a->given |= flags[k].bit;
     smpsim_render_options *o = &a->look.o;
-    if (flags[k].bit & (LOOK_STATE | LOOK_YEARS | LOOK_SESSION | LOOK_EARLIER))
+    if (flags[k].bit & (LOOK_STATE | LOOK_YEARS | LOOK_SESSION | LOOK_EARLIER | LOOK_CAMERA_BLUR))
         return take_state_flag("render", o, f, v); /* shared with compare and sheet */
     int bad = 0;
     if (strcmp(f, "--uv") == 0) {

@@ -39,7 +39,7 @@ static const char *const sheet_usage =
     "  --crop X,Y,W,H         show only this rectangle of each preview (pixels)\n"
     "  --cell R,C             write only the preview of row R, column C (from 1),\n"
     "                         as `smpsim render` would with the same parameters\n"
-    "  --state, --years, --session, --earlier-years\n"
+    "  --state, --years, --session, --earlier-years, --camera-blur\n"
     "                         the look of every cell (as render) unless varied\n"
     "  --quiet                no progress on stderr and nothing on stdout\n"
     "\n"

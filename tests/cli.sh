@@ -29,6 +29,22 @@ stderr_has() {
     grep -q -- "$2" "$tmp/err" || fail "$1: stderr lacks '$2': $(head -c 300 "$tmp/err")"
 }
 
+# pixels PNG: a digest of its header and inflated image data, the same for
+# the same pixels whatever its text chunks say.
+pixels() {
+    python3 -c '
+import hashlib, struct, sys, zlib
+data, i, image = open(sys.argv[1], "rb").read(), 8, b""
+while i < len(data):
+    n, = struct.unpack(">I", data[i:i + 4])
+    kind = data[i + 4:i + 8]
+    if kind in (b"IHDR", b"IDAT"):
+        image += data[i + 8:i + 8 + n]
+    i += 12 + n
+print(hashlib.sha256(image[:13] + zlib.decompress(image[13:])).hexdigest())' "$1" 2>/dev/null ||
+        echo "unreadable $1"
+}
+
 expect 0 "--help" -- "$smpsim" --help && grep -q "render" "$tmp/out" || fail "--help lists no commands"
 expect 0 "render --help" -- "$smpsim" render --help && grep -q -- "--photo" "$tmp/out" || fail "render --help"
 expect 0 "dots --help" -- "$smpsim" dots --help && grep -q -- "--width-mm" "$tmp/out" || fail "dots --help"
@@ -203,6 +219,37 @@ expect 2 "bad state" -- "$smpsim" "${base[@]}" --state wet --out "$tmp/s-bad.png
 expect 2 "bad years" -- "$smpsim" "${base[@]}" --state aged --years -3 --out "$tmp/s-bad.png"
 [ ! -e "$tmp/s-bad.png" ] || fail "output left after a bad --state"
 
+# --camera-blur: the photo's blur on modelled dots. 0 (none) and 3 change
+# the pixels of healed dots, 1.5 is the default, as-given dots never change;
+# the chunk says null, 0 or the number; compare and sheet take it too.
+cb=("${base[@]}" --state healed)
+expect 0 "render healed" -- "$smpsim" "${cb[@]}" --out "$tmp/cb-default.png"
+for v in 0 1.5 3; do
+    expect 0 "render --camera-blur $v" -- "$smpsim" "${cb[@]}" --camera-blur $v --out "$tmp/cb-$v.png"
+done
+[ "$(pixels "$tmp/cb-0.png")" != "$(pixels "$tmp/cb-default.png")" ] || fail "--camera-blur 0 changed no pixel"
+[ "$(pixels "$tmp/cb-3.png")" != "$(pixels "$tmp/cb-default.png")" ] || fail "--camera-blur 3 changed no pixel"
+[ "$(pixels "$tmp/cb-1.5.png")" = "$(pixels "$tmp/cb-default.png")" ] || fail "--camera-blur 1.5 is not the default"
+expect 0 "render as-given --camera-blur 0" -- "$smpsim" "${base[@]}" --camera-blur 0 --out "$tmp/cb-given.png"
+[ "$(pixels "$tmp/cb-given.png")" = "$(pixels "$tmp/d.png")" ] || fail "--camera-blur changed as-given dots"
+grep -a -q '"camera_blur_px":null' "$tmp/cb-default.png" || fail "smpsim:render: the default blur is not null"
+grep -a -q '"camera_blur_px":0,' "$tmp/cb-0.png" || fail "smpsim:render: --camera-blur 0 is not 0"
+grep -a -q '"camera_blur_px":3.0,' "$tmp/cb-3.png" || fail "smpsim:render: --camera-blur 3 is not 3.0"
+for bad in -1 9 nan abc 0.05 ""; do
+    expect 2 "render --camera-blur '$bad'" -- "$smpsim" "${cb[@]}" --camera-blur "$bad" --out "$tmp/cb-bad.png" &&
+        stderr_has "--camera-blur '$bad'" "--camera-blur '$bad'"
+done
+expect 2 "render --camera-blur without a value" -- "$smpsim" "${cb[@]}" --out "$tmp/cb-bad.png" --camera-blur &&
+    stderr_has "--camera-blur without a value" "--camera-blur needs a value"
+expect 0 "compare --camera-blur 0" -- "$smpsim" compare --design "$designs/fair-frontal.json" --state healed --camera-blur 0 --out "$tmp/cb-compare0.png" --quiet
+expect 0 "compare healed" -- "$smpsim" compare --design "$designs/fair-frontal.json" --state healed --out "$tmp/cb-compare.png" --quiet
+cmp -s "$tmp/cb-compare0.png" "$tmp/cb-compare.png" && fail "compare --camera-blur 0 changed nothing"
+expect 0 "sheet --cell --camera-blur 0" -- "$smpsim" sheet --design "$designs/fair-frontal.json" --rows state=fresh,healed --cell 2,1 --camera-blur 0 --out "$tmp/cb-cell.png" --quiet
+cmp -s "$tmp/cb-cell.png" "$tmp/cb-0.png" || fail "sheet --cell --camera-blur 0 is not render --camera-blur 0"
+expect 2 "compare --camera-blur 9" -- "$smpsim" compare --design "$designs/fair-frontal.json" --camera-blur 9 --out "$tmp/cb-bad.png" && stderr_has "compare --camera-blur 9" "--camera-blur '9'"
+expect 2 "sheet --camera-blur abc" -- "$smpsim" sheet --design "$designs/fair-frontal.json" --rows state=healed --camera-blur abc --out "$tmp/cb-bad.png" && stderr_has "sheet --camera-blur abc" "--camera-blur 'abc'"
+[ ! -e "$tmp/cb-bad.png" ] || fail "output left after a bad --camera-blur"
+
 
 # Dot lists with photo positions: x_px = offset + mm * px_per_mm in a flat
 # view, inside the photo for the head-view sample, none for a rectangle.
@@ -258,8 +305,8 @@ expect 1 "dots view into a missing dir" -- "$smpsim" dots --design "$tmp/flat.js
 
 # The look travels with a preview (smpsim:render): every look flag and
 # --guides come back through --from, flags given with --from override.
-look=(--state aged --years 7 --uv high --depth-mm 0.9 --blowout-mm 1.1 --distance-m 1
-      --skin 600,300 --hair 600,40 --auto-shade --guides)
+look=(--state aged --years 7 --uv high --depth-mm 0.9 --blowout-mm 1.1 --camera-blur 3
+      --distance-m 1 --skin 600,300 --hair 600,40 --auto-shade --guides)
 expect 0 "render with a look" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/look.png" --quiet "${look[@]}"
 cmp -s "$tmp/look.png" "$tmp/d.png" && fail "the look flags changed nothing"
 grep -a -q '"guides":true' "$tmp/look.png" || fail "no smpsim:render chunk with the guides"
@@ -274,29 +321,54 @@ expect 0 "render the override directly" -- "$smpsim" render --design "$designs/f
 cmp -s "$tmp/look-fresh.png" "$tmp/look-fresh2.png" || fail "an override with --from is not the render with that flag"
 expect 0 "render --from --no-guides" -- "$smpsim" render --from "$tmp/look.png" --out "$tmp/look-ng.png" --quiet --no-guides
 cmp -s "$tmp/look.png" "$tmp/look-ng.png" && fail "--no-guides with --from changed nothing"
-# A preview without smpsim:render (smpsim 0.1) takes the command line's look;
-# a chunk with a bad value, an unknown key or broken JSON is refused.
-python3 - "$tmp/look.png" "$tmp" <<'PY'
+# Camera blur through --from: none and 3 px come back, a flag overrides it.
+for v in 0 3; do
+    expect 0 "render --from --camera-blur $v" -- "$smpsim" render --from "$tmp/cb-$v.png" --out "$tmp/cb-$v-again.png" --quiet
+    cmp -s "$tmp/cb-$v.png" "$tmp/cb-$v-again.png" || fail "render --from lost --camera-blur $v"
+done
+expect 0 "render --from, --camera-blur override" -- "$smpsim" render --from "$tmp/cb-3.png" --out "$tmp/cb-3to0.png" --quiet --camera-blur 0
+cmp -s "$tmp/cb-3to0.png" "$tmp/cb-0.png" || fail "--camera-blur 0 with --from is not the render with that flag"
+expect 0 "render --from, --state override keeps the blur" -- "$smpsim" render --from "$tmp/cb-0.png" --out "$tmp/cb-0-fresh.png" --quiet --state fresh
+expect 0 "render fresh --camera-blur 0" -- "$smpsim" "${base[@]}" --state fresh --camera-blur 0 --out "$tmp/cb-0-fresh2.png"
+cmp -s "$tmp/cb-0-fresh.png" "$tmp/cb-0-fresh2.png" || fail "--state with --from lost the stored --camera-blur 0"
+# A preview without smpsim:render (smpsim 0.1) takes the command line's look,
+# one without camera_blur_px (an older smpsim) the default blur; a chunk with a
+# bad value, an unknown key or broken JSON is refused.
+python3 - "$tmp" <<'PY'
 import struct, sys, zlib
-data = open(sys.argv[1], "rb").read()
-def rewrite(out, new_text):
+def rewrite(src, out, edit):
+    """Writes src as out with edit(text) as its smpsim:render text (None: no chunk)."""
+    data, key = open(f"{sys.argv[1]}/{src}", "rb").read(), b"smpsim:render\0"
     i, res = 8, data[:8]
     while i < len(data):
         n, = struct.unpack(">I", data[i:i + 4])
         kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
-        if kind == b"tEXt" and body.startswith(b"smpsim:render\0"):
-            if new_text is not None:
-                body = b"smpsim:render\0" + new_text
+        if kind == b"tEXt" and body.startswith(key):
+            text = edit(body[len(key):])
+            if text is not None:
+                body = key + text
                 res += struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
         else:
             res += data[i:i + 12 + n]
         i += 12 + n
-    open(f"{sys.argv[2]}/{out}", "wb").write(res)
-rewrite("old.png", None)
-rewrite("bad-state.png", b'{"state":"wet"}')
-rewrite("bad-key.png", b'{"state":"aged","glitter":true}')
-rewrite("bad-json.png", b'{"state":')
+    open(f"{sys.argv[1]}/{out}", "wb").write(res)
+rewrite("look.png", "old.png", lambda text: None)
+rewrite("look.png", "bad-state.png", lambda text: b'{"state":"wet"}')
+rewrite("look.png", "bad-key.png", lambda text: b'{"state":"aged","glitter":true}')
+rewrite("look.png", "bad-json.png", lambda text: b'{"state":')
+blur = b'"camera_blur_px":null,'
+rewrite("cb-default.png", "cb-old.png", lambda text: text.replace(blur, b""))
+for bad in (b"-1", b"0.05", b"9", b'"3"', b"true"):
+    rewrite("cb-default.png", f"cb-bad{bad.decode()}.png".replace('"', ""),
+            lambda text: text.replace(blur, b'"camera_blur_px":' + bad + b","))
 PY
+expect 0 "render --from a preview without camera_blur_px" -- "$smpsim" render --from "$tmp/cb-old.png" --out "$tmp/cb-old2.png" --quiet
+cmp -s "$tmp/cb-default.png" "$tmp/cb-old2.png" || fail "a preview without camera_blur_px is not rendered with the default blur"
+for bad in -1 0.05 9 3 true; do
+    expect 1 "render --from camera_blur_px $bad" -- "$smpsim" render --from "$tmp/cb-bad$bad.png" --out "$tmp/cb-bad-out.png" &&
+        stderr_has "camera_blur_px $bad" '"camera_blur_px" has a value'
+done
+[ ! -e "$tmp/cb-bad-out.png" ] || fail "camera_blur_px: output file left behind"
 expect 0 "render --from an old preview" -- "$smpsim" render --from "$tmp/old.png" --out "$tmp/old2.png" --quiet "${look[@]}"
 cmp -s "$tmp/look.png" "$tmp/old2.png" || fail "an old preview with the flags given is not the same preview"
 for bad in bad-state bad-key bad-json; do
