@@ -7,6 +7,7 @@
 #define MAX_FIELD_CELLS (UINT64_C(64) * 1000 * 1000)
 #define DEFAULT_CELL_MM 0.25
 #define SUBROWS 4 /* vertical supersampling of polygon coverage */
+#define INDEX_LEAF 8 /* cells per side of a nearest-edge index leaf */
 
 smpsim_status smpsim_field_new(uint32_t width, uint32_t height, double origin_x_mm,
                                double origin_y_mm, double cell_mm, smpsim_field **out,
@@ -128,20 +129,48 @@ static void rings_row_coverage(const smpsim_field *f, const smpsim__rings *r, ui
 }
 
 /* Feathered coverage: smoothstep from 0 at feather/2 outside the outline to
- * 1 at feather/2 inside; symmetric, so the area is kept. */
-static void feathered_row_coverage(const smpsim_field *f, const prepared *p, uint32_t row,
+ * 1 at feather/2 inside; symmetric, so the area is kept. Inside or outside
+ * comes from the row's crossings (the same test as smpsim__rings_contain(),
+ * once per row instead of per cell), the distance from the nearest-edge
+ * index: cells whose leaf lists no edge are farther than feather/2 from
+ * the outline, where the smoothstep is flat. */
+static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
+                                   const smpsim__segindex *index, uint32_t row, double *xs,
                                    float *cov)
 {
     double feather = p->region->params.feather_mm, half = feather / 2.0;
     double y = f->origin_y_mm + (row + 0.5) * f->cell_mm;
     if (y < p->bounds[1] || y > p->bounds[3])
         return;
+    const smpsim__rings *r = &p->rings;
+    size_t k = 0;
+    for (size_t ring = 0; ring < r->n_rings; ring++) {
+        size_t a = r->start[ring], n = r->start[ring + 1] - a;
+        if (n >= 3)
+            k += smpsim__polygon_crossings(r->xy + 2 * a, n, y, xs + k);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++) /* a NaN crossing never counts */
+        if (!isnan(xs[i]))
+            xs[m++] = xs[i];
+    qsort(xs, m, sizeof *xs, cmp_double);
+    size_t passed = 0; /* crossings at or before x: x only grows along the row */
     for (uint32_t i = 0; i < f->width; i++) {
-        double x = f->origin_x_mm + (i + 0.5) * f->cell_mm, nx, ny;
+        double x = f->origin_x_mm + (i + 0.5) * f->cell_mm, nx, ny, d;
         if (x < p->bounds[0] || x > p->bounds[2])
             continue;
-        double d = smpsim__rings_nearest(&p->rings, x, y, &nx, &ny);
-        if (!smpsim__rings_contain(&p->rings, x, y))
+        while (passed < m && !(x < xs[passed]))
+            passed++;
+        bool inside = (m - passed) & 1u;
+        size_t count;
+        const uint32_t *edges = smpsim__segindex_find(index, x, y, &count);
+        if (edges && count == 0) {
+            cov[i] = inside ? 1.0f : 0.0f;
+            continue;
+        }
+        d = edges ? smpsim__rings_nearest_among(r, edges, count, x, y, &nx, &ny)
+                  : smpsim__rings_nearest(r, x, y, &nx, &ny);
+        if (!inside)
             d = -d;
         double t = (d + half) / feather;
         t = t < 0.0 ? 0.0 : (t > 1.0 ? 1.0 : t);
@@ -182,14 +211,19 @@ static void composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
 {
     const smpsim__region *r = p->region;
     const float density = (float)r->params.density_per_cm2;
+    bool feathered = r->shape != SMPSIM__MASK && r->params.feather_mm > 0.0;
+    smpsim__segindex index = {0}; /* empty (linear searches) if it cannot be built */
+    if (feathered)
+        smpsim__rings_index(&p->rings, p->bounds, INDEX_LEAF * f->cell_mm,
+                            r->params.feather_mm / 2.0, &index);
     uint32_t first, last;
     row_span(f, p, &first, &last);
     for (uint32_t row = first; row < last; row++) {
         memset(cov, 0, f->width * sizeof *cov);
         if (r->shape == SMPSIM__MASK)
             mask_row_coverage(f, p, view, row, cov);
-        else if (r->params.feather_mm > 0.0)
-            feathered_row_coverage(f, p, row, cov);
+        else if (feathered)
+            feathered_row_coverage(f, p, &index, row, xs, cov);
         else
             rings_row_coverage(f, &p->rings, row, xs, cov);
         if (first_region) { /* nothing under it yet */
@@ -220,6 +254,7 @@ static void composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
                 f->region[at] = id;
         }
     }
+    smpsim__segindex_free(&index);
 }
 
 static void mask_bounds(const smpsim__region *r, const smpsim_view *view, double b[4])
@@ -301,8 +336,11 @@ static smpsim_status new_field_for(const double b[4], double cell_mm, smpsim_fie
     return st;
 }
 
+/* The regions, then the hairline, into f; the resolved hairline goes to
+ * *hairline (when not NULL) for the dots. */
 static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t n,
-                               size_t max_edges, smpsim_field *f, smpsim_error *err)
+                               size_t max_edges, smpsim_field *f,
+                               smpsim__hairline_field *hairline, smpsim_error *err)
 {
     /* How much of each cell earlier regions cover: needed from the second
      * region on (one region, the common case, needs no such pass). */
@@ -321,9 +359,14 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
     if (st == SMPSIM_OK && smpsim__design_hairline_const(design)->n_points > 0) {
         smpsim__hairline_field h;
         st = smpsim__hairline_resolve(design, 0.0, &h, err);
-        if (st == SMPSIM_OK)
+        if (st == SMPSIM_OK) {
+            smpsim__hairline_index(&h, f);
             st = smpsim__hairline_apply(&h, f, err);
-        smpsim__hairline_field_free(&h);
+        }
+        if (st == SMPSIM_OK && hairline)
+            *hairline = h;
+        else
+            smpsim__hairline_field_free(&h);
     }
     return st;
 }
@@ -331,6 +374,15 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
 smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cell_mm,
                                          smpsim_field **field, size_t *cap, smpsim_error *err)
 {
+    return smpsim__design_field_hairline(design, cell_mm, field, cap, NULL, err);
+}
+
+smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
+                                            smpsim_field **field, size_t *cap,
+                                            smpsim__hairline_field *hairline, smpsim_error *err)
+{
+    if (hairline)
+        memset(hairline, 0, sizeof *hairline);
     size_t n = smpsim_design_region_count(design);
     if (n == 0)
         return smpsim__fail(err, SMPSIM_EINVAL, "design has no regions to fill");
@@ -348,7 +400,7 @@ smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cel
     if (st == SMPSIM_OK)
         st = new_field_for(b, cell_mm, field, cap, err);
     if (st == SMPSIM_OK)
-        st = rasterise(design, p, n, max_edges, *field, err);
+        st = rasterise(design, p, n, max_edges, *field, hairline, err);
     for (size_t r = 0; r < n; r++)
         smpsim__rings_free(&p[r].rings);
     free(p);

@@ -35,6 +35,7 @@ typedef struct source {
     const smpsim_session *sessions;
     size_t n_sessions;
     smpsim__hairline_field hairline; /* n = 0: none */
+    double offsets[2];               /* the sessions' smallest and largest hairline offset */
 } source;
 
 static const smpsim_region_params *params_of(const source *src, unsigned region)
@@ -126,7 +127,9 @@ static unsigned session_of(const source *src, const smpsim_dot *d, double q)
     if (!src->design)
         return 1;
     unsigned mask = params_of(src, d->region)->sessions;
-    double depth = src->hairline.n ? smpsim__hairline_depth(&src->hairline, d->x_mm, d->y_mm)
+    /* Only how the depth compares with the sessions' offsets matters. */
+    double depth = src->hairline.n ? smpsim__hairline_depth_within(&src->hairline, d->x_mm, d->y_mm,
+                                                                   src->offsets[0], src->offsets[1])
                                    : INFINITY;
     size_t k = 0;
     while (k + 1 < src->n_sessions && q >= src->sessions[k].density_fraction)
@@ -245,13 +248,14 @@ void smpsim_generator_free(smpsim_generator *g)
 static smpsim_status design_dots(const smpsim_design *design, smpsim_field **field, size_t *cap,
                                  smpsim_dots **out, smpsim_error *err)
 {
-    smpsim_status st = smpsim__design_field_reuse(design, 0.0, field, cap, err);
-    if (st != SMPSIM_OK)
-        return st;
-    source src = {design, NULL, NULL, 0, {0}};
+    /* The field resolves (and indexes) the hairline; the dots reuse it. */
+    source src = {design, NULL, NULL, 0, {0}, {INFINITY, -INFINITY}};
+    smpsim_status st = smpsim__design_field_hairline(design, 0.0, field, cap, &src.hairline, err);
     src.sessions = smpsim_design_sessions(design, &src.n_sessions);
-    if (smpsim__design_hairline_const(design)->n_points > 0)
-        st = smpsim__hairline_resolve(design, 0.0, &src.hairline, err);
+    for (size_t j = 0; j < src.n_sessions; j++) {
+        src.offsets[0] = fmin(src.offsets[0], src.sessions[j].hairline_offset_mm);
+        src.offsets[1] = fmax(src.offsets[1], src.sessions[j].hairline_offset_mm);
+    }
     if (st == SMPSIM_OK)
         st = make_dots(*field, &src, smpsim__design_dot_options(design),
                        smpsim_design_get_seed(design), out, err);
@@ -306,7 +310,7 @@ smpsim_status smpsim_field_dots(const smpsim_field *field, const smpsim_region_p
     if (!copy.density_per_cm2)
         return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
     memcpy(copy.density_per_cm2, field->density_per_cm2, n * sizeof *copy.density_per_cm2);
-    source src = {NULL, &p, NULL, 0, {0}};
+    source src = {NULL, &p, NULL, 0, {0}, {0.0, 0.0}};
     st = make_dots(&copy, &src, &o, seed, out, err);
     free(copy.density_per_cm2);
     return st;

@@ -21,6 +21,9 @@
 #define SUBDIVISIONS 8      /* polyline points per Catmull-Rom span */
 #define MAX_CONTROL 10000
 #define COARSE_STEP 2       /* depth computed every 2 field cells, interpolated between */
+#define INDEX_LEAF 8        /* coarse nodes per side of a nearest-segment index leaf */
+#define NOISE_PAD 100.0     /* mm of micro-noise knots cached beyond the line's ends */
+#define MAX_NOISE_KNOTS 8192
 
 void smpsim_hairline_params_init_(smpsim_hairline_params *p, size_t struct_size)
 {
@@ -227,44 +230,75 @@ static size_t smooth_curve(const double *p, size_t n, double *out)
     return k + 1;
 }
 
-/* Nearest segment to (x, y): signed distance (cross-product sign) and arc
- * length there; the end segments extend beyond their ends. */
-static double nearest_signed(const smpsim__hairline_field *h, double x, double y, double *s_at)
+/* Segment i as a candidate for the nearest one to (x, y): the end
+ * segments extend beyond their ends, zero-length ones never count. Squared
+ * distances, one square root for the winner, not a hypot() per segment;
+ * the first of equally near segments wins. */
+static inline void consider(const smpsim__hairline_field *h, size_t i, double x, double y,
+                            double *best, size_t *best_i, double *best_t)
 {
-    double best = INFINITY, signed_d = 0.0;
-    *s_at = 0.0;
-    for (size_t i = 0; i + 1 < h->n; i++) {
-        double ax = h->xy[2 * i], ay = h->xy[2 * i + 1];
-        double ex = h->xy[2 * i + 2] - ax, ey = h->xy[2 * i + 3] - ay, len2 = ex * ex + ey * ey;
-        if (len2 <= 0.0)
-            continue;
-        double t = ((x - ax) * ex + (y - ay) * ey) / len2;
-        if (t < 0.0 && i > 0)
-            t = 0.0;
-        if (t > 1.0 && i + 2 < h->n)
-            t = 1.0;
-        /* squared distances: one square root for the nearest segment, not
-         * a hypot() per segment (that was most of a design's generation) */
-        double dx = x - ax - t * ex, dy = y - ay - t * ey, d2 = dx * dx + dy * dy;
-        if (d2 < best) {
-            best = d2;
-            double cross = ex * (y - ay) - ey * (x - ax);
-            signed_d = cross * h->behind >= 0.0 ? 1.0 : -1.0;
-            *s_at = h->s[i] + t * sqrt(len2);
-        }
+    double ax = h->xy[2 * i], ay = h->xy[2 * i + 1];
+    double ex = h->xy[2 * i + 2] - ax, ey = h->xy[2 * i + 3] - ay, len2 = ex * ex + ey * ey;
+    if (len2 <= 0.0)
+        return;
+    double t = ((x - ax) * ex + (y - ay) * ey) / len2;
+    if (t < 0.0 && i > 0)
+        t = 0.0;
+    if (t > 1.0 && i + 2 < h->n)
+        t = 1.0;
+    double dx = x - ax - t * ex, dy = y - ay - t * ey, d2 = dx * dx + dy * dy;
+    if (d2 < *best) {
+        *best = d2;
+        *best_i = i;
+        *best_t = t;
     }
-    return isfinite(best) ? signed_d * sqrt(best) : 0.0;
 }
 
-/* Smooth value noise in -1..1 with knots every `spacing`, from a seed. */
-static double value_noise(uint64_t seed, double s, double spacing)
+/* Nearest segment to (x, y): signed distance (cross-product sign) and arc
+ * length there. The index, when there is one, names the few segments that
+ * can be nearest; they are measured in the same order as all of them
+ * would be, so the winner is the same. */
+static double nearest_signed(const smpsim__hairline_field *h, double x, double y, double *s_at)
+{
+    double best = INFINITY, t = 0.0;
+    size_t i = 0, count;
+    const uint32_t *list = smpsim__segindex_find(&h->fast.index, x, y, &count);
+    if (list)
+        for (size_t k = 0; k < count; k++)
+            consider(h, list[k], x, y, &best, &i, &t);
+    else
+        for (size_t k = 0; k + 1 < h->n; k++)
+            consider(h, k, x, y, &best, &i, &t);
+    *s_at = 0.0;
+    if (!isfinite(best))
+        return 0.0;
+    double ax = h->xy[2 * i], ay = h->xy[2 * i + 1];
+    double ex = h->xy[2 * i + 2] - ax, ey = h->xy[2 * i + 3] - ay;
+    double cross = ex * (y - ay) - ey * (x - ax);
+    *s_at = h->s[i] + t * sqrt(ex * ex + ey * ey);
+    return (cross * h->behind >= 0.0 ? 1.0 : -1.0) * sqrt(best);
+}
+
+/* The value noise's knot number f (an integral value), in -1..1. */
+static double knot(uint64_t seed, double f)
+{
+    smpsim__rng rng;
+    smpsim__rng_seed(&rng, seed ^ (uint64_t)(int64_t)f * UINT64_C(0x9E3779B97F4A7C15));
+    return 2.0 * smpsim__rng_uniform(&rng) - 1.0;
+}
+
+/* Smooth value noise in -1..1 with knots every `spacing`, from the micro
+ * seed; knots from the cache (smpsim__hairline_index) when it has them. */
+static double value_noise(const smpsim__hairline_field *h, double s, double spacing)
 {
     double u = s / spacing, f = floor(u), t = u - f;
-    double v[2];
-    for (int k = 0; k < 2; k++) {
-        smpsim__rng rng;
-        smpsim__rng_seed(&rng, seed ^ (uint64_t)(int64_t)(f + k) * UINT64_C(0x9E3779B97F4A7C15));
-        v[k] = 2.0 * smpsim__rng_uniform(&rng) - 1.0;
+    double v[2], at = f - (double)h->fast.noise_first;
+    if (at >= 0.0 && at + 1.0 < (double)h->fast.n_noise) {
+        v[0] = h->fast.noise[(size_t)at];
+        v[1] = h->fast.noise[(size_t)at + 1];
+    } else {
+        for (int k = 0; k < 2; k++)
+            v[k] = knot(h->micro_seed, f + k);
     }
     double w = t * t * (3.0 - 2.0 * t);
     return v[0] + (v[1] - v[0]) * w;
@@ -275,7 +309,7 @@ static double perturbation(const smpsim__hairline_field *h, double s)
 {
     const smpsim_hairline_params *p = &h->p;
     double macro = p->macro_amplitude_mm * sin(2 * PI * s / p->macro_wavelength_mm + h->phase[0]);
-    double micro = p->micro_amplitude_mm * value_noise(h->micro_seed, s, p->micro_wavelength_mm / 2);
+    double micro = p->micro_amplitude_mm * value_noise(h, s, p->micro_wavelength_mm / 2);
     double tilt = h->length > 0.0 ? p->asymmetry_mm * (s / h->length - 0.5) : 0.0;
     return macro + micro + tilt * (h->phase[1] < PI ? 1.0 : -1.0);
 }
@@ -304,6 +338,9 @@ void smpsim__hairline_field_free(smpsim__hairline_field *h)
 {
     free(h->xy);
     free(h->s);
+    free(h->fast.noise);
+    free(h->fast.bounds);
+    smpsim__segindex_free(&h->fast.index);
     memset(h, 0, sizeof *h);
 }
 
@@ -372,35 +409,274 @@ smpsim_status smpsim__hairline_resolve(const smpsim_design *design, double offse
     return SMPSIM_OK;
 }
 
+/* The coarse grid's nodes: every COARSE_STEP cells, at cell centres. */
+static double node_x(const smpsim_field *f, uint32_t i)
+{
+    return f->origin_x_mm + (i * COARSE_STEP + 0.5) * f->cell_mm;
+}
+
+static double node_y(const smpsim_field *f, uint32_t j)
+{
+    return f->origin_y_mm + (j * COARSE_STEP + 0.5) * f->cell_mm;
+}
+
+/* The micro noise's knots along the line and NOISE_PAD beyond either end
+ * (the end segments' rays), each the value knot() gives. */
+static void cache_noise(smpsim__hairline_field *h)
+{
+    smpsim__hairline_fast *fast = &h->fast;
+    double spacing = h->p.micro_wavelength_mm / 2;
+    double first = floor(-NOISE_PAD / spacing), last = floor((h->length + NOISE_PAD) / spacing) + 1;
+    if (!(last - first + 1 <= MAX_NOISE_KNOTS) || !(first >= -1e15))
+        return;
+    size_t n = (size_t)(last - first) + 1;
+    if (!(fast->noise = malloc(n * sizeof *fast->noise)))
+        return;
+    for (size_t i = 0; i < n; i++)
+        fast->noise[i] = knot(h->micro_seed, first + (double)i);
+    fast->noise_first = (int64_t)first;
+    fast->n_noise = n;
+}
+
+/* The segments, as consider() measures them, indexed over the field's
+ * cells and the coarse grid (whose last nodes lie up to COARSE_STEP cells
+ * beyond the field). */
+static void index_segments(smpsim__hairline_field *h, const smpsim_field *f)
+{
+    size_t n = h->n - 1;
+    smpsim__segment *seg = malloc(n * sizeof *seg);
+    if (!seg)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        double ax = h->xy[2 * i], ay = h->xy[2 * i + 1];
+        double ex = h->xy[2 * i + 2] - ax, ey = h->xy[2 * i + 3] - ay;
+        unsigned flags = ex * ex + ey * ey <= 0.0 ? SMPSIM__SEG_NEVER : 0u;
+        flags |= i == 0 ? SMPSIM__SEG_RAY_BACK : 0u;
+        flags |= i + 1 == n ? SMPSIM__SEG_RAY_ON : 0u;
+        seg[i] = (smpsim__segment){ax, ay, h->xy[2 * i + 2], h->xy[2 * i + 3], flags};
+    }
+    double pad = COARSE_STEP + 1.0;
+    double domain[4] = {f->origin_x_mm, f->origin_y_mm,
+                        f->origin_x_mm + (f->width + pad) * f->cell_mm,
+                        f->origin_y_mm + (f->height + pad) * f->cell_mm};
+    smpsim__segindex_build(&h->fast.index, seg, n, domain, INDEX_LEAF * COARSE_STEP * f->cell_mm,
+                           INFINITY);
+    free(seg);
+}
+
+/* Bounds on the depth anywhere in a leaf. The nearest segment is one of
+ * the leaf's candidates; if every candidate has the whole leaf on the same
+ * side (the cross product is linear in the point, so the corners decide)
+ * and none is nearer than lb, the depth is at least lb - pmax behind the
+ * line (at most pmax - lb ahead of it), pmax bounding the perturbation
+ * over the arc lengths the candidates can give (t too is linear; only the
+ * end segments' rays take it, and the tilt, beyond the line). */
+static void leaf_bounds(const smpsim__hairline_field *h, size_t leaf, double b[2])
+{
+    const smpsim__segindex *ix = &h->fast.index;
+    const uint32_t *ids = ix->ids + ix->first[leaf];
+    size_t n = ix->count[leaf];
+    double x0 = ix->x0 + (leaf % ix->nx) * ix->leaf_mm, y0 = ix->y0 + (leaf / ix->nx) * ix->leaf_mm;
+    double x1 = x0 + ix->leaf_mm, y1 = y0 + ix->leaf_mm, m = ix->margin;
+    double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1), r = ix->leaf_mm * 0.7072 + m;
+    const double q[4][2] = {{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}};
+    double lb = INFINITY, s_lo = INFINITY, s_hi = -INFINITY;
+    int side = 0;
+    b[0] = -INFINITY;
+    b[1] = INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = ids[k];
+        double ax = h->xy[2 * i], ay = h->xy[2 * i + 1];
+        double ex = h->xy[2 * i + 2] - ax, ey = h->xy[2 * i + 3] - ay, len2 = ex * ex + ey * ey;
+        double len = sqrt(len2), tol = m * (len + 1.0), t_lo = INFINITY, t_hi = -INFINITY;
+        for (int c = 0; c < 4; c++) {
+            double dx = q[c][0] - ax, dy = q[c][1] - ay;
+            double cross = (ex * dy - ey * dx) * h->behind;
+            int sd = cross > tol ? 1 : (cross < -tol ? -1 : 0);
+            if (sd == 0 || (side != 0 && sd != side))
+                return;
+            side = sd;
+            double t = (dx * ex + dy * ey) / len2;
+            t_lo = fmin(t_lo, t);
+            t_hi = fmax(t_hi, t);
+        }
+        /* t as consider() clamps it: the end segments go on as rays */
+        t_lo -= m / len;
+        t_hi += m / len;
+        if (i > 0) {
+            t_lo = fmax(t_lo, 0.0);
+            t_hi = fmax(t_hi, 0.0);
+        }
+        if (i + 2 < h->n) {
+            t_lo = fmin(t_lo, 1.0);
+            t_hi = fmin(t_hi, 1.0);
+        }
+        s_lo = fmin(s_lo, h->s[i] + t_lo * len);
+        s_hi = fmax(s_hi, h->s[i] + t_hi * len);
+        double t = ((cx - ax) * ex + (cy - ay) * ey) / len2;
+        t = i > 0 && t < 0.0 ? 0.0 : (i + 2 < h->n && t > 1.0 ? 1.0 : t);
+        double dx = cx - ax - t * ex, dy = cy - ay - t * ey;
+        lb = fmin(lb, sqrt(dx * dx + dy * dy) - r);
+    }
+    const smpsim_hairline_params *p = &h->p;
+    double tilt = fmax(fabs(s_lo / h->length - 0.5), fabs(s_hi / h->length - 0.5));
+    double pmax = p->macro_amplitude_mm + p->micro_amplitude_mm + p->asymmetry_mm * tilt;
+    if (n == 0 || !(h->length > 0.0) || !(lb > 0.0) || !isfinite(pmax))
+        return;
+    if (side > 0)
+        b[0] = lb - pmax;
+    else
+        b[1] = pmax - lb;
+}
+
+void smpsim__hairline_index(smpsim__hairline_field *h, const smpsim_field *f)
+{
+    free(h->fast.noise);
+    free(h->fast.bounds);
+    smpsim__segindex_free(&h->fast.index);
+    memset(&h->fast, 0, sizeof h->fast);
+    if (h->n < 2)
+        return;
+    cache_noise(h);
+    index_segments(h, f);
+    size_t leaves = (size_t)h->fast.index.nx * h->fast.index.ny;
+    if (leaves && (h->fast.bounds = malloc(2 * leaves * sizeof *h->fast.bounds)))
+        for (size_t l = 0; l < leaves; l++)
+            leaf_bounds(h, l, &h->fast.bounds[2 * l]);
+}
+
+/* a >= b, with room for rounding and for the float a depth is kept in. */
+static bool clearly_at_least(double a, double b)
+{
+    return a - b >= 1e-3 + 1e-6 * (fabs(a) + fabs(b));
+}
+
+/* The depth's bounds at (x, y): its leaf's, or none. */
+static const double *bounds_at(const smpsim__hairline_field *h, double x, double y)
+{
+    static const double none[2] = {-INFINITY, INFINITY};
+    size_t leaf = smpsim__segindex_leaf(&h->fast.index, x, y);
+    return leaf == SIZE_MAX || !h->fast.bounds ? none : &h->fast.bounds[2 * leaf];
+}
+
+double smpsim__hairline_depth_within(const smpsim__hairline_field *h, double x, double y,
+                                     double lo, double hi)
+{
+    const double *b = bounds_at(h, x, y);
+    if (clearly_at_least(b[0], hi))
+        return INFINITY;
+    if (clearly_at_least(lo, b[1]))
+        return -INFINITY;
+    return smpsim__hairline_depth(h, x, y);
+}
+
+/* Where the factor is certainly 1 (behind the transition zone) or 0 (ahead
+ * of the sentinels) at all four nodes of a coarse square, the cells between
+ * them need no depth: a blend of values all beyond a bound, with room to
+ * spare for rounding, stays beyond it. */
+enum { SQUARE_OPEN, SQUARE_BEHIND, SQUARE_AHEAD };
+
+static uint8_t kind_of(const smpsim__hairline_field *h, const double b[2])
+{
+    const smpsim_hairline_params *p = &h->p;
+    if (clearly_at_least(b[0] - h->offset_mm, p->transition_mm))
+        return SQUARE_BEHIND;
+    if (clearly_at_least(-p->sentinel_depth_mm, b[1] - h->offset_mm))
+        return SQUARE_AHEAD;
+    return SQUARE_OPEN;
+}
+
+static uint8_t *square_kinds(const smpsim__hairline_field *h, const smpsim_field *f, uint32_t cw,
+                             uint32_t ch)
+{
+    const smpsim__segindex *ix = &h->fast.index;
+    size_t leaves = h->fast.bounds ? (size_t)ix->nx * ix->ny : 0;
+    uint8_t *square = calloc((size_t)cw * ch, 1), *node = malloc((size_t)cw * ch);
+    uint8_t *leaf = malloc(leaves + 1);
+    size_t *col = malloc(cw * sizeof *col), *row = malloc(ch * sizeof *row);
+    if (!square || !node || !leaf || !col || !row || leaves == 0) {
+        free(node);
+        free(leaf);
+        free(col);
+        free(row);
+        return square; /* all open, or NULL */
+    }
+    for (size_t l = 0; l < leaves; l++)
+        leaf[l] = kind_of(h, &h->fast.bounds[2 * l]);
+    leaf[leaves] = SQUARE_OPEN; /* outside the index */
+    /* A node's leaf, as smpsim__segindex_leaf() finds it: its column
+     * depends on x only, its row on y only. */
+    for (uint32_t i = 0; i < cw; i++) {
+        size_t l = smpsim__segindex_leaf(ix, node_x(f, i), ix->y0);
+        col[i] = l == SIZE_MAX ? SIZE_MAX : l;
+    }
+    for (uint32_t j = 0; j < ch; j++) {
+        size_t l = smpsim__segindex_leaf(ix, ix->x0, node_y(f, j));
+        row[j] = l == SIZE_MAX ? SIZE_MAX : l;
+    }
+    for (uint32_t j = 0; j < ch; j++)
+        for (uint32_t i = 0; i < cw; i++)
+            node[(size_t)j * cw + i] =
+                leaf[col[i] == SIZE_MAX || row[j] == SIZE_MAX ? leaves : row[j] + col[i]];
+    for (uint32_t j = 0; j + 1 < ch; j++)
+        for (uint32_t i = 0; i + 1 < cw; i++) {
+            const uint8_t *n = &node[(size_t)j * cw + i];
+            square[(size_t)j * cw + i] = n[1] == n[0] && n[cw] == n[0] && n[cw + 1] == n[0]
+                                             ? n[0]
+                                             : SQUARE_OPEN;
+        }
+    free(node);
+    free(leaf);
+    free(col);
+    free(row);
+    return square;
+}
+
 smpsim_status smpsim__hairline_apply(const smpsim__hairline_field *h, smpsim_field *f,
                                      smpsim_error *err)
 {
     uint32_t cw = (f->width + COARSE_STEP - 1) / COARSE_STEP + 1;
     uint32_t ch = (f->height + COARSE_STEP - 1) / COARSE_STEP + 1;
     float *coarse = malloc((size_t)cw * ch * sizeof *coarse);
-    if (!coarse)
+    uint8_t *square = square_kinds(h, f, cw, ch);
+    if (!coarse || !square) {
+        free(coarse);
+        free(square);
         return smpsim__fail(err, SMPSIM_ENOMEM, "hairline: out of memory");
-    for (uint32_t j = 0; j < ch; j++)
-        for (uint32_t i = 0; i < cw; i++)
-            coarse[(size_t)j * cw + i] = (float)(smpsim__hairline_depth(
-                h, f->origin_x_mm + (i * COARSE_STEP + 0.5) * f->cell_mm,
-                f->origin_y_mm + (j * COARSE_STEP + 0.5) * f->cell_mm) - h->offset_mm);
+    }
+    for (size_t k = 0; k < (size_t)cw * ch; k++)
+        coarse[k] = NAN; /* measured on first use */
     for (uint32_t j = 0; j < f->height; j++) {
         uint32_t cj = j / COARSE_STEP;
         double ty = (double)(j % COARSE_STEP) / COARSE_STEP;
+        float *row = f->density_per_cm2 + (size_t)j * f->width;
         for (uint32_t i = 0; i < f->width; i++) {
-            float *d = &f->density_per_cm2[(size_t)j * f->width + i];
-            if (*d <= 0.0f)
+            if (row[i] <= 0.0f)
                 continue;
             uint32_t ci = i / COARSE_STEP;
+            size_t at = (size_t)cj * cw + ci;
+            if (square[at] == SQUARE_BEHIND) /* factor 1: unchanged */
+                continue;
+            if (square[at] == SQUARE_AHEAD) {
+                row[i] = (float)(row[i] * 0.0);
+                continue;
+            }
+            for (int c = 0; c < 4; c++) {
+                size_t node = at + (c & 1) + (c >> 1) * (size_t)cw;
+                if (isnan(coarse[node]))
+                    coarse[node] = (float)(smpsim__hairline_depth(h, node_x(f, ci + (c & 1)),
+                                                                  node_y(f, cj + (c >> 1))) -
+                                           h->offset_mm);
+            }
             double tx = (double)(i % COARSE_STEP) / COARSE_STEP;
-            const float *c0 = &coarse[(size_t)cj * cw + ci], *c1 = c0 + cw;
+            const float *c0 = &coarse[at], *c1 = c0 + cw;
             double depth = (c0[0] * (1 - tx) + c0[1] * tx) * (1 - ty) +
                            (c1[0] * (1 - tx) + c1[1] * tx) * ty;
-            *d = (float)(*d * smpsim__hairline_factor(h, depth));
+            row[i] = (float)(row[i] * smpsim__hairline_factor(h, depth));
         }
     }
     free(coarse);
+    free(square);
     return SMPSIM_OK;
 }
 

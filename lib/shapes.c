@@ -161,6 +161,14 @@ void smpsim__rings_free(smpsim__rings *rings)
     memset(rings, 0, sizeof *rings);
 }
 
+/* hypot(), without the call when the nearest point lies straight across
+ * (a difference of exactly 0, as on axis-aligned edges): hypot(x, +-0) is
+ * fabs(x) exactly (C11 F.10.4.3), so the result is the same. */
+static inline double length_of(double dx, double dy)
+{
+    return dy == 0.0 ? fabs(dx) : (dx == 0.0 ? fabs(dy) : hypot(dx, dy));
+}
+
 bool smpsim__rings_contain(const smpsim__rings *rings, double x, double y)
 {
     bool in = false;
@@ -182,7 +190,63 @@ double smpsim__rings_nearest(const smpsim__rings *rings, double x, double y, dou
             continue;
         double px, py;
         smpsim__polygon_nearest(rings->xy + 2 * rings->start[k], n, x, y, &px, &py);
-        double d = hypot(px - x, py - y);
+        double d = length_of(px - x, py - y);
+        if (d < best) {
+            best = d;
+            *nx = px;
+            *ny = py;
+        }
+    }
+    return best;
+}
+
+bool smpsim__rings_index(const smpsim__rings *rings, const double domain[4], double leaf_mm,
+                         double cap_mm, smpsim__segindex *ix)
+{
+    memset(ix, 0, sizeof *ix);
+    size_t n = rings->n_rings ? rings->start[rings->n_rings] : 0;
+    smpsim__segment *seg = n ? malloc(n * sizeof *seg) : NULL;
+    if (!seg)
+        return false;
+    for (size_t k = 0; k < rings->n_rings; k++) {
+        size_t a = rings->start[k], m = rings->start[k + 1] - a;
+        const double *xy = rings->xy + 2 * a;
+        for (size_t i = 0, j = m - 1; i < m; j = i++)
+            seg[a + i] = (smpsim__segment){xy[2 * j], xy[2 * j + 1], xy[2 * i], xy[2 * i + 1], 0};
+    }
+    bool ok = smpsim__segindex_build(ix, seg, n, domain, leaf_mm, cap_mm);
+    free(seg);
+    return ok;
+}
+
+/* As smpsim__rings_nearest(): the nearest edge of each ring by squared
+ * distance (first in ring order on ties), then the nearest ring by hypot()
+ * of its point (first ring on ties), only over the listed edges. */
+double smpsim__rings_nearest_among(const smpsim__rings *rings, const uint32_t *edges, size_t n,
+                                   double x, double y, double *nx, double *ny)
+{
+    double best = INFINITY;
+    size_t k = 0;
+    for (size_t e = 0; e < n;) {
+        while (edges[e] >= rings->start[k + 1])
+            k++;
+        size_t a = rings->start[k], end = rings->start[k + 1], m = end - a;
+        const double *xy = rings->xy + 2 * a;
+        double ring_best = INFINITY, px = 0.0, py = 0.0;
+        for (; e < n && edges[e] < end; e++) {
+            size_t i = edges[e] - a, j = i ? i - 1 : m - 1;
+            double qx, qy;
+            double d2 = smpsim__edge_nearest(xy[2 * j], xy[2 * j + 1], xy[2 * i], xy[2 * i + 1], x,
+                                             y, &qx, &qy);
+            if (d2 < ring_best) {
+                ring_best = d2;
+                px = qx;
+                py = qy;
+            }
+        }
+        if (!(ring_best < INFINITY)) /* no finite distance: no point to offer */
+            continue;
+        double d = length_of(px - x, py - y);
         if (d < best) {
             best = d;
             *nx = px;

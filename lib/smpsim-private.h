@@ -124,6 +124,58 @@ const smpsim__region *smpsim__design_region(const smpsim_design *design, size_t 
 smpsim_status smpsim__design_append_region(smpsim_design *design, const smpsim__region *r,
                                            smpsim_error *err);
 
+/* segindex.c: which segments can be the nearest one, per leaf of a grid
+ * over a domain (see segindex.c). A segment runs from a to b; its flags
+ * say which ends go on as rays, or that it never counts (listed nowhere). */
+#define SMPSIM__SEG_RAY_BACK 1u /* goes on beyond a */
+#define SMPSIM__SEG_RAY_ON 2u   /* goes on beyond b */
+#define SMPSIM__SEG_NEVER 4u
+typedef struct smpsim__segment {
+    double ax, ay, bx, by;
+    unsigned flags;
+} smpsim__segment;
+
+typedef struct smpsim__segindex {
+    double x0, y0, leaf_mm, inv_leaf;
+    double margin;           /* mm: far above rounding at these coordinates */
+    uint32_t nx, ny;         /* leaves; 0 when there is no index */
+    uint32_t *first, *count; /* per leaf (row-major): its list in ids */
+    uint32_t *ids;           /* segment numbers, ascending within a list */
+} smpsim__segindex;
+
+/* Indexes the n segments over domain (x0, y0, x1, y1 in mm) with leaves of
+ * about leaf_mm; a segment farther than cap_mm (INFINITY: no cap) from a
+ * whole leaf is left out of that leaf. Returns false, leaving the index
+ * empty, when it cannot be built (no memory, coordinates not finite or
+ * beyond 1e100, a segment too short to measure reliably): callers then
+ * search every segment, with the same result. */
+bool smpsim__segindex_build(smpsim__segindex *ix, const smpsim__segment *seg, size_t n,
+                            const double domain[4], double leaf_mm, double cap_mm);
+/* Frees and empties; a zeroed or empty index is fine. */
+void smpsim__segindex_free(smpsim__segindex *ix);
+/* The leaf holding (x, y) (row-major), SIZE_MAX outside the domain or
+ * without an index. */
+static inline size_t smpsim__segindex_leaf(const smpsim__segindex *ix, double x, double y)
+{
+    double fx = (x - ix->x0) * ix->inv_leaf, fy = (y - ix->y0) * ix->inv_leaf;
+    if (!(fx >= 0.0 && fy >= 0.0 && fx < ix->nx && fy < ix->ny))
+        return SIZE_MAX;
+    return (size_t)fy * ix->nx + (size_t)fx;
+}
+
+/* The candidates for (x, y): *count segment numbers, ascending, that hold
+ * the nearest segment wherever it is within the cap (none: every segment
+ * is farther than the cap); NULL outside the domain or without an index. */
+static inline const uint32_t *smpsim__segindex_find(const smpsim__segindex *ix, double x,
+                                                    double y, size_t *count)
+{
+    size_t leaf = smpsim__segindex_leaf(ix, x, y);
+    if (leaf == SIZE_MAX)
+        return NULL;
+    *count = ix->count[leaf];
+    return ix->ids + ix->first[leaf];
+}
+
 /* hairline.c: the design's hairline, in its source units. */
 typedef enum smpsim__hairline_source {
     SMPSIM__HAIRLINE_POINTS,
@@ -150,6 +202,18 @@ smpsim_status smpsim__hairline_store_polyline(smpsim_design *design, const doubl
                                               smpsim_error *err);
 const smpsim__hairline *smpsim__design_hairline_const(const smpsim_design *design);
 
+/* What smpsim__hairline_index() adds for many depths over one field: the
+ * segments that can be nearest, per leaf of an index; per leaf, bounds
+ * that the depth anywhere in it certainly keeps within; the micro noise's
+ * knots. None of it changes a depth. */
+typedef struct smpsim__hairline_fast {
+    smpsim__segindex index;
+    double *bounds;     /* per leaf: lowest, highest depth (maybe infinite) */
+    double *noise;      /* knots noise_first, noise_first + 1, ... */
+    int64_t noise_first;
+    size_t n_noise;
+} smpsim__hairline_fast;
+
 /* The hairline's effect, resolved for one design: a polyline in mm, the
  * side the scalp is on, and the seeded irregularity. */
 typedef struct smpsim__hairline_field {
@@ -162,6 +226,7 @@ typedef struct smpsim__hairline_field {
     double offset_mm; /* the line moved back by this much (a session's offset) */
     double phase[4];  /* irregularity phases */
     uint64_t micro_seed;
+    smpsim__hairline_fast fast; /* smpsim__hairline_index(); all zero without */
 } smpsim__hairline_field;
 
 smpsim_status smpsim__hairline_resolve(const smpsim_design *design, double offset_mm,
@@ -169,12 +234,22 @@ smpsim_status smpsim__hairline_resolve(const smpsim_design *design, double offse
 void smpsim__hairline_field_free(smpsim__hairline_field *h);
 /* Signed distance behind the irregular line (negative ahead of it). */
 double smpsim__hairline_depth(const smpsim__hairline_field *h, double x, double y);
+/* The same where it may lie within [lo, hi]; elsewhere INFINITY where it
+ * is certainly at least hi, -INFINITY where certainly below lo: enough to
+ * compare it with values in [lo, hi], and cheap away from the line. */
+double smpsim__hairline_depth_within(const smpsim__hairline_field *h, double x, double y,
+                                     double lo, double hi);
 /* The density factor at a depth behind the line (0 far ahead, sentinels,
  * the transition ramp, 1 behind it). */
 double smpsim__hairline_factor(const smpsim__hairline_field *h, double depth);
 /* Multiplies the field's densities by the hairline factor. */
 smpsim_status smpsim__hairline_apply(const smpsim__hairline_field *h, smpsim_field *field,
                                      smpsim_error *err);
+/* Prepares h->fast for depths over the field (its cells and the hairline's
+ * coarse grid): the same depths, found without measuring every segment.
+ * Without it (or if memory runs out) depths still come out the same, only
+ * slower. */
+void smpsim__hairline_index(smpsim__hairline_field *h, const smpsim_field *field);
 
 /* shapes.c: a region's outline as rings (closed polygons, even-odd) in mm.
  * Masks have no rings. */
@@ -193,6 +268,15 @@ double smpsim__rings_nearest(const smpsim__rings *rings, double x, double y, dou
                              double *ny);
 /* Bounding box x0, y0, x1, y1. */
 void smpsim__rings_bounds(const smpsim__rings *rings, double b[4]);
+/* The rings' edges indexed over domain (see smpsim__segindex_build): edge
+ * i of ring k (from point i - 1, or the last point, to point i) is segment
+ * start[k] + i. */
+bool smpsim__rings_index(const smpsim__rings *rings, const double domain[4], double leaf_mm,
+                         double cap_mm, smpsim__segindex *ix);
+/* smpsim__rings_nearest() among n edges (ascending segment numbers, at
+ * least one) that hold the nearest one: the same distance and point. */
+double smpsim__rings_nearest_among(const smpsim__rings *rings, const uint32_t *edges, size_t n,
+                                   double x, double y, double *nx, double *ny);
 /* Coverage (0..1) of a mask region at scalp point (x, y) mm. */
 double smpsim__mask_coverage(const smpsim__region *r, const smpsim_view *view, double x,
                              double y);
@@ -243,6 +327,23 @@ smpsim_status smpsim__eliminate(const float *x, const float *y, const float *dma
 bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y);
 void smpsim__polygon_nearest(const double *xy, size_t n, double x, double y, double *nx,
                              double *ny);
+/* The x where each edge crossing the line at y crosses it, as
+ * smpsim__polygon_contains() computes it (a point at x is inside when an
+ * odd number of them lie beyond x); returns how many (at most n). */
+size_t smpsim__polygon_crossings(const double *xy, size_t n, double y, double *xs);
+/* The point of edge a-b nearest to (x, y) and its squared distance, as
+ * smpsim__polygon_nearest() measures each edge (shared so that indexed
+ * searches give the same bits). */
+static inline double smpsim__edge_nearest(double ax, double ay, double bx, double by, double x,
+                                          double y, double *px, double *py)
+{
+    double ex = bx - ax, ey = by - ay, len2 = ex * ex + ey * ey;
+    double t = len2 > 0.0 ? ((x - ax) * ex + (y - ay) * ey) / len2 : 0.0;
+    t = t < 0.0 ? 0.0 : (t > 1.0 ? 1.0 : t);
+    *px = ax + t * ex;
+    *py = ay + t * ey;
+    return (*px - x) * (*px - x) + (*py - y) * (*py - y);
+}
 
 /* relax.c: pushes apart pairs of points closer than tau x spacing (the
  * smaller spacing of the two), `iterations` sweeps; a point moves only where
@@ -265,6 +366,13 @@ double smpsim__field_at(const smpsim_field *f, double x, double y, size_t *cell)
  * failure *field may hold a partial field (or NULL): free it or reuse it. */
 smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cell_mm,
                                          smpsim_field **field, size_t *cap, smpsim_error *err);
+/* The same, also handing back the design's hairline as resolved and
+ * indexed for the field (n = 0 without one; free it with
+ * smpsim__hairline_field_free() in any case), so that the dots' depths
+ * need not resolve it again. */
+smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
+                                            smpsim_field **field, size_t *cap,
+                                            smpsim__hairline_field *hairline, smpsim_error *err);
 
 /* tile.c: the fast sampler, thresholding a progressive blue-noise tile;
  * expected (dots) and field_max come from the checked field. */

@@ -367,6 +367,193 @@ START_TEST(test_hairline_errors)
 }
 END_TEST
 
+/* ---- the nearest-segment index against the linear search ---------------- */
+
+/* Awkward polylines (n points): kind 0 a serpentine on whole millimetres
+ * (parallel runs 10 mm apart: points half way are exactly as near to two
+ * segments), kind 1 a random walk on whole millimetres with repeated points
+ * (zero-length segments) and steps straight back (segments lying on each
+ * other), kind 2 a random walk with real steps, kind 3 two points (a line),
+ * kind 4 a short line, whose ends' rays reach far beyond its length. */
+static size_t awkward_polyline(smpsim__rng *rng, int kind, double *xy, size_t n)
+{
+    if (kind == 3 || kind == 4) {
+        double line[6] = {-3, 2, 5, 4.5, 11, 3};
+        memcpy(xy, line, sizeof line);
+        return kind == 3 ? 2 : 3;
+    }
+    double x = 0, y = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (kind == 0) {
+            x = (i / 2) % 2 ? (i % 2 ? 0 : 40) : (i % 2 ? 40 : 0);
+            y = 10.0 * (double)(i / 2);
+        } else if (kind == 1) {
+            int r = (int)(smpsim__rng_uniform(rng) * 10);
+            if (r == 0 && i > 1) { /* straight back over the last segment */
+                x = xy[2 * i - 4];
+                y = xy[2 * i - 3];
+            } else if (r > 1) { /* r == 1: the same point again */
+                x += floor(smpsim__rng_uniform(rng) * 9) - 3;
+                y += floor(smpsim__rng_uniform(rng) * 7) - 3;
+            }
+        } else {
+            x += 4 * smpsim__rng_uniform(rng) - 1.5;
+            y += 3 * smpsim__rng_uniform(rng) - 1.5;
+        }
+        xy[2 * i] = x;
+        xy[2 * i + 1] = y;
+    }
+    return n;
+}
+
+/* A query point: mostly anywhere around the line (well beyond it too),
+ * else on a vertex, on a segment, half way between two points (on whole
+ * or half millimetres: exact ties), or very far away. */
+static void query_point(smpsim__rng *rng, const double *xy, size_t n, const double box[4],
+                        double *x, double *y)
+{
+    double u = smpsim__rng_uniform(rng);
+    size_t i = (size_t)(smpsim__rng_uniform(rng) * (n - 1));
+    double w = box[2] - box[0], h = box[3] - box[1];
+    if (u < 0.5) {
+        *x = box[0] - 0.3 * w + 1.6 * w * smpsim__rng_uniform(rng);
+        *y = box[1] - 0.3 * h + 1.6 * h * smpsim__rng_uniform(rng);
+    } else if (u < 0.6) {
+        *x = xy[2 * i], *y = xy[2 * i + 1];
+    } else if (u < 0.75) {
+        double t = floor(smpsim__rng_uniform(rng) * 9) / 8;
+        *x = xy[2 * i] + t * (xy[2 * i + 2] - xy[2 * i]);
+        *y = xy[2 * i + 1] + t * (xy[2 * i + 3] - xy[2 * i + 1]);
+    } else if (u < 0.95) {
+        *x = floor(box[0] + w * smpsim__rng_uniform(rng)) + 0.5 * (smpsim__rng_uniform(rng) < 0.5);
+        *y = floor(box[1] + h * smpsim__rng_uniform(rng)) + 0.5 * (smpsim__rng_uniform(rng) < 0.5);
+    } else {
+        *x = (smpsim__rng_uniform(rng) - 0.5) * 2e4;
+        *y = (smpsim__rng_uniform(rng) - 0.5) * 2e4;
+    }
+}
+
+static bool same_double(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The depth with the index (and its certain bounds) is the very same double
+ * as with the linear search, which means the same nearest segment (first
+ * of equally near ones), distance, side and arc length; and the field a
+ * hairline multiplies (skipping saturated cells) is the same to the bit. */
+START_TEST(test_indexed_depth_equals_linear_search)
+{
+    smpsim__rng rng;
+    smpsim__rng_seed(&rng, 20240611);
+    size_t max_n = 400;
+    double *xy = malloc(2 * max_n * sizeof *xy);
+    for (int kind = 0; kind < 5; kind++) {
+        for (int round = 0; round < 3; round++) {
+            size_t n = awkward_polyline(&rng, kind, xy, kind == 0 ? 24 : 60 + 170 * round);
+            /* the last round: a strong tilt, which the end segments' rays
+             * carry far beyond the line's ends */
+            smpsim_hairline_params hp;
+            smpsim_hairline_params_init(&hp);
+            if (round == 2)
+                hp.asymmetry_mm = 20, hp.macro_amplitude_mm = -1, hp.micro_amplitude_mm = -1;
+            smpsim_design *d = new_design(7);
+            ck_assert_int_eq(smpsim__hairline_store_polyline(d, xy, n, SMPSIM_UNITS_MM, &hp, NULL),
+                             SMPSIM_OK);
+            smpsim__hairline_field plain, fast;
+            ck_assert_int_eq(smpsim__hairline_resolve(d, 0.0, &plain, NULL), SMPSIM_OK);
+            ck_assert_int_eq(smpsim__hairline_resolve(d, 0.0, &fast, NULL), SMPSIM_OK);
+            double box[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+            for (size_t i = 0; i < n; i++) {
+                box[0] = fmin(box[0], xy[2 * i]), box[1] = fmin(box[1], xy[2 * i + 1]);
+                box[2] = fmax(box[2], xy[2 * i]), box[3] = fmax(box[3], xy[2 * i + 1]);
+            }
+            /* a field reaching 25 mm around the line: far points inside the
+             * index too */
+            double cell = 0.25 + 0.25 * round;
+            uint32_t w = (uint32_t)((box[2] - box[0] + 50) / cell) + 1;
+            uint32_t h = (uint32_t)((box[3] - box[1] + 50) / cell) + 1;
+            smpsim_field *f = NULL, *g = NULL;
+            ck_assert_int_eq(smpsim_field_new(w, h, box[0] - 25, box[1] - 25, cell, &f, NULL),
+                             SMPSIM_OK);
+            smpsim__hairline_index(&fast, f);
+            ck_assert_uint_gt(fast.fast.index.nx, 0); /* there is an index to test */
+            size_t mismatches = 0, certain = 0;
+            for (int k = 0; k < 20000; k++) {
+                double x, y;
+                query_point(&rng, xy, n, box, &x, &y);
+                double want = smpsim__hairline_depth(&plain, x, y);
+                double got = smpsim__hairline_depth(&fast, x, y);
+                if (!same_double(want, got) && mismatches++ < 5)
+                    fprintf(stderr, "kind %d n %zu at (%.17g, %.17g): depth %.17g, want %.17g\n",
+                            kind, n, x, y, got, want);
+                double lo = 20 * smpsim__rng_uniform(&rng) - 10;
+                double hi = lo + 5 * smpsim__rng_uniform(&rng);
+                double within = smpsim__hairline_depth_within(&fast, x, y, lo, hi);
+                if (isinf(within))
+                    certain++;
+                ck_assert_msg(same_double(within, want) || (within == INFINITY && want >= hi) ||
+                                  (within == -INFINITY && want < lo),
+                              "depth_within %g for depth %g in [%g, %g]", within, want, lo, hi);
+            }
+            ck_assert_msg(mismatches == 0, "kind %d: %zu of 20000 depths differ", kind,
+                          mismatches);
+            if (kind == 0) /* a tidy line: the bounds do decide away from it */
+                ck_assert_msg(certain > 0, "kind %d n %zu: the bounds never decide", kind, n);
+            /* The same field, densities 0..100 with holes, either way. */
+            ck_assert_int_eq(smpsim_field_new(w, h, box[0] - 25, box[1] - 25, cell, &g, NULL),
+                             SMPSIM_OK);
+            for (size_t i = 0; i < (size_t)w * h; i++)
+                f->density_per_cm2[i] = g->density_per_cm2[i] =
+                    smpsim__rng_uniform(&rng) < 0.1 ? 0.0f
+                                                     : (float)(100 * smpsim__rng_uniform(&rng));
+            ck_assert_int_eq(smpsim__hairline_apply(&fast, f, NULL), SMPSIM_OK);
+            ck_assert_int_eq(smpsim__hairline_apply(&plain, g, NULL), SMPSIM_OK);
+            ck_assert_msg(memcmp(f->density_per_cm2, g->density_per_cm2,
+                                 (size_t)w * h * sizeof *f->density_per_cm2) == 0,
+                          "kind %d: the indexed hairline changes the field", kind);
+            smpsim_field_free(f);
+            smpsim_field_free(g);
+            smpsim__hairline_field_free(&plain);
+            smpsim__hairline_field_free(&fast);
+            smpsim_design_free(d);
+        }
+    }
+    free(xy);
+}
+END_TEST
+
+/* Lines the index declines (a segment too short to measure reliably, huge
+ * coordinates) still give their depths, by the linear search. */
+START_TEST(test_index_declines_awkward_lines)
+{
+    double tiny[] = {0, 0, 1e-110, 0, 10, 3}, huge[] = {-9e6, 0, 0, 5e6, 9e6, 0};
+    const double *lines[2] = {tiny, huge};
+    for (int k = 0; k < 2; k++) {
+        smpsim_design *d = new_design(3);
+        ck_assert_int_eq(
+            smpsim__hairline_store_polyline(d, lines[k], 3, SMPSIM_UNITS_MM, NULL, NULL),
+            SMPSIM_OK);
+        smpsim__hairline_field plain, fast;
+        ck_assert_int_eq(smpsim__hairline_resolve(d, 0.0, &plain, NULL), SMPSIM_OK);
+        ck_assert_int_eq(smpsim__hairline_resolve(d, 0.0, &fast, NULL), SMPSIM_OK);
+        smpsim_field *f = NULL;
+        ck_assert_int_eq(smpsim_field_new(100, 100, -20, -20, 0.5, &f, NULL), SMPSIM_OK);
+        smpsim__hairline_index(&fast, f);
+        if (k == 0)
+            ck_assert_uint_eq(fast.fast.index.nx, 0);
+        for (double y = -20; y < 30; y += 0.37)
+            for (double x = -20; x < 30; x += 0.41)
+                ck_assert(same_double(smpsim__hairline_depth(&fast, x, y),
+                                      smpsim__hairline_depth(&plain, x, y)));
+        smpsim_field_free(f);
+        smpsim__hairline_field_free(&plain);
+        smpsim__hairline_field_free(&fast);
+        smpsim_design_free(d);
+    }
+}
+END_TEST
+
 static Suite *hairline_suite(void)
 {
     Suite *s = suite_create("hairline");
@@ -382,6 +569,8 @@ static Suite *hairline_suite(void)
     tcase_add_test(tc, test_presets_are_valid_and_warning_free);
     tcase_add_test(tc, test_each_warning_fires_on_a_bad_design);
     tcase_add_test(tc, test_hairline_errors);
+    tcase_add_test(tc, test_indexed_depth_equals_linear_search);
+    tcase_add_test(tc, test_index_declines_awkward_lines);
     suite_add_tcase(s, tc);
     return s;
 }
