@@ -234,6 +234,17 @@ static size_t smooth_curve(const double *p, size_t n, double *out)
  * segments extend beyond their ends, zero-length ones never count. Squared
  * distances, one square root for the winner, not a hypot() per segment;
  * the first of equally near segments wins. */
+/* Where along segment i (0..1) the point nearest to a point at t lies: the
+ * end segments go on as rays beyond the line's ends. */
+static inline double clamp_along(const smpsim__hairline_field *h, size_t i, double t)
+{
+    if (t < 0.0 && i > 0)
+        return 0.0;
+    if (t > 1.0 && i + 2 < h->n)
+        return 1.0;
+    return t;
+}
+
 static inline void consider(const smpsim__hairline_field *h, size_t i, double x, double y,
                             double *best, size_t *best_i, double *best_t)
 {
@@ -241,11 +252,7 @@ static inline void consider(const smpsim__hairline_field *h, size_t i, double x,
     double ex = h->xy[2 * i + 2] - ax, ey = h->xy[2 * i + 3] - ay, len2 = ex * ex + ey * ey;
     if (len2 <= 0.0)
         return;
-    double t = ((x - ax) * ex + (y - ay) * ey) / len2;
-    if (t < 0.0 && i > 0)
-        t = 0.0;
-    if (t > 1.0 && i + 2 < h->n)
-        t = 1.0;
+    double t = clamp_along(h, i, ((x - ax) * ex + (y - ay) * ey) / len2);
     double dx = x - ax - t * ex, dy = y - ay - t * ey, d2 = dx * dx + dy * dy;
     if (d2 < *best) {
         *best = d2;
@@ -513,8 +520,7 @@ static void leaf_bounds(const smpsim__hairline_field *h, size_t leaf, double b[2
         }
         s_lo = fmin(s_lo, h->s[i] + t_lo * len);
         s_hi = fmax(s_hi, h->s[i] + t_hi * len);
-        double t = ((cx - ax) * ex + (cy - ay) * ey) / len2;
-        t = i > 0 && t < 0.0 ? 0.0 : (i + 2 < h->n && t > 1.0 ? 1.0 : t);
+        double t = clamp_along(h, i, ((cx - ax) * ex + (cy - ay) * ey) / len2);
         double dx = cx - ax - t * ex, dy = cy - ay - t * ey;
         lb = fmin(lb, sqrt(dx * dx + dy * dy) - r);
     }
