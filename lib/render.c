@@ -19,10 +19,10 @@
  *    then each pixel they touch is decoded, multiplied and encoded once,
  *    and its factor reset to one.
  *
- * 8-bit pixels go through lookup tables (decode, and an exact encode by
- * bucket + threshold; faint halos a table of new code by old code and
- * factor) instead of pow(); 16-bit pixels use the exact transfer functions
- * and stay 16-bit. */
+ * 8-bit pixels go through lookup tables instead of pow(): a table of the
+ * new code by old code and absorption for splats that go straight in, and
+ * decode + an exact encode (bucket + threshold) for the factor buffer;
+ * 16-bit pixels use the exact transfer functions and stay 16-bit. */
 #include "render-private.h"
 
 #include <math.h>
@@ -33,15 +33,14 @@
 #define LOOK_CACHE 17      /* looks of sessions 0..16 are kept */
 #define DEG_TO_RAD (3.14159265358979323846 / 180.0)
 #define LN2 0.69314718055994530942
-/* Faint halos (absorption w k < FAINT_LEVELS / FAINT_STEPS) go into 8-bit
- * pixels by a table of the result per code and w k rounded to
- * 1/FAINT_STEPS (see splat8_faint()). */
-#define FAINT_STEPS 4096
-#define FAINT_LEVELS 512
+/* Dots and faint halos go into 8-bit pixels by a table of the new code per
+ * old code and absorption w k rounded to 1/CODE_STEPS (see splat8()). */
+#define CODE_STEPS 4096
+#define CODE_LEVELS (CODE_STEPS + 1)
 
-/* How a splat reaches the pixels: at once, exactly (a dot); at once by the
- * table of faint factors (a faint halo over 8-bit pixels); through the
- * factor buffer (a strong halo). */
+/* How a splat reaches the pixels: at once (a dot; a faint halo, whose
+ * kernel drops its faintest rim); through the factor buffer (a strong
+ * halo). */
 enum { SPLAT_ACC, SPLAT_DOT, SPLAT_FAINT };
 
 typedef struct splat {
@@ -77,12 +76,11 @@ struct smpsim_renderer {
     size_t n_kernels, cap_kernels;
     splat *splats;
     size_t n_splats, cap_splats;
-    int any_faint; /* the current render has SPLAT_FAINT splats */
     uint32_t *band_start, *band_fill, *order;
     splat *items; /* copies of the splats, by band then x */
     size_t cap_bands, cap_items, cap_order;
     float *acc; /* 3 planes of BAND rows x width factors; all 1 between uses */
-    uint8_t *faint; /* 256 codes x FAINT_LEVELS, made at the first faint halo */
+    uint8_t *codes; /* 256 codes x CODE_LEVELS, made at the first 8-bit render */
     size_t cap_acc;
     float **big; /* kernels of dots too large for the cache, freed per render */
     size_t n_big, cap_big;
@@ -91,6 +89,17 @@ struct smpsim_renderer {
     int last_qb, last_qs;
     size_t last_kernel;
     smpsim__radius_steps steps;
+    /* Dots of a design mostly share a size: the last dot's geometry and
+     * the last disc's kernel per kind of splat are kept (memo.L = NULL:
+     * none yet). */
+    struct {
+        const smpsim__look *L;
+        double radius, a, b, spread;
+    } memo;
+    struct {
+        double a, b, scale;
+        size_t kernel; /* + 1; 0: none */
+    } disc_memo[3];
     /* index + 1 in kernels[] of each (radius step, softness step); 0: not built */
     uint16_t kernel_of[QB_MAX - QB_MIN + 1][SMPSIM__KERNEL_FAINT + 1];
 };
@@ -178,7 +187,7 @@ void smpsim_renderer_free(smpsim_renderer *r)
     free(r->items);
     free(r->order);
     free(r->acc);
-    free(r->faint);
+    free(r->codes);
     free_big(r);
     free(r->big);
     free(r);
@@ -264,8 +273,10 @@ static smpsim_status push_splat(smpsim_renderer *r, long x0, long y0, long w, lo
     s->stride = (uint32_t)stride;
     s->k = k + (ya - y0) * stride + (xa - x0);
     s->how = how;
-    for (int c = 0; c < 3; c++) /* weights are <= 1: factors stay >= 0 */
-        s->absorb[c] = absorb[c] < 1.0f ? absorb[c] : 1.0f;
+    /* Weights are in [0, 1]: with absorptions in [0, 1] too, factors stay
+     * in [0, 1] and w k indexes the code table. */
+    for (int c = 0; c < 3; c++)
+        s->absorb[c] = absorb[c] > 0.0f ? (absorb[c] < 1.0f ? absorb[c] : 1.0f) : 0.0f;
     return SMPSIM_OK;
 }
 
@@ -294,21 +305,31 @@ static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a
         return push_splat(r, x0, y0, w, h, kd, w, absorb, how, err);
     }
     const smpsim__kernels *K = NULL;
-    /* Dots vary in size: their kernels are found by two table lookups. */
-    int qb, qs;
-    smpsim__kernel_quantise(&r->steps, a, b, &qb, &qs);
-    if (how == SPLAT_FAINT)
-        qs = SMPSIM__KERNEL_FAINT; /* a is 0 */
-    uint16_t *slot = &r->kernel_of[qb - QB_MIN][qs];
-    if (*slot) {
-        K = &r->kernels[*slot - 1];
+    double scale;
+    if (r->disc_memo[how].kernel && r->disc_memo[how].a == a && r->disc_memo[how].b == b) {
+        K = &r->kernels[r->disc_memo[how].kernel - 1];
+        scale = r->disc_memo[how].scale;
     } else {
-        smpsim_status st = find_kernels(r, qb, qs, &K, err);
-        if (st != SMPSIM_OK)
-            return st;
-        *slot = (uint16_t)(K - r->kernels + 1);
+        /* Dots vary in size: their kernels are found by two table lookups. */
+        int qb, qs;
+        smpsim__kernel_quantise(&r->steps, a, b, &qb, &qs);
+        if (how == SPLAT_FAINT)
+            qs = SMPSIM__KERNEL_FAINT; /* a is 0 */
+        uint16_t *slot = &r->kernel_of[qb - QB_MIN][qs];
+        if (*slot) {
+            K = &r->kernels[*slot - 1];
+        } else {
+            smpsim_status st = find_kernels(r, qb, qs, &K, err);
+            if (st != SMPSIM_OK)
+                return st;
+            *slot = (uint16_t)(K - r->kernels + 1);
+        }
+        scale = smpsim__profile_area(a, fmax(b, 1e-9)) / K->area;
+        r->disc_memo[how].a = a;
+        r->disc_memo[how].b = b;
+        r->disc_memo[how].scale = scale;
+        r->disc_memo[how].kernel = (size_t)(K - r->kernels) + 1;
     }
-    double scale = smpsim__profile_area(a, fmax(b, 1e-9)) / K->area;
     for (int c = 0; c < 3; c++)
         absorb[c] = (float)(k[c] * scale);
     double fx = floor(cx), fy = floor(cy);
@@ -377,7 +398,11 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
     double radius = 0.5 * d->diameter_mm * L->diameter_factor * scale;
     double a = radius * (1.0 - L->softness / 2.0), b = radius * (1.0 + L->softness / 2.0);
     double spread = 1.0; /* darkened area of the dot over that of its profile */
-    if (L->camera_px > 0.0 && b > 0.0) {
+    if (r->memo.L == L && r->memo.radius == radius) {
+        a = r->memo.a;
+        b = r->memo.b;
+        spread = r->memo.spread;
+    } else if (L->camera_px > 0.0 && b > 0.0) {
         /* The camera's blur widens the edge ramp (half-widths add in
          * quadrature, as for Gaussians; a tiny dot becomes a soft cone)
          * and spreads the same darkening over it. */
@@ -386,6 +411,13 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
         a = fmax(0.0, mid - half);
         b = mid + half;
         spread = before / smpsim__profile_area(a, b);
+    }
+    if (cl) {
+        r->memo.L = L;
+        r->memo.radius = radius;
+        r->memo.a = a;
+        r->memo.b = b;
+        r->memo.spread = spread;
     }
     if (!(b > 0.0) || !isfinite(cx) || !isfinite(cy) || !isfinite(b))
         return SMPSIM_OK;
@@ -402,15 +434,11 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
         double kr[3];
         for (int c = 0; c < 3; c++)
             kr[c] = smpsim__redness_absorption[c] * L->redness;
-        /* At most 0.9 of the table's range, so that the kernel's area
-         * correction (a few %) keeps every w k inside it. Redness halos
-         * overlap their neighbours' a little: each is rounded on its own
-         * (it changes a pixel by a few code values at most). */
-        int how = fmax(kr[0], fmax(kr[1], kr[2])) < 0.9 * FAINT_LEVELS / FAINT_STEPS
-                      ? SPLAT_FAINT
-                      : SPLAT_ACC;
-        r->any_faint |= how == SPLAT_FAINT;
-        st = add_disc(r, cx, cy, 0.0, smpsim__redness_radius_px(radius, scale), kr, how, err);
+        /* Redness halos overlap their neighbours' a little: each is
+         * rounded on its own (it changes a pixel by a few code values at
+         * most). */
+        st = add_disc(r, cx, cy, 0.0, smpsim__redness_radius_px(radius, scale), kr, SPLAT_FAINT,
+                      err);
     }
     if (st == SMPSIM_OK && L->blowout > 0.0) {
         double kb[3];
@@ -496,51 +524,32 @@ static void accumulate(float *acc, size_t width, const splat *s, long y0, long y
 
 /* A dot's own splat goes straight into the pixels: dots rarely overlap
  * (they cover ~3 % of the skin), and skipping the factor buffer halves the
- * memory traffic. Where two dots do overlap, the pixel is rounded after
- * each (at most half a code value each time). */
-static void splat8(const smpsim__srgb8 *t, smpsim_image *im, const splat *s, long y0, long y1)
+ * memory traffic. So does a faint halo. w k rounds to a level of the table
+ * (1/CODE_STEPS apart: the result is off the exact one by less than 0.07
+ * of a code value before rounding), which gives the new code of each old
+ * one. Where two splats overlap, the pixel is rounded after each (at most
+ * half a code value each time). Channels the splat leaves alone are
+ * skipped. */
+static void splat8(const uint8_t *codes, smpsim_image *im, const splat *s, long y0, long y1)
 {
     long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
-    float k0 = s->absorb[0], k1 = s->absorb[1], k2 = s->absorb[2];
-    for (long y = ya; y < yb; y++) {
-        const float *kr = s->k + (size_t)(y - s->y) * s->stride;
-        uint8_t *p = (uint8_t *)im->pixels + (size_t)y * im->stride + (size_t)s->x * 4;
-        for (uint32_t i = 0; i < s->w; i++, p += 4) {
-            float w = kr[i];
-            if (w == 0.0f)
-                continue;
-            /* decoded values and factors are in [0, 1]: no clamping */
-            p[0] = smpsim__srgb8_encode_unit(t, t->decode[p[0]] * (1.0f - w * k0));
-            p[1] = smpsim__srgb8_encode_unit(t, t->decode[p[1]] * (1.0f - w * k1));
-            p[2] = smpsim__srgb8_encode_unit(t, t->decode[p[2]] * (1.0f - w * k2));
-        }
-    }
-}
-
-/* A faint splat straight into 8-bit pixels: w k rounds to a level of the
- * table (1/FAINT_STEPS apart, so the result is off the exact one by less
- * than 0.02 of a code value before rounding), which gives the new code of
- * each old one. Channels the splat leaves alone are skipped. */
-static void splat8_faint(const uint8_t *faint, smpsim_image *im, const splat *s, long y0, long y1)
-{
-    long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
-    float k0 = s->absorb[0] * FAINT_STEPS, k1 = s->absorb[1] * FAINT_STEPS,
-          k2 = s->absorb[2] * FAINT_STEPS;
+    float k0 = s->absorb[0] * CODE_STEPS, k1 = s->absorb[1] * CODE_STEPS,
+          k2 = s->absorb[2] * CODE_STEPS;
     for (long y = ya; y < yb; y++) {
         const float *kr = s->k + (size_t)(y - s->y) * s->stride;
         uint8_t *p = (uint8_t *)im->pixels + (size_t)y * im->stride + (size_t)s->x * 4;
         if (k0 == 0.0f) { /* redness */
             for (uint32_t i = 0; i < s->w; i++, p += 4) {
                 float w = kr[i];
-                p[1] = faint[p[1] * FAINT_LEVELS + (unsigned)(w * k1 + 0.5f)];
-                p[2] = faint[p[2] * FAINT_LEVELS + (unsigned)(w * k2 + 0.5f)];
+                p[1] = codes[p[1] * CODE_LEVELS + (unsigned)(w * k1 + 0.5f)];
+                p[2] = codes[p[2] * CODE_LEVELS + (unsigned)(w * k2 + 0.5f)];
             }
         } else {
             for (uint32_t i = 0; i < s->w; i++, p += 4) {
                 float w = kr[i];
-                p[0] = faint[p[0] * FAINT_LEVELS + (unsigned)(w * k0 + 0.5f)];
-                p[1] = faint[p[1] * FAINT_LEVELS + (unsigned)(w * k1 + 0.5f)];
-                p[2] = faint[p[2] * FAINT_LEVELS + (unsigned)(w * k2 + 0.5f)];
+                p[0] = codes[p[0] * CODE_LEVELS + (unsigned)(w * k0 + 0.5f)];
+                p[1] = codes[p[1] * CODE_LEVELS + (unsigned)(w * k1 + 0.5f)];
+                p[2] = codes[p[2] * CODE_LEVELS + (unsigned)(w * k2 + 0.5f)];
             }
         }
     }
@@ -674,14 +683,14 @@ static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
         r->cap_acc = need;
     }
     int direct8 = im->format == SMPSIM_RGBA8;
-    if (direct8 && r->any_faint && !r->faint) {
-        r->faint = malloc((size_t)FAINT_LEVELS * 256);
-        if (!r->faint)
+    if (direct8 && !r->codes) {
+        r->codes = malloc((size_t)CODE_LEVELS * 256);
+        if (!r->codes)
             return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
-        for (unsigned level = 0; level < FAINT_LEVELS; level++)
-            for (unsigned c = 0; c < 256; c++)
-                r->faint[c * FAINT_LEVELS + level] = smpsim__srgb8_encode_unit(
-                    &r->srgb, r->srgb.decode[c] * (1.0f - (float)level / FAINT_STEPS));
+        for (unsigned c = 0; c < 256; c++)
+            for (unsigned level = 0; level < CODE_LEVELS; level++)
+                r->codes[c * CODE_LEVELS + level] = smpsim__srgb8_encode_unit(
+                    &r->srgb, r->srgb.decode[c] * (1.0f - (float)level / CODE_STEPS));
     }
     size_t bpp = direct8 ? 4 : 8;
     for (size_t b = 0; b < n_bands; b++) {
@@ -691,10 +700,8 @@ static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
         for (const splat *p = it; p < end; p++) {
             if (p + PREFETCH_AHEAD < end)
                 prefetch_pixels(im, bpp, p + PREFETCH_AHEAD, y0, y1);
-            if (p->how == SPLAT_DOT || (p->how == SPLAT_FAINT && !direct8)) {
-                direct8 ? splat8(&r->srgb, im, p, y0, y1) : splat16(im, p, y0, y1);
-            } else if (p->how == SPLAT_FAINT) {
-                splat8_faint(r->faint, im, p, y0, y1);
+            if (p->how != SPLAT_ACC) {
+                direct8 ? splat8(r->codes, im, p, y0, y1) : splat16(im, p, y0, y1);
             } else {
                 accumulate(r->acc, width, p, y0, y1);
                 for (int c = 0; c < 3; c++)
@@ -723,7 +730,7 @@ smpsim_status smpsim_renderer_render(smpsim_renderer *r, smpsim_image *image,
     mapper_init(&m, view);
     r->image = image;
     r->n_splats = 0;
-    r->any_faint = 0;
+    r->memo.L = NULL; /* the looks may have changed since */
     for (size_t i = 0; i < dots->count && st == SMPSIM_OK; i++)
         st = add_dot(r, &m, &dots->dots[i], err);
     if (st == SMPSIM_OK && r->n_splats)
