@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PI 3.14159265358979323846
 #define SOFT_STEPS SMPSIM__KERNEL_SOFT_STEPS
@@ -94,7 +95,8 @@ smpsim_status smpsim__kernels_build(smpsim__kernels *k, int qb, int qs, smpsim_e
     int sub = sub_for(b), half = (int)ceil(b), size = 2 * half + 1;
     int m = (size + 1) * sub + 1; /* fine raster side */
     double *sat = calloc((size_t)(m + 1) * (size_t)(m + 1), sizeof *sat);
-    float *w = malloc((size_t)sub * sub * size * size * sizeof *w);
+    size_t n_w = (size_t)sub * sub * size * size;
+    float *w = malloc((n_w + SMPSIM__KERNEL_PAD) * sizeof *w);
     uint8_t *box = malloc((size_t)sub * sub * 4);
     if (!sat || !w || !box) {
         free(sat);
@@ -102,6 +104,7 @@ smpsim_status smpsim__kernels_build(smpsim__kernels *k, int qb, int qs, smpsim_e
         free(box);
         return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory for dot kernels");
     }
+    memset(w + n_w, 0, SMPSIM__KERNEL_PAD * sizeof *w);
     /* Fine raster: the dot centred on the fine-cell corner (c, c). */
     double c = (double)(half * sub + sub);
     for (int y = 0; y < m; y++) {
@@ -153,9 +156,11 @@ float *smpsim__kernel_direct(double cx, double cy, double a, double b, long *x0,
     *y0 = (long)floor(cy - b);
     *w = (long)floor(cx + b) + 1 - *x0;
     *h = (long)floor(cy + b) + 1 - *y0;
-    float *k = malloc((size_t)*w * (size_t)*h * sizeof *k);
+    size_t n_k = (size_t)*w * (size_t)*h;
+    float *k = malloc((n_k + SMPSIM__KERNEL_PAD) * sizeof *k);
     if (!k)
         return NULL;
+    memset(k + n_k, 0, SMPSIM__KERNEL_PAD * sizeof *k);
     const int n = 2; /* the edge is many pixels wide: 2 x 2 samples suffice */
     double sum = 0.0;
     for (long j = 0; j < *h; j++) {

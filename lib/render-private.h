@@ -111,6 +111,9 @@ typedef struct smpsim__kernels {
 #define SMPSIM__KERNEL_FAINT (SMPSIM__KERNEL_SOFT_STEPS + 1)
 #define SMPSIM__KERNEL_FAINT_WEIGHT 0.04f
 #define SMPSIM__KERNEL_MIN_B 0.05
+/* Kernel weights are allocated with this many zero floats to spare: the
+ * renderer reads rows four weights at a time, past a row's end. */
+#define SMPSIM__KERNEL_PAD 4
 
 /* The radius step of b (>= SMPSIM__KERNEL_MIN_B, finite), round(log2(b)
  * x 32), without log2(): b's exponent, and its mantissa by a table of 256

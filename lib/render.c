@@ -27,6 +27,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define BAND 16
 #define MAX_KERNEL_PX 4096 /* a dot wider than this is refused */
@@ -43,13 +46,29 @@
  * halo). */
 enum { SPLAT_ACC, SPLAT_DOT, SPLAT_FAINT };
 
+/* A kernel window placed on the image: pixel (x, y) takes weight k[0]. */
+typedef struct window {
+    long x, y, w, h, stride;
+    const float *k;
+} window;
+
+/* A splat: one kernel window clipped to the image, and how its pixels
+ * change. A faint halo carries its dot along when the dot lies inside its
+ * footprint (fused: one pass over the pixels, the dot's pixels rounded
+ * once for both). */
 typedef struct splat {
     int32_t x, y;        /* top-left pixel of the clipped footprint */
     uint32_t w, h;       /* clipped footprint */
     uint32_t stride;     /* kernel row stride */
+    int how;             /* SPLAT_DOT, SPLAT_FAINT or SPLAT_ACC (see composite()) */
     const float *k;      /* weight of pixel (x, y) */
     float absorb[3];     /* 1 - T per channel, times the area correction */
-    int how;             /* SPLAT_DOT, SPLAT_FAINT or SPLAT_ACC (see composite()) */
+    /* the fused dot (dw = 0: none): its clipped footprint starts at pixel
+     * (x + dx, y + dy) of the image, with weight dk[0] */
+    uint16_t dx, dy, dw, dh;
+    uint32_t dstride;
+    float dabsorb[3];
+    const float *dk;
 } splat;
 
 /* Radius steps of the cached kernels: b from SMPSIM__KERNEL_MIN_B to
@@ -252,57 +271,84 @@ static smpsim_status find_kernels(smpsim_renderer *r, int qb, int qs, const smps
     return SMPSIM_OK;
 }
 
-/* Adds a splat for the kernel window starting at pixel (x0, y0), w x h,
- * clipped to the image. */
-static smpsim_status push_splat(smpsim_renderer *r, long x0, long y0, long w, long h,
-                                const float *k, long stride, const float absorb[3], int how,
-                                smpsim_error *err)
+/* Clips the window to the image: false when nothing is left. */
+static bool clip_window(const smpsim_image *im, window *win)
 {
-    long W = (long)r->image->width, H = (long)r->image->height;
-    long xa = x0 < 0 ? 0 : x0, ya = y0 < 0 ? 0 : y0;
-    long xb = x0 + w > W ? W : x0 + w, yb = y0 + h > H ? H : y0 + h;
+    long W = (long)im->width, H = (long)im->height;
+    long xa = win->x < 0 ? 0 : win->x, ya = win->y < 0 ? 0 : win->y;
+    long xb = win->x + win->w > W ? W : win->x + win->w;
+    long yb = win->y + win->h > H ? H : win->y + win->h;
     if (xa >= xb || ya >= yb)
+        return false;
+    win->k += (ya - win->y) * win->stride + (xa - win->x);
+    win->x = xa;
+    win->y = ya;
+    win->w = xb - xa;
+    win->h = yb - ya;
+    return true;
+}
+
+/* Weights are in [0, 1]: with absorptions in [0, 1] too, factors stay in
+ * [0, 1] and w k indexes the code table. */
+static void clamp_absorb(float out[3], const float absorb[3])
+{
+    for (int c = 0; c < 3; c++)
+        out[c] = absorb[c] > 0.0f ? (absorb[c] < 1.0f ? absorb[c] : 1.0f) : 0.0f;
+}
+
+/* Adds a splat for the window (clipped to the image), and the window of
+ * its dot when dot is not NULL (it must lie inside the first one). */
+static smpsim_status push_splat(smpsim_renderer *r, window win, const float absorb[3], int how,
+                                const window *dot, const float dot_absorb[3], smpsim_error *err)
+{
+    window dw = dot ? *dot : (window){0};
+    if (!clip_window(r->image, &win))
         return SMPSIM_OK;
+    bool with_dot = dot && clip_window(r->image, &dw);
     if (!reserve((void **)&r->splats, &r->cap_splats, r->n_splats + 1, sizeof *r->splats))
         return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
     splat *s = &r->splats[r->n_splats++];
-    s->x = (int32_t)xa;
-    s->y = (int32_t)ya;
-    s->w = (uint32_t)(xb - xa);
-    s->h = (uint32_t)(yb - ya);
-    s->stride = (uint32_t)stride;
-    s->k = k + (ya - y0) * stride + (xa - x0);
-    s->how = how;
-    /* Weights are in [0, 1]: with absorptions in [0, 1] too, factors stay
-     * in [0, 1] and w k indexes the code table. */
-    for (int c = 0; c < 3; c++)
-        s->absorb[c] = absorb[c] > 0.0f ? (absorb[c] < 1.0f ? absorb[c] : 1.0f) : 0.0f;
+    *s = (splat){.x = (int32_t)win.x, .y = (int32_t)win.y, .w = (uint32_t)win.w,
+                 .h = (uint32_t)win.h, .stride = (uint32_t)win.stride, .how = how, .k = win.k};
+    clamp_absorb(s->absorb, absorb);
+    if (with_dot) {
+        s->dx = (uint16_t)(dw.x - win.x);
+        s->dy = (uint16_t)(dw.y - win.y);
+        s->dw = (uint16_t)dw.w;
+        s->dh = (uint16_t)dw.h;
+        s->dstride = (uint32_t)dw.stride;
+        s->dk = dw.k;
+        clamp_absorb(s->dabsorb, dot_absorb);
+    }
     return SMPSIM_OK;
 }
 
-/* One disc profile (opacity 1 inside a, 0 beyond b, px) at (cx, cy) with
- * absorption k per channel. */
-static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a, double b,
-                              const double k[3], int how, smpsim_error *err)
+/* Places one disc profile (opacity 1 inside a, 0 beyond b, px) at
+ * (cx, cy) with absorption k per channel: its kernel window (win->w = 0:
+ * nothing to draw) and absorption times the area correction. */
+static smpsim_status place_disc(smpsim_renderer *r, double cx, double cy, double a, double b,
+                                const double k[3], int how, window *win, float absorb[3],
+                                smpsim_error *err)
 {
+    win->w = 0;
     if (b > MAX_KERNEL_PX / 2)
         return smpsim__fail(err, SMPSIM_ELIMIT, "render: a dot is %.0f px wide, above %d px",
                             2 * b, MAX_KERNEL_PX);
     double W = r->image->width, H = r->image->height;
     if (cx + b < 0 || cy + b < 0 || cx - b >= W || cy - b >= H)
         return SMPSIM_OK;
-    float absorb[3];
     if (b > SMPSIM__KERNEL_MAX_B) {
-        long x0, y0, w, h;
         if (!reserve((void **)&r->big, &r->cap_big, r->n_big + 1, sizeof *r->big))
             return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
-        float *kd = smpsim__kernel_direct(cx, cy, a, b, &x0, &y0, &w, &h);
+        float *kd = smpsim__kernel_direct(cx, cy, a, b, &win->x, &win->y, &win->w, &win->h);
         if (!kd)
             return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
         r->big[r->n_big++] = kd;
+        win->stride = win->w;
+        win->k = kd;
         for (int c = 0; c < 3; c++)
             absorb[c] = (float)k[c];
-        return push_splat(r, x0, y0, w, h, kd, w, absorb, how, err);
+        return SMPSIM_OK;
     }
     const smpsim__kernels *K = NULL;
     double scale;
@@ -334,7 +380,8 @@ static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a
         absorb[c] = (float)(k[c] * scale);
     double fx = floor(cx), fy = floor(cy);
     long ix = (long)fx, iy = (long)fy;
-    int qx = (int)lround((cx - fx) * K->sub), qy = (int)lround((cy - fy) * K->sub);
+    /* in [0, sub]: rounding by adding a half (lround() is a call) */
+    int qx = (int)((cx - fx) * K->sub + 0.5), qy = (int)((cy - fy) * K->sub + 0.5);
     if (qx == K->sub) {
         qx = 0;
         ix++;
@@ -347,9 +394,27 @@ static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a
     const uint8_t *box = K->box + 4 * which;
     if (box[2] == 0)
         return SMPSIM_OK;
-    const float *kw = K->w + which * K->size * K->size + box[1] * K->size + box[0];
-    return push_splat(r, ix - K->half + box[0], iy - K->half + box[1], box[2], box[3], kw,
-                      K->size, absorb, how, err);
+    *win = (window){.x = ix - K->half + box[0], .y = iy - K->half + box[1], .w = box[2],
+                    .h = box[3], .stride = K->size,
+                    .k = K->w + which * K->size * K->size + box[1] * K->size + box[0]};
+    return SMPSIM_OK;
+}
+
+static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a, double b,
+                              const double k[3], int how, smpsim_error *err)
+{
+    window win;
+    float absorb[3];
+    smpsim_status st = place_disc(r, cx, cy, a, b, k, how, &win, absorb, err);
+    if (st != SMPSIM_OK || win.w == 0)
+        return st;
+    return push_splat(r, win, absorb, how, NULL, NULL, err);
+}
+
+static bool window_inside(const window *in, const window *out)
+{
+    return in->x >= out->x && in->y >= out->y && in->x + in->w <= out->x + out->w &&
+           in->y + in->h <= out->y + out->h && in->w <= UINT16_MAX && in->h <= UINT16_MAX;
 }
 
 static const double *look_transmittance(smpsim_renderer *r, cached_look *cl, double shade,
@@ -429,16 +494,30 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
     double kd[3] = {k[0] * spread, k[1] * spread, k[2] * spread};
     /* The dot goes into the pixels at once; a faint halo too, by the
      * table; a strong one through the factor buffer. */
-    smpsim_status st = add_disc(r, cx, cy, a, b, kd, SPLAT_DOT, err);
-    if (st == SMPSIM_OK && L->redness > 0.0) {
+    smpsim_status st;
+    if (L->redness > 0.0) {
+        /* Redness halos overlap their neighbours' a little: each is
+         * rounded on its own (it changes a pixel by a few code values at
+         * most). Over 8-bit pixels, the dot goes with its halo when it
+         * lies inside it. */
         double kr[3];
         for (int c = 0; c < 3; c++)
             kr[c] = smpsim__redness_absorption[c] * L->redness;
-        /* Redness halos overlap their neighbours' a little: each is
-         * rounded on its own (it changes a pixel by a few code values at
-         * most). */
-        st = add_disc(r, cx, cy, 0.0, smpsim__redness_radius_px(radius, scale), kr, SPLAT_FAINT,
-                      err);
+        window dot, halo;
+        float dot_absorb[3], halo_absorb[3];
+        st = place_disc(r, cx, cy, a, b, kd, SPLAT_DOT, &dot, dot_absorb, err);
+        if (st == SMPSIM_OK)
+            st = place_disc(r, cx, cy, 0.0, smpsim__redness_radius_px(radius, scale), kr,
+                            SPLAT_FAINT, &halo, halo_absorb, err);
+        bool fuse = r->image->format == SMPSIM_RGBA8 && dot.w && halo.w &&
+                    window_inside(&dot, &halo);
+        if (st == SMPSIM_OK && dot.w && !fuse)
+            st = push_splat(r, dot, dot_absorb, SPLAT_DOT, NULL, NULL, err);
+        if (st == SMPSIM_OK && halo.w)
+            st = push_splat(r, halo, halo_absorb, SPLAT_FAINT, fuse ? &dot : NULL, dot_absorb,
+                            err);
+    } else {
+        st = add_disc(r, cx, cy, a, b, kd, SPLAT_DOT, err);
     }
     if (st == SMPSIM_OK && L->blowout > 0.0) {
         double kb[3];
@@ -530,28 +609,97 @@ static void accumulate(float *acc, size_t width, const splat *s, long y0, long y
  * one. Where two splats overlap, the pixel is rounded after each (at most
  * half a code value each time). Channels the splat leaves alone are
  * skipped. */
+/* One pixel's three codes through the table at levels l0, l1, l2. (Byte
+ * by byte: one 32-bit word was slower; a wide load after the narrow
+ * stores of an overlapping splat cannot be forwarded.) */
+static inline void code3(const uint8_t *codes, uint8_t *p, unsigned l0, unsigned l1, unsigned l2)
+{
+    p[0] = codes[p[0] * CODE_LEVELS + l0];
+    p[1] = codes[p[1] * CODE_LEVELS + l1];
+    p[2] = codes[p[2] * CODE_LEVELS + l2];
+}
+
+/* A row of one splat: levels w k (k already in table steps). Scalar: rows
+ * of rings are a pixel or two, four at once was slower. (Weights and
+ * absorptions are copied to locals first: a byte store may alias any float
+ * behind a pointer.) */
+static inline void row8(const uint8_t *codes, uint8_t *p, const float *kr, long n,
+                        const float k[3])
+{
+    float k0 = k[0], k1 = k[1], k2 = k[2];
+    if (k0 == 0.0f) { /* redness */
+        for (long i = 0; i < n; i++, p += 4) {
+            float w = kr[i];
+            unsigned l1 = (unsigned)(w * k1 + 0.5f), l2 = (unsigned)(w * k2 + 0.5f);
+            p[1] = codes[p[1] * CODE_LEVELS + l1];
+            p[2] = codes[p[2] * CODE_LEVELS + l2];
+        }
+        return;
+    }
+    for (long i = 0; i < n; i++, p += 4) {
+        float w = kr[i];
+        code3(codes, p, (unsigned)(w * k0 + 0.5f), (unsigned)(w * k1 + 0.5f),
+              (unsigned)(w * k2 + 0.5f));
+    }
+}
+
+/* Pixels under a dot and its halo: the two absorptions combined,
+ * 1 - (1 - u)(1 - v) = u + v - u v (in [0, 1]), one rounding. The levels
+ * of four pixels are worked out at once where SSE2 is there. */
+static inline void row8_fused(const uint8_t *codes, uint8_t *p, const float *kh, const float *kd,
+                              long n, const float h[3], const float d[3])
+{
+#if defined(__SSE2__)
+    __m128 H[3], D[3];
+    const __m128 steps = _mm_set1_ps(CODE_STEPS), half = _mm_set1_ps(0.5f);
+    for (int c = 0; c < 3; c++) {
+        H[c] = _mm_set1_ps(h[c]);
+        D[c] = _mm_set1_ps(d[c]);
+    }
+    for (long i = 0; i < n; i += 4, p += 16) {
+        __m128 wh = _mm_loadu_ps(kh + i), wd = _mm_loadu_ps(kd + i);
+        int32_t lv[3][4];
+        for (int c = 0; c < 3; c++) {
+            __m128 u = _mm_mul_ps(wh, H[c]), v = _mm_mul_ps(wd, D[c]);
+            __m128 a = _mm_sub_ps(_mm_add_ps(u, v), _mm_mul_ps(u, v));
+            _mm_storeu_si128((__m128i *)(void *)lv[c],
+                             _mm_cvttps_epi32(_mm_add_ps(_mm_mul_ps(a, steps), half)));
+        }
+        long m = n - i < 4 ? n - i : 4;
+        for (long j = 0; j < m; j++)
+            code3(codes, p + 4 * j, (unsigned)lv[0][j], (unsigned)lv[1][j], (unsigned)lv[2][j]);
+    }
+#else
+    float h0 = h[0], h1 = h[1], h2 = h[2], d0 = d[0], d1 = d[1], d2 = d[2];
+    for (long i = 0; i < n; i++, p += 4) {
+        float wh = kh[i], wd = kd[i];
+        float u0 = wh * h0, v0 = wd * d0, u1 = wh * h1, v1 = wd * d1, u2 = wh * h2, v2 = wd * d2;
+        code3(codes, p, (unsigned)((u0 + v0 - u0 * v0) * CODE_STEPS + 0.5f),
+              (unsigned)((u1 + v1 - u1 * v1) * CODE_STEPS + 0.5f),
+              (unsigned)((u2 + v2 - u2 * v2) * CODE_STEPS + 0.5f));
+    }
+#endif
+}
+
 static void splat8(const uint8_t *codes, smpsim_image *im, const splat *s, long y0, long y1)
 {
     long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
-    float k0 = s->absorb[0] * CODE_STEPS, k1 = s->absorb[1] * CODE_STEPS,
-          k2 = s->absorb[2] * CODE_STEPS;
+    float k[3];
+    for (int c = 0; c < 3; c++)
+        k[c] = s->absorb[c] * CODE_STEPS;
     for (long y = ya; y < yb; y++) {
         const float *kr = s->k + (size_t)(y - s->y) * s->stride;
         uint8_t *p = (uint8_t *)im->pixels + (size_t)y * im->stride + (size_t)s->x * 4;
-        if (k0 == 0.0f) { /* redness */
-            for (uint32_t i = 0; i < s->w; i++, p += 4) {
-                float w = kr[i];
-                p[1] = codes[p[1] * CODE_LEVELS + (unsigned)(w * k1 + 0.5f)];
-                p[2] = codes[p[2] * CODE_LEVELS + (unsigned)(w * k2 + 0.5f)];
-            }
-        } else {
-            for (uint32_t i = 0; i < s->w; i++, p += 4) {
-                float w = kr[i];
-                p[0] = codes[p[0] * CODE_LEVELS + (unsigned)(w * k0 + 0.5f)];
-                p[1] = codes[p[1] * CODE_LEVELS + (unsigned)(w * k1 + 0.5f)];
-                p[2] = codes[p[2] * CODE_LEVELS + (unsigned)(w * k2 + 0.5f)];
-            }
+        long row = y - s->y - s->dy;
+        if (s->dw == 0 || row < 0 || row >= s->dh) {
+            row8(codes, p, kr, s->w, k);
+            continue;
         }
+        long left = s->dx, right = (long)s->w - s->dx - s->dw;
+        row8(codes, p, kr, left, k);
+        row8_fused(codes, p + 4 * left, kr + left, s->dk + (size_t)row * s->dstride, s->dw,
+                   s->absorb, s->dabsorb);
+        row8(codes, p + 4 * (left + s->dw), kr + left + s->dw, right, k);
     }
 }
 
