@@ -31,7 +31,7 @@
 #include <emmintrin.h>
 #endif
 
-#define BAND 16
+#define BAND 32
 #define MAX_KERNEL_PX 4096 /* a dot wider than this is refused */
 #define LOOK_CACHE 17      /* looks of sessions 0..16 are kept */
 #define DEG_TO_RAD (3.14159265358979323846 / 180.0)
