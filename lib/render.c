@@ -57,19 +57,24 @@ typedef struct window {
  * footprint (fused: one pass over the pixels, the dot's pixels rounded
  * once for both). */
 typedef struct splat {
-    int32_t x, y;        /* top-left pixel of the clipped footprint */
-    uint32_t w, h;       /* clipped footprint */
-    uint32_t stride;     /* kernel row stride */
-    int how;             /* SPLAT_DOT, SPLAT_FAINT or SPLAT_ACC (see composite()) */
-    const float *k;      /* weight of pixel (x, y) */
-    float absorb[3];     /* 1 - T per channel, times the area correction */
+    int32_t x, y;          /* top-left pixel of the clipped footprint */
+    uint16_t w, h;         /* clipped footprint (kernels are <= MAX_KERNEL_PX + 1) */
+    uint16_t stride;       /* kernel row stride */
+    uint8_t how;           /* SPLAT_DOT, SPLAT_FAINT or SPLAT_ACC (see composite()) */
     /* the fused dot (dw = 0: none): its clipped footprint starts at pixel
-     * (x + dx, y + dy) of the image, with weight dk[0] */
-    uint16_t dx, dy, dw, dh;
-    uint32_t dstride;
-    float dabsorb[3];
+     * (x + dx, y + dy) of the image, with weight dk[0] (a halo carries
+     * one only when it is at most FUSE_MAX px wide and high) */
+    uint8_t dx, dy, dw, dh;
+    uint16_t dstride;
+    const float *k;        /* weight of pixel (x, y) */
     const float *dk;
-} splat;
+    float absorb[3];       /* 1 - T per channel, times the area correction */
+    float dabsorb[3];
+} splat; /* 64 bytes: bucketing copies them */
+
+#define FUSE_MAX 255
+_Static_assert(sizeof(splat) <= 64, "a splat fits a cache line");
+_Static_assert(MAX_KERNEL_PX + 2 <= UINT16_MAX, "kernel windows fit splat.w and .h");
 
 /* Radius steps of the cached kernels: b from SMPSIM__KERNEL_MIN_B to
  * SMPSIM__KERNEL_MAX_B (log2 -4.4 .. 4.6). */
@@ -308,15 +313,16 @@ static smpsim_status push_splat(smpsim_renderer *r, window win, const float abso
     if (!reserve((void **)&r->splats, &r->cap_splats, r->n_splats + 1, sizeof *r->splats))
         return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
     splat *s = &r->splats[r->n_splats++];
-    *s = (splat){.x = (int32_t)win.x, .y = (int32_t)win.y, .w = (uint32_t)win.w,
-                 .h = (uint32_t)win.h, .stride = (uint32_t)win.stride, .how = how, .k = win.k};
+    *s = (splat){.x = (int32_t)win.x, .y = (int32_t)win.y, .w = (uint16_t)win.w,
+                 .h = (uint16_t)win.h, .stride = (uint16_t)win.stride, .how = (uint8_t)how,
+                 .k = win.k};
     clamp_absorb(s->absorb, absorb);
     if (with_dot) {
-        s->dx = (uint16_t)(dw.x - win.x);
-        s->dy = (uint16_t)(dw.y - win.y);
-        s->dw = (uint16_t)dw.w;
-        s->dh = (uint16_t)dw.h;
-        s->dstride = (uint32_t)dw.stride;
+        s->dx = (uint8_t)(dw.x - win.x);
+        s->dy = (uint8_t)(dw.y - win.y);
+        s->dw = (uint8_t)dw.w;
+        s->dh = (uint8_t)dw.h;
+        s->dstride = (uint16_t)dw.stride;
         s->dk = dw.k;
         clamp_absorb(s->dabsorb, dot_absorb);
     }
@@ -414,7 +420,7 @@ static smpsim_status add_disc(smpsim_renderer *r, double cx, double cy, double a
 static bool window_inside(const window *in, const window *out)
 {
     return in->x >= out->x && in->y >= out->y && in->x + in->w <= out->x + out->w &&
-           in->y + in->h <= out->y + out->h && in->w <= UINT16_MAX && in->h <= UINT16_MAX;
+           in->y + in->h <= out->y + out->h && out->w <= FUSE_MAX && out->h <= FUSE_MAX;
 }
 
 static const double *look_transmittance(smpsim_renderer *r, cached_look *cl, double shade,
