@@ -38,8 +38,8 @@
 #define LN2 0.69314718055994530942
 /* Dots and faint halos go into 8-bit pixels by a table of the new code per
  * old code and absorption w k rounded to 1/CODE_STEPS (see splat8()). */
-#define CODE_STEPS 4096
-#define CODE_LEVELS (CODE_STEPS + 1)
+#define CODE_STEPS 4095
+#define CODE_LEVELS (CODE_STEPS + 1) /* a power of two: a row is code << 12 */
 
 /* How a splat reaches the pixels: at once (a dot; a faint halo, whose
  * kernel drops its faintest rim); through the factor buffer (a strong
