@@ -40,6 +40,7 @@
  * old code and absorption w k rounded to 1/CODE_STEPS (see splat8()). */
 #define CODE_STEPS 4095
 #define CODE_LEVELS (CODE_STEPS + 1) /* a power of two: a row is code << 12 */
+_Static_assert(CODE_LEVELS == 1 << 12, "row8_fused() shifts codes by 12");
 
 /* How a splat reaches the pixels: at once (a dot; a faint halo, whose
  * kernel drops its faintest rim); through the factor buffer (a strong
@@ -662,18 +663,37 @@ static inline void row8_fused(const uint8_t *codes, uint8_t *p, const float *kh,
         H[c] = _mm_set1_ps(h[c]);
         D[c] = _mm_set1_ps(d[c]);
     }
+    const __m128i byte = _mm_set1_epi32(0xff);
     for (long i = 0; i < n; i += 4, p += 16) {
         __m128 wh = _mm_loadu_ps(kh + i), wd = _mm_loadu_ps(kd + i);
-        int32_t lv[3][4];
+        __m128i lv[3];
         for (int c = 0; c < 3; c++) {
             __m128 u = _mm_mul_ps(wh, H[c]), v = _mm_mul_ps(wd, D[c]);
             __m128 a = _mm_sub_ps(_mm_add_ps(u, v), _mm_mul_ps(u, v));
-            _mm_storeu_si128((__m128i *)(void *)lv[c],
-                             _mm_cvttps_epi32(_mm_add_ps(_mm_mul_ps(a, steps), half)));
+            lv[c] = _mm_cvttps_epi32(_mm_add_ps(_mm_mul_ps(a, steps), half));
         }
-        long m = n - i < 4 ? n - i : 4;
-        for (long j = 0; j < m; j++)
-            code3(codes, p + 4 * j, (unsigned)lv[0][j], (unsigned)lv[1][j], (unsigned)lv[2][j]);
+        if (n - i >= 4) {
+            /* four whole pixels: their table entries (code << 12 | level)
+             * too */
+            __m128i px = _mm_loadu_si128((const __m128i *)(const void *)p);
+            int32_t at[3][4];
+            for (int c = 0; c < 3; c++) {
+                __m128i code = _mm_and_si128(_mm_srli_epi32(px, 8 * c), byte);
+                _mm_storeu_si128((__m128i *)(void *)at[c],
+                                 _mm_add_epi32(_mm_slli_epi32(code, 12), lv[c]));
+            }
+            for (int j = 0; j < 4; j++) {
+                p[4 * j] = codes[at[0][j]];
+                p[4 * j + 1] = codes[at[1][j]];
+                p[4 * j + 2] = codes[at[2][j]];
+            }
+            continue;
+        }
+        int32_t l[3][4];
+        for (int c = 0; c < 3; c++)
+            _mm_storeu_si128((__m128i *)(void *)l[c], lv[c]);
+        for (long j = 0; j < n - i; j++)
+            code3(codes, p + 4 * j, (unsigned)l[0][j], (unsigned)l[1][j], (unsigned)l[2][j]);
     }
 #else
     float h0 = h[0], h1 = h[1], h2 = h[2], d0 = d[0], d1 = d[1], d2 = d[2];
