@@ -155,11 +155,11 @@ void smpsim__kernels_free(smpsim__kernels *k);
  * to 0 at b. */
 static inline double smpsim__profile_area(double a, double b)
 {
-    const double pi = 3.14159265358979323846;
-    if (b - a < 1e-12)
-        return pi * b * b;
-    double ramp = (b * (b * b - a * a) / 2.0 - (b * b * b - a * a * a) / 3.0) / (b - a);
-    return pi * a * a + 2.0 * pi * ramp;
+    /* pi a^2 + the ramp's ring, 2 pi times the integral of r (b - r) / (b - a)
+     * from a to b = pi (b - a)(b + 2a) / 3: together pi (a^2 + ab + b^2) / 3
+     * (a disc when a = b, a cone's pi b^2 / 3 when a = 0), no division. */
+    const double pi_3 = 3.14159265358979323846 / 3.0;
+    return pi_3 * (a * a + a * b + b * b);
 }
 /* One kernel for a big dot at exact position (cx, cy): covers the pixels
  * [*x0, *x0 + *w) x [*y0, *y0 + *h); free the result with free(). */

@@ -377,7 +377,7 @@ static smpsim_status place_disc(smpsim_renderer *r, double cx, double cy, double
                 return st;
             *slot = (uint16_t)(K - r->kernels + 1);
         }
-        scale = smpsim__profile_area(a, fmax(b, 1e-9)) / K->area;
+        scale = smpsim__profile_area(a, b > 1e-9 ? b : 1e-9) / K->area;
         r->disc_memo[how].a = a;
         r->disc_memo[how].b = b;
         r->disc_memo[how].scale = scale;
@@ -480,7 +480,7 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
          * and spreads the same darkening over it. */
         double mid = 0.5 * (a + b), half = 0.5 * (b - a), before = smpsim__profile_area(a, b);
         half = sqrt(half * half + L->camera_px * L->camera_px);
-        a = fmax(0.0, mid - half);
+        a = mid - half > 0.0 ? mid - half : 0.0; /* (fmax() is a call) */
         b = mid + half;
         spread = before / smpsim__profile_area(a, b);
     }
