@@ -128,15 +128,74 @@ static void rings_row_coverage(const smpsim_field *f, const smpsim__rings *r, ui
     }
 }
 
-/* Feathered coverage: smoothstep from 0 at feather/2 outside the outline to
- * 1 at feather/2 inside; symmetric, so the area is kept. Inside or outside
- * comes from the row's crossings (the same test as smpsim__rings_contain(),
- * once per row instead of per cell), the distance from the nearest-edge
- * index: cells whose leaf lists no edge are farther than feather/2 from
- * the outline, where the smoothstep is flat. */
+/* The field's columns as a feathered region's rows see them: each cell
+ * centre's x and the run of columns it belongs to. A run is a stretch of
+ * columns inside the region's bounds (grown by half the feather) that share
+ * one column of index leaves, or that lie outside the index, as
+ * smpsim__segindex_leaf() would place them (it treats x and y apart). */
+typedef struct column_runs {
+    double *x;      /* per column: the cell centre's x */
+    uint32_t *from; /* run k: columns from[k] .. from[k + 1] - 1 */
+    uint32_t *leaf; /* run k: its index column, or UINT32_MAX outside the index */
+    size_t n;
+} column_runs;
+
+static void column_runs_free(column_runs *c)
+{
+    free(c->x);
+    free(c->from);
+    free(c->leaf);
+    memset(c, 0, sizeof *c);
+}
+
+static bool column_runs_make(const smpsim_field *f, const prepared *p,
+                             const smpsim__segindex *index, column_runs *c)
+{
+    memset(c, 0, sizeof *c);
+    c->x = malloc(f->width * sizeof *c->x);
+    c->from = malloc(((size_t)f->width + 1) * sizeof *c->from);
+    c->leaf = malloc(f->width * sizeof *c->leaf);
+    if (!c->x || !c->from || !c->leaf) {
+        column_runs_free(c);
+        return false;
+    }
+    uint32_t end = 0;
+    for (uint32_t i = 0; i < f->width; i++) {
+        double x = f->origin_x_mm + (i + 0.5) * f->cell_mm;
+        c->x[i] = x;
+        if (x < p->bounds[0] || x > p->bounds[2]) /* before or after the bounds */
+            continue;
+        double fx = (x - index->x0) * index->inv_leaf; /* as smpsim__segindex_leaf() */
+        uint32_t leaf = fx >= 0.0 && fx < index->nx ? (uint32_t)fx : UINT32_MAX;
+        if (c->n == 0 || leaf != c->leaf[c->n - 1] || i != end) {
+            c->from[c->n] = i;
+            c->leaf[c->n++] = leaf;
+        }
+        end = i + 1;
+    }
+    c->from[c->n] = end;
+    return true;
+}
+
+/* Feathered coverage of one cell at distance d (signed: positive inside)
+ * from the outline: smoothstep from 0 at feather/2 outside to 1 at
+ * feather/2 inside; symmetric, so the area is kept. */
+static float feathered(double d, double half, double feather)
+{
+    double t = (d + half) / feather;
+    t = t < 0.0 ? 0.0 : (t > 1.0 ? 1.0 : t);
+    return (float)(t * t * (3.0 - 2.0 * t));
+}
+
+/* Feathered coverage of one row. Inside or outside comes from the row's
+ * crossings (the same test as smpsim__rings_contain(), once per row
+ * instead of per cell), the distance from the nearest-edge index: a run of
+ * cells in a leaf that lists no edge is farther than feather/2 from the
+ * outline, where the smoothstep is flat, and all of it on one side when no
+ * crossing falls inside the run: 1 or 0 throughout, without measuring. */
 static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
-                                   const smpsim__segindex *index, uint32_t row, double *xs,
-                                   float *cov)
+                                   const smpsim__segindex *index, const column_runs *cols,
+                                   uint32_t row, double *xs, float *cov)
 {
     double feather = p->region->params.feather_mm, half = feather / 2.0;
     double y = f->origin_y_mm + (row + 0.5) * f->cell_mm;
@@ -154,27 +213,39 @@ static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
         if (!isnan(xs[i]))
             xs[m++] = xs[i];
     qsort(xs, m, sizeof *xs, cmp_double);
+    double fy = (y - index->y0) * index->inv_leaf; /* as smpsim__segindex_leaf() */
+    bool row_indexed = fy >= 0.0 && fy < index->ny;
     size_t passed = 0; /* crossings at or before x: x only grows along the row */
-    for (uint32_t i = 0; i < f->width; i++) {
-        double x = f->origin_x_mm + (i + 0.5) * f->cell_mm, nx, ny, d;
-        if (x < p->bounds[0] || x > p->bounds[2])
-            continue;
-        while (passed < m && !(x < xs[passed]))
+    for (size_t run = 0; run < cols->n; run++) {
+        uint32_t i0 = cols->from[run], i1 = cols->from[run + 1];
+        const uint32_t *edges = NULL;
+        size_t count = 0;
+        if (row_indexed && cols->leaf[run] != UINT32_MAX) {
+            size_t leaf = (size_t)fy * index->nx + cols->leaf[run];
+            count = index->count[leaf];
+            edges = index->ids + index->first[leaf];
+        }
+        while (passed < m && !(cols->x[i0] < xs[passed]))
             passed++;
-        bool inside = (m - passed) & 1u;
-        size_t count;
-        const uint32_t *edges = smpsim__segindex_find(index, x, y, &count);
-        if (edges && count == 0) {
-            cov[i] = inside ? 1.0f : 0.0f;
+        if (edges && count == 0 && (passed == m || cols->x[i1 - 1] < xs[passed])) {
+            float c = (m - passed) & 1u ? 1.0f : 0.0f;
+            for (uint32_t i = i0; i < i1; i++)
+                cov[i] = c;
             continue;
         }
-        d = edges ? smpsim__rings_nearest_among(r, edges, count, x, y, &nx, &ny)
-                  : smpsim__rings_nearest(r, x, y, &nx, &ny);
-        if (!inside)
-            d = -d;
-        double t = (d + half) / feather;
-        t = t < 0.0 ? 0.0 : (t > 1.0 ? 1.0 : t);
-        cov[i] = (float)(t * t * (3.0 - 2.0 * t));
+        for (uint32_t i = i0; i < i1; i++) {
+            double x = cols->x[i], nx, ny, d;
+            while (passed < m && !(x < xs[passed]))
+                passed++;
+            bool inside = (m - passed) & 1u;
+            if (edges && count == 0) {
+                cov[i] = inside ? 1.0f : 0.0f;
+                continue;
+            }
+            d = edges ? smpsim__rings_nearest_among(r, edges, count, x, y, &nx, &ny)
+                      : smpsim__rings_nearest(r, x, y, &nx, &ny);
+            cov[i] = feathered(inside ? d : -d, half, feather);
+        }
     }
 }
 
@@ -205,17 +276,23 @@ static void row_span(const smpsim_field *f, const prepared *p, uint32_t *first, 
 }
 
 /* The first region writes its rows outright (and their coverage into
- * covered, which is NULL when no region follows). */
-static void composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
+ * covered, which is NULL when no region follows). False: out of memory. */
+static bool composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
                              uint16_t id, bool first_region, float *covered, double *xs, float *cov)
 {
     const smpsim__region *r = p->region;
     const float density = (float)r->params.density_per_cm2;
     bool feathered = r->shape != SMPSIM__MASK && r->params.feather_mm > 0.0;
     smpsim__segindex index = {0}; /* empty (linear searches) if it cannot be built */
-    if (feathered)
+    column_runs cols = {0};
+    if (feathered) {
         smpsim__rings_index(&p->rings, p->bounds, INDEX_LEAF * f->cell_mm,
                             r->params.feather_mm / 2.0, &index);
+        if (!column_runs_make(f, p, &index, &cols)) {
+            smpsim__segindex_free(&index);
+            return false;
+        }
+    }
     uint32_t first, last;
     row_span(f, p, &first, &last);
     for (uint32_t row = first; row < last; row++) {
@@ -223,7 +300,7 @@ static void composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
         if (r->shape == SMPSIM__MASK)
             mask_row_coverage(f, p, view, row, cov);
         else if (feathered)
-            feathered_row_coverage(f, p, &index, row, xs, cov);
+            feathered_row_coverage(f, p, &index, &cols, row, xs, cov);
         else
             rings_row_coverage(f, &p->rings, row, xs, cov);
         if (first_region) { /* nothing under it yet */
@@ -255,6 +332,8 @@ static void composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
         }
     }
     smpsim__segindex_free(&index);
+    column_runs_free(&cols);
+    return true;
 }
 
 static void mask_bounds(const smpsim__region *r, const smpsim_view *view, double b[4])
@@ -300,11 +379,12 @@ static smpsim_status prepare_all(const smpsim_design *design, prepared *p, size_
     return SMPSIM_OK;
 }
 
-/* A field for bounds b: *f itself, cleared, when its memory (*cap cells)
- * holds it (a generator's field, kept between calls: no fresh pages to
- * fault in), else a new one (*f, if any, freed). cap may be NULL. */
-static smpsim_status new_field_for(const double b[4], double cell_mm, smpsim_field **f,
-                                   size_t *cap, smpsim_error *err)
+/* A field for bounds b: *f itself, cleared (unless clear is false: every
+ * cell is about to be written), when its memory (*cap cells) holds it (a
+ * generator's field, kept between calls: no fresh pages to fault in), else
+ * a new one (*f, if any, freed). cap may be NULL. */
+static smpsim_status new_field_for(const double b[4], double cell_mm, bool clear,
+                                   smpsim_field **f, size_t *cap, smpsim_error *err)
 {
     double w = ceil((b[2] - b[0]) / cell_mm) + 2, h = ceil((b[3] - b[1]) / cell_mm) + 2;
     if (!(w * h <= (double)MAX_FIELD_CELLS))
@@ -321,8 +401,10 @@ static smpsim_status new_field_for(const double b[4], double cell_mm, smpsim_fie
         g->origin_x_mm = b[0] - cell_mm;
         g->origin_y_mm = b[1] - cell_mm;
         g->cell_mm = cell_mm;
-        memset(g->density_per_cm2, 0, n * sizeof *g->density_per_cm2);
-        memset(g->region, 0, n * sizeof *g->region);
+        if (clear) {
+            memset(g->density_per_cm2, 0, n * sizeof *g->density_per_cm2);
+            memset(g->region, 0, n * sizeof *g->region);
+        }
         return SMPSIM_OK;
     }
     smpsim_field_free(*f);
@@ -336,11 +418,9 @@ static smpsim_status new_field_for(const double b[4], double cell_mm, smpsim_fie
     return st;
 }
 
-/* The regions, then the hairline, into f; the resolved hairline goes to
- * *hairline (when not NULL) for the dots. */
-static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t n,
-                               size_t max_edges, smpsim_field *f,
-                               smpsim__hairline_field *hairline, smpsim_error *err)
+/* The regions into f (cleared). */
+static smpsim_status rasterise_regions(const smpsim_design *design, prepared *p, size_t n,
+                                       size_t max_edges, smpsim_field *f, smpsim_error *err)
 {
     /* How much of each cell earlier regions cover: needed from the second
      * region on (one region, the common case, needs no such pass). */
@@ -351,12 +431,22 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
     if ((n > 1 && !covered) || !cov || !xs)
         st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
     for (size_t r = 0; st == SMPSIM_OK && r < n; r++)
-        composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1), r == 0,
-                         covered, xs, cov);
+        if (!composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1),
+                              r == 0, covered, xs, cov))
+            st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
     free(covered);
     free(cov);
     free(xs);
-    if (st == SMPSIM_OK && smpsim__design_hairline_const(design)->n_points > 0) {
+    return st;
+}
+
+/* The hairline over the regions in f; the resolved hairline goes to
+ * *hairline (when not NULL) for the dots. */
+static smpsim_status rasterise_hairline(const smpsim_design *design, smpsim_field *f,
+                                        smpsim__hairline_field *hairline, smpsim_error *err)
+{
+    smpsim_status st = SMPSIM_OK;
+    if (smpsim__design_hairline_const(design)->n_points > 0) {
         smpsim__hairline_field h;
         st = smpsim__hairline_resolve(design, 0.0, &h, err);
         if (st == SMPSIM_OK) {
@@ -371,14 +461,140 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
     return st;
 }
 
+/* Appends len bytes to a key (buf NULL: only counts them). */
+static void key_put(unsigned char *buf, size_t *at, const void *bytes, size_t len)
+{
+    if (buf)
+        memcpy(buf + *at, bytes, len);
+    *at += len;
+}
+
+/* Everything the regions' raster is made from, as bytes: the cell size
+ * and, region by region, its outline in mm (after the view), its bounds,
+ * feather and density. *len bytes; buf NULL only measures. Returns false
+ * (nothing to compare) for a mask region, whose image is not copied. */
+static bool raster_key(const prepared *p, size_t n, double cell_mm, unsigned char *buf,
+                       size_t *len)
+{
+    size_t at = 0;
+    uint64_t count = n;
+    key_put(buf, &at, &cell_mm, sizeof cell_mm);
+    key_put(buf, &at, &count, sizeof count);
+    for (size_t r = 0; r < n; r++) {
+        const smpsim__rings *rings = &p[r].rings;
+        if (p[r].region->shape == SMPSIM__MASK)
+            return false;
+        size_t points = rings->n_rings ? rings->start[rings->n_rings] : 0;
+        uint64_t n_rings = rings->n_rings;
+        key_put(buf, &at, &n_rings, sizeof n_rings);
+        for (size_t k = 0; k < n_rings; k++) {
+            uint64_t end = rings->start[k + 1];
+            key_put(buf, &at, &end, sizeof end);
+        }
+        key_put(buf, &at, rings->xy, 2 * points * sizeof *rings->xy);
+        key_put(buf, &at, p[r].bounds, sizeof p[r].bounds);
+        key_put(buf, &at, &p[r].region->params.feather_mm, sizeof(double));
+        key_put(buf, &at, &p[r].region->params.density_per_cm2, sizeof(double));
+    }
+    *len = at;
+    return true;
+}
+
+void smpsim__raster_cache_free(smpsim__raster_cache *c)
+{
+    if (!c)
+        return;
+    free(c->key);
+    free(c->density_per_cm2);
+    free(c->region);
+    memset(c, 0, sizeof *c);
+}
+
+/* The cache's key for these regions: a fresh buffer, or NULL when they
+ * cannot be cached (or memory is short: then nothing is cached). */
+static unsigned char *make_key(const prepared *p, size_t n, double cell_mm, size_t *len)
+{
+    if (!raster_key(p, n, cell_mm, NULL, len))
+        return NULL;
+    unsigned char *key = malloc(*len);
+    if (key)
+        raster_key(p, n, cell_mm, key, len);
+    return key;
+}
+
+/* Does the cache hold the raster that key describes, for a field of n
+ * cells? */
+static bool cache_hit(const smpsim__raster_cache *c, const unsigned char *key, size_t len,
+                      size_t n)
+{
+    return c && key && c->key && c->key_len == len && c->cells == n &&
+           memcmp(c->key, key, len) == 0;
+}
+
+/* Keeps a copy of f's regions under key (taking key over); a cache that
+ * cannot grow is emptied instead. */
+static void cache_store(smpsim__raster_cache *c, unsigned char *key, size_t len,
+                        const smpsim_field *f)
+{
+    size_t n = (size_t)f->width * f->height;
+    if (c->cells != n) {
+        smpsim__raster_cache_free(c);
+        c->density_per_cm2 = malloc(n * sizeof *c->density_per_cm2);
+        c->region = malloc(n * sizeof *c->region);
+        if (!c->density_per_cm2 || !c->region) {
+            smpsim__raster_cache_free(c);
+            free(key);
+            return;
+        }
+        c->cells = n;
+    }
+    free(c->key);
+    c->key = key;
+    c->key_len = len;
+    memcpy(c->density_per_cm2, f->density_per_cm2, n * sizeof *f->density_per_cm2);
+    memcpy(c->region, f->region, n * sizeof *f->region);
+}
+
+/* The regions into *field, from the cache when it holds them (and into
+ * it when not), then the hairline. */
+static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t n,
+                               size_t max_edges, const double b[4], double cell_mm,
+                               smpsim_field **field, size_t *cap, smpsim__raster_cache *cache,
+                               smpsim__hairline_field *hairline, smpsim_error *err)
+{
+    size_t key_len = 0;
+    unsigned char *key = cache ? make_key(p, n, cell_mm, &key_len) : NULL;
+    double w = ceil((b[2] - b[0]) / cell_mm) + 2, h = ceil((b[3] - b[1]) / cell_mm) + 2;
+    bool hit = w * h <= (double)MAX_FIELD_CELLS &&
+               cache_hit(cache, key, key_len, (size_t)w * (size_t)h);
+    smpsim_status st = new_field_for(b, cell_mm, !hit, field, cap, err);
+    smpsim_field *f = *field;
+    if (st == SMPSIM_OK && hit) {
+        memcpy(f->density_per_cm2, cache->density_per_cm2,
+               cache->cells * sizeof *f->density_per_cm2);
+        memcpy(f->region, cache->region, cache->cells * sizeof *f->region);
+    } else if (st == SMPSIM_OK) {
+        st = rasterise_regions(design, p, n, max_edges, f, err);
+        if (st == SMPSIM_OK && key) {
+            cache_store(cache, key, key_len, f);
+            key = NULL;
+        }
+    }
+    free(key);
+    if (st == SMPSIM_OK)
+        st = rasterise_hairline(design, f, hairline, err);
+    return st;
+}
+
 smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cell_mm,
                                          smpsim_field **field, size_t *cap, smpsim_error *err)
 {
-    return smpsim__design_field_hairline(design, cell_mm, field, cap, NULL, err);
+    return smpsim__design_field_hairline(design, cell_mm, field, cap, NULL, NULL, err);
 }
 
 smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
                                             smpsim_field **field, size_t *cap,
+                                            smpsim__raster_cache *cache,
                                             smpsim__hairline_field *hairline, smpsim_error *err)
 {
     if (hairline)
@@ -398,9 +614,7 @@ smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double 
     size_t max_edges;
     smpsim_status st = prepare_all(design, p, n, b, &max_edges, err);
     if (st == SMPSIM_OK)
-        st = new_field_for(b, cell_mm, field, cap, err);
-    if (st == SMPSIM_OK)
-        st = rasterise(design, p, n, max_edges, *field, hairline, err);
+        st = rasterise(design, p, n, max_edges, b, cell_mm, field, cap, cache, hairline, err);
     for (size_t r = 0; r < n; r++)
         smpsim__rings_free(&p[r].rings);
     free(p);

@@ -20,12 +20,14 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define INSET_MM 0.01 /* how far inside the outline a stray dot is put back */
 #define CLIP_SIGMA 2.5
 #define MIN_SHADE 1.0f
 #define MAX_SHADE 10.0f
 #define MIN_SIZE_FACTOR 0.1 /* per-dot variation never shrinks a dot further */
+#define BLOCK 8             /* cells divided (or not) together by divide_densities() */
 
 /* Where dots get their parameters: a design (regions, sessions, hairline),
  * or one parameter set for a whole field. */
@@ -100,8 +102,11 @@ static float clamp_shade(double shade)
 /* The density around (x, y): the largest of its cell and the four next to
  * it, so that a cell only partly covered by a hard outline does not read as
  * a sparse transition zone, while real ramps (which change little over
- * 0.25 mm) are followed. */
-static double local_density(const smpsim_field *f, double x, double y)
+ * 0.25 mm) are followed. The field still holds the densities per group the
+ * sampler read (see sample_centres()): the largest of them is scaled back
+ * by per_group here, as the whole field once was (scaling back is
+ * monotonic, so the largest stays the largest). */
+static double local_density(const smpsim_field *f, double per_group, double x, double y)
 {
     double fx = (x - f->origin_x_mm) / f->cell_mm, fy = (y - f->origin_y_mm) / f->cell_mm;
     if (!(fx >= 0.0 && fy >= 0.0 && fx < f->width && fy < f->height))
@@ -118,7 +123,7 @@ static double local_density(const smpsim_field *f, double x, double y)
         d = g[at - w];
     if (j + 1 < f->height && g[at + w] > d)
         d = g[at + w];
-    return d;
+    return per_group != 1.0 ? (float)(d * per_group) : d;
 }
 
 /* The session of a dot at place q in the progressive order. */
@@ -145,13 +150,13 @@ static unsigned session_of(const source *src, const smpsim_dot *d, double q)
     return (unsigned)src->n_sessions;
 }
 
-static void attribute(const source *src, const smpsim_field *field, const smpsim_dot_options *o,
-                      smpsim_dot *d, double q)
+static void attribute(const source *src, const smpsim_field *field, double per_group,
+                      const smpsim_dot_options *o, smpsim_dot *d, double q)
 {
     const smpsim_region_params *p = params_of(src, d->region);
     unsigned session = session_of(src, d, q);
     const smpsim_session *s = src->design ? &src->sessions[session - 1] : NULL;
-    double f = local_density(field, d->x_mm, d->y_mm) / p->density_per_cm2;
+    double f = local_density(field, per_group, d->x_mm, d->y_mm) / p->density_per_cm2;
     double k = o->transition_strength, gap = 1.0 - (f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f));
     double diameter = s && s->needle_mm > 0.0 ? s->needle_mm : p->dot_diameter_mm;
     d->diameter_mm = (float)(diameter * (1.0 - k * gap));
@@ -170,6 +175,48 @@ static void vary(smpsim_dot *d, const smpsim_dot_options *o, smpsim__rng *rng)
     d->shade = clamp_shade(d->shade + o->shade_spread * clip(z[1]));
 }
 
+/* Dots per group: the mean group size (1 without groups). */
+static double per_group_of(const smpsim_dot_options *o)
+{
+    return o->groups ? smpsim__mean_group_size(o) : 1.0;
+}
+
+/* Divides the n densities at g by per_group in place, in blocks of
+ * BLOCK cells: a field is mostly long runs of 0 (which stays 0, either
+ * sign) and of one density (the region's own), so a block all 0 is left
+ * alone and a block all equal to the last density divided takes its
+ * quotient; only the rest divide. Bits are compared, so NaN divides. */
+static void divide_densities(float *g, size_t n, double per_group)
+{
+    uint32_t last = 0; /* bits of the last density divided (0: none yet) */
+    float last_q = 0.0f;
+    size_t i = 0;
+    for (; i + BLOCK <= n; i += BLOCK) {
+        uint32_t bits[BLOCK], any = 0, differ = 0;
+        memcpy(bits, g + i, sizeof bits);
+        for (int k = 0; k < BLOCK; k++) {
+            any |= bits[k] & UINT32_C(0x7fffffff);
+            differ |= bits[k] ^ last;
+        }
+        if (any == 0)
+            continue;
+        if (differ == 0) {
+            for (int k = 0; k < BLOCK; k++)
+                g[i + k] = last_q;
+            continue;
+        }
+        for (int k = 0; k < BLOCK; k++)
+            g[i + k] = (float)(g[i + k] / per_group);
+        last = bits[BLOCK - 1];
+        last_q = g[i + BLOCK - 1];
+    }
+    for (; i < n; i++)
+        g[i] = (float)(g[i] / per_group);
+}
+
+/* The group centres: the sampler reads the field's densities divided by
+ * the mean group size, and the field keeps them (local_density() scales
+ * back the few it reads). */
 static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,
                                     const smpsim_dot_options *o, smpsim_dots **out, float **order,
                                     smpsim_error *err)
@@ -178,19 +225,15 @@ static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,
     smpsim_sample_options_init(&so);
     so.mode = o->mode;
     so.max_dots = o->max_dots;
-    double per_group = o->groups ? smpsim__mean_group_size(o) : 1.0;
-    size_t n = (size_t)field->width * field->height;
+    double per_group = per_group_of(o);
     if (per_group != 1.0)
-        for (size_t i = 0; i < n; i++)
-            field->density_per_cm2[i] = (float)(field->density_per_cm2[i] / per_group);
-    smpsim_status st = smpsim__sample_ordered(field, seed, &so, out, order, err);
-    if (per_group != 1.0) /* restore the densities for the attribute step */
-        for (size_t i = 0; i < n; i++)
-            field->density_per_cm2[i] = (float)(field->density_per_cm2[i] * per_group);
-    return st;
+        divide_densities(field->density_per_cm2, (size_t)field->width * field->height,
+                         per_group);
+    return smpsim__sample_ordered(field, seed, &so, out, order, err);
 }
 
-/* field -> centres -> attributes -> groups -> (outline) -> variation. */
+/* field -> centres -> attributes -> groups -> (outline) -> variation. The
+ * field is left holding densities per group. */
 static smpsim_status make_dots(smpsim_field *field, const source *src,
                                const smpsim_dot_options *o, uint64_t seed, smpsim_dots **out,
                                smpsim_error *err)
@@ -198,8 +241,9 @@ static smpsim_status make_dots(smpsim_field *field, const source *src,
     smpsim_dots *dots = NULL, *grouped = NULL;
     float *order = NULL;
     smpsim_status st = sample_centres(seed, field, o, &dots, &order, err);
+    double per_group = per_group_of(o);
     for (size_t i = 0; st == SMPSIM_OK && i < dots->count; i++)
-        attribute(src, field, o, &dots->dots[i], order[i]);
+        attribute(src, field, per_group, o, &dots->dots[i], order[i]);
     free(order);
     if (st == SMPSIM_OK && o->groups) {
         st = smpsim_dots_group(dots, o, seed, &grouped, err);
@@ -222,10 +266,13 @@ static smpsim_status make_dots(smpsim_field *field, const source *src,
 
 /* A generator keeps the design's field between calls: an editor that
  * regenerates many times a second then does not fault in fresh pages for
- * it each time (glibc hands large freed blocks back to the system). */
+ * it each time (glibc hands large freed blocks back to the system). It
+ * also keeps the last regions' raster: while an editor moves the hairline
+ * or changes the sessions, the outlines are not rasterised again. */
 struct smpsim_generator {
     smpsim_field *field;
     size_t cap_cells;
+    smpsim__raster_cache raster;
 };
 
 smpsim_status smpsim_generator_new(smpsim_generator **out, smpsim_error *err)
@@ -241,16 +288,20 @@ void smpsim_generator_free(smpsim_generator *g)
     if (!g)
         return;
     smpsim_field_free(g->field);
+    smpsim__raster_cache_free(&g->raster);
     free(g);
 }
 
-/* The design's dots from its field in *field (kept when cap is given). */
+/* The design's dots from its field in *field (kept when cap is given,
+ * with the regions' raster in cache, which may be NULL). */
 static smpsim_status design_dots(const smpsim_design *design, smpsim_field **field, size_t *cap,
-                                 smpsim_dots **out, smpsim_error *err)
+                                 smpsim__raster_cache *cache, smpsim_dots **out,
+                                 smpsim_error *err)
 {
     /* The field resolves (and indexes) the hairline; the dots reuse it. */
     source src = {design, NULL, NULL, 0, {0}, {INFINITY, -INFINITY}};
-    smpsim_status st = smpsim__design_field_hairline(design, 0.0, field, cap, &src.hairline, err);
+    smpsim_status st =
+        smpsim__design_field_hairline(design, 0.0, field, cap, cache, &src.hairline, err);
     src.sessions = smpsim_design_sessions(design, &src.n_sessions);
     for (size_t j = 0; j < src.n_sessions; j++) {
         src.offsets[0] = fmin(src.offsets[0], src.sessions[j].hairline_offset_mm);
@@ -270,7 +321,7 @@ smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: out-pointer is NULL");
     *out = NULL;
     smpsim_field *field = NULL;
-    smpsim_status st = design_dots(design, &field, NULL, out, err);
+    smpsim_status st = design_dots(design, &field, NULL, NULL, out, err);
     smpsim_field_free(field);
     return st;
 }
@@ -283,7 +334,7 @@ smpsim_status smpsim_generator_dots(smpsim_generator *g, const smpsim_design *de
     *out = NULL;
     if (!g || !design)
         return smpsim__fail(err, SMPSIM_EINVAL, "generator: generator or design is NULL");
-    return design_dots(design, &g->field, &g->cap_cells, out, err);
+    return design_dots(design, &g->field, &g->cap_cells, &g->raster, out, err);
 }
 
 smpsim_status smpsim_field_dots(const smpsim_field *field, const smpsim_region_params *params,

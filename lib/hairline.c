@@ -471,11 +471,85 @@ static void index_segments(smpsim__hairline_field *h, const smpsim_field *f)
     free(seg);
 }
 
+/* fmin() and fmax() without a library call each: a NaN argument is passed
+ * over as they do; which zero a tie of 0 and -0 gives does not matter to
+ * the bounds below. */
+static inline double lesser(double a, double b)
+{
+    return a < b || isnan(b) ? a : b;
+}
+
+static inline double greater(double a, double b)
+{
+    return a > b || isnan(b) ? a : b;
+}
+
+#define RANGE_MARGIN 1e-9  /* mm, far above the rounding of a perturbation */
+#define MAX_RANGE_KNOTS 64 /* micro knots looked at for one leaf's range */
+
+/* The range of sin(a) for a from a0 to a1 (a0 <= a1). */
+static void sine_range(double a0, double a1, double r[2])
+{
+    double s0 = sin(a0), s1 = sin(a1);
+    r[0] = lesser(s0, s1);
+    r[1] = greater(s0, s1);
+    if (!(a1 - a0 < 2 * PI)) {
+        r[0] = -1.0, r[1] = 1.0;
+        return;
+    }
+    /* a peak (pi/2 + 2 pi k) or a trough (3 pi/2 + 2 pi k) in between */
+    if (floor((a1 - PI / 2) / (2 * PI)) != floor((a0 - PI / 2) / (2 * PI)))
+        r[1] = 1.0;
+    if (floor((a1 - 3 * PI / 2) / (2 * PI)) != floor((a0 - 3 * PI / 2) / (2 * PI)))
+        r[0] = -1.0;
+}
+
+/* The range of perturbation() over arc lengths s_lo..s_hi, a little wider
+ * for rounding, or the amplitudes' whole span when it is long: the wave's
+ * sine between its ends (and any peak or trough between), the micro noise
+ * between the smallest and largest of the knots it blends there, the tilt
+ * (linear) between its ends. */
+static void perturbation_range(const smpsim__hairline_field *h, double s_lo, double s_hi,
+                               double r[2])
+{
+    const smpsim_hairline_params *p = &h->p;
+    double tilt = greater(fabs(s_lo / h->length - 0.5), fabs(s_hi / h->length - 0.5));
+    double pmax = p->macro_amplitude_mm + p->micro_amplitude_mm + p->asymmetry_mm * tilt;
+    r[0] = -pmax, r[1] = pmax;
+    double spacing = p->micro_wavelength_mm / 2;
+    double k_lo = floor(s_lo / spacing) - 1, k_hi = floor(s_hi / spacing) + 2;
+    if (!(k_hi - k_lo <= MAX_RANGE_KNOTS) || !(fabs(k_lo) < 1e15) || !(fabs(k_hi) < 1e15))
+        return;
+    double wave[2], noise[2] = {INFINITY, -INFINITY};
+    double w = 2 * PI / p->macro_wavelength_mm;
+    sine_range(w * s_lo + h->phase[0], w * s_hi + h->phase[0], wave);
+    for (double k = k_lo; k <= k_hi; k++) {
+        double at = k - (double)h->fast.noise_first, v;
+        if (at >= 0.0 && at < (double)h->fast.n_noise)
+            v = h->fast.noise[(size_t)at];
+        else
+            v = knot(h->micro_seed, k);
+        noise[0] = lesser(noise[0], v);
+        noise[1] = greater(noise[1], v);
+    }
+    double sign = h->phase[1] < PI ? 1.0 : -1.0;
+    double t0 = p->asymmetry_mm * (s_lo / h->length - 0.5) * sign;
+    double t1 = p->asymmetry_mm * (s_hi / h->length - 0.5) * sign;
+    double lo = p->macro_amplitude_mm * wave[0] + p->micro_amplitude_mm * noise[0];
+    double hi = p->macro_amplitude_mm * wave[1] + p->micro_amplitude_mm * noise[1];
+    lo += lesser(t0, t1);
+    hi += greater(t0, t1);
+    if (isfinite(lo) && isfinite(hi)) {
+        r[0] = greater(lo - RANGE_MARGIN, -pmax);
+        r[1] = lesser(hi + RANGE_MARGIN, pmax);
+    }
+}
+
 /* Bounds on the depth anywhere in a leaf. The nearest segment is one of
  * the leaf's candidates; if every candidate has the whole leaf on the same
  * side (the cross product is linear in the point, so the corners decide)
- * and none is nearer than lb, the depth is at least lb - pmax behind the
- * line (at most pmax - lb ahead of it), pmax bounding the perturbation
+ * and none is nearer than lb, the depth is at least lb plus the smallest
+ * perturbation behind the line (at most the largest minus lb ahead of it),
  * over the arc lengths the candidates can give (t too is linear; only the
  * end segments' rays take it, and the tilt, beyond the line). */
 static void leaf_bounds(const smpsim__hairline_field *h, size_t leaf, double b[2])
@@ -504,35 +578,43 @@ static void leaf_bounds(const smpsim__hairline_field *h, size_t leaf, double b[2
                 return;
             side = sd;
             double t = (dx * ex + dy * ey) / len2;
-            t_lo = fmin(t_lo, t);
-            t_hi = fmax(t_hi, t);
+            t_lo = lesser(t_lo, t);
+            t_hi = greater(t_hi, t);
         }
         /* t as consider() clamps it: the end segments go on as rays */
         t_lo -= m / len;
         t_hi += m / len;
         if (i > 0) {
-            t_lo = fmax(t_lo, 0.0);
-            t_hi = fmax(t_hi, 0.0);
+            t_lo = greater(t_lo, 0.0);
+            t_hi = greater(t_hi, 0.0);
         }
         if (i + 2 < h->n) {
-            t_lo = fmin(t_lo, 1.0);
-            t_hi = fmin(t_hi, 1.0);
+            t_lo = lesser(t_lo, 1.0);
+            t_hi = lesser(t_hi, 1.0);
         }
-        s_lo = fmin(s_lo, h->s[i] + t_lo * len);
-        s_hi = fmax(s_hi, h->s[i] + t_hi * len);
+        s_lo = lesser(s_lo, h->s[i] + t_lo * len);
+        s_hi = greater(s_hi, h->s[i] + t_hi * len);
         double t = clamp_along(h, i, ((cx - ax) * ex + (cy - ay) * ey) / len2);
         double dx = cx - ax - t * ex, dy = cy - ay - t * ey;
-        lb = fmin(lb, sqrt(dx * dx + dy * dy) - r);
+        lb = lesser(lb, sqrt(dx * dx + dy * dy) - r);
     }
+    if (n == 0 || !(h->length > 0.0) || !(lb > 0.0))
+        return;
+    /* Only leaves near the transition zone or the sentinels gain from a
+     * narrower range; elsewhere the amplitudes' span decides as well. */
     const smpsim_hairline_params *p = &h->p;
-    double tilt = fmax(fabs(s_lo / h->length - 0.5), fabs(s_hi / h->length - 0.5));
+    double tilt = greater(fabs(s_lo / h->length - 0.5), fabs(s_hi / h->length - 0.5));
     double pmax = p->macro_amplitude_mm + p->micro_amplitude_mm + p->asymmetry_mm * tilt;
-    if (n == 0 || !(h->length > 0.0) || !(lb > 0.0) || !isfinite(pmax))
+    double near = (side > 0 ? p->transition_mm : p->sentinel_depth_mm) + fabs(h->offset_mm);
+    double range[2] = {-pmax, pmax};
+    if (lb < near + 2.0 * pmax + 1.0)
+        perturbation_range(h, s_lo, s_hi, range);
+    if (!isfinite(range[0]) || !isfinite(range[1]))
         return;
     if (side > 0)
-        b[0] = lb - pmax;
+        b[0] = lb + range[0];
     else
-        b[1] = pmax - lb;
+        b[1] = range[1] - lb;
 }
 
 void smpsim__hairline_index(smpsim__hairline_field *h, const smpsim_field *f)
@@ -638,6 +720,37 @@ static uint8_t *square_kinds(const smpsim__hairline_field *h, const smpsim_field
     return square;
 }
 
+/* The cells [i0, i1) of row j in open squares: the depth blended from the
+ * square's four nodes (each measured on first use), then the factor. */
+static void open_cells(const smpsim__hairline_field *h, const smpsim_field *f, float *coarse,
+                       uint32_t cw, uint32_t j, uint32_t i0, uint32_t i1)
+{
+    uint32_t cj = j / COARSE_STEP;
+    double ty = (double)(j % COARSE_STEP) / COARSE_STEP;
+    float *row = f->density_per_cm2 + (size_t)j * f->width;
+    for (uint32_t i = i0; i < i1; i++) {
+        if (row[i] <= 0.0f)
+            continue;
+        uint32_t ci = i / COARSE_STEP;
+        size_t at = (size_t)cj * cw + ci;
+        for (int c = 0; c < 4; c++) {
+            size_t node = at + (c & 1) + (c >> 1) * (size_t)cw;
+            if (isnan(coarse[node]))
+                coarse[node] = (float)(smpsim__hairline_depth(h, node_x(f, ci + (c & 1)),
+                                                              node_y(f, cj + (c >> 1))) -
+                                       h->offset_mm);
+        }
+        double tx = (double)(i % COARSE_STEP) / COARSE_STEP;
+        const float *c0 = &coarse[at], *c1 = c0 + cw;
+        double depth = (c0[0] * (1 - tx) + c0[1] * tx) * (1 - ty) +
+                       (c1[0] * (1 - tx) + c1[1] * tx) * ty;
+        row[i] = (float)(row[i] * smpsim__hairline_factor(h, depth));
+    }
+}
+
+/* Row by row, in runs of squares of one kind: behind the transition zone
+ * nothing changes, ahead of the sentinels every dot goes (factor 0), and
+ * only open squares measure depths. */
 smpsim_status smpsim__hairline_apply(const smpsim__hairline_field *h, smpsim_field *f,
                                      smpsim_error *err)
 {
@@ -653,32 +766,22 @@ smpsim_status smpsim__hairline_apply(const smpsim__hairline_field *h, smpsim_fie
     for (size_t k = 0; k < (size_t)cw * ch; k++)
         coarse[k] = NAN; /* measured on first use */
     for (uint32_t j = 0; j < f->height; j++) {
-        uint32_t cj = j / COARSE_STEP;
-        double ty = (double)(j % COARSE_STEP) / COARSE_STEP;
+        const uint8_t *kinds = square + (size_t)(j / COARSE_STEP) * cw;
         float *row = f->density_per_cm2 + (size_t)j * f->width;
-        for (uint32_t i = 0; i < f->width; i++) {
-            if (row[i] <= 0.0f)
-                continue;
-            uint32_t ci = i / COARSE_STEP;
-            size_t at = (size_t)cj * cw + ci;
-            if (square[at] == SQUARE_BEHIND) /* factor 1: unchanged */
-                continue;
-            if (square[at] == SQUARE_AHEAD) {
-                row[i] = (float)(row[i] * 0.0);
-                continue;
+        for (uint32_t i = 0; i < f->width;) {
+            uint8_t kind = kinds[i / COARSE_STEP];
+            uint32_t end = (i / COARSE_STEP + 1) * COARSE_STEP;
+            while (end < f->width && kinds[end / COARSE_STEP] == kind)
+                end += COARSE_STEP;
+            end = end < f->width ? end : f->width;
+            if (kind == SQUARE_AHEAD) {
+                for (uint32_t k = i; k < end; k++)
+                    if (!(row[k] <= 0.0f))
+                        row[k] = (float)(row[k] * 0.0);
+            } else if (kind == SQUARE_OPEN) {
+                open_cells(h, f, coarse, cw, j, i, end);
             }
-            for (int c = 0; c < 4; c++) {
-                size_t node = at + (c & 1) + (c >> 1) * (size_t)cw;
-                if (isnan(coarse[node]))
-                    coarse[node] = (float)(smpsim__hairline_depth(h, node_x(f, ci + (c & 1)),
-                                                                  node_y(f, cj + (c >> 1))) -
-                                           h->offset_mm);
-            }
-            double tx = (double)(i % COARSE_STEP) / COARSE_STEP;
-            const float *c0 = &coarse[at], *c1 = c0 + cw;
-            double depth = (c0[0] * (1 - tx) + c0[1] * tx) * (1 - ty) +
-                           (c1[0] * (1 - tx) + c1[1] * tx) * ty;
-            row[i] = (float)(row[i] * smpsim__hairline_factor(h, depth));
+            i = end;
         }
     }
     free(coarse);

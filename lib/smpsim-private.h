@@ -366,12 +366,29 @@ double smpsim__field_at(const smpsim_field *f, double x, double y, size_t *cell)
  * failure *field may hold a partial field (or NULL): free it or reuse it. */
 smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cell_mm,
                                          smpsim_field **field, size_t *cap, smpsim_error *err);
-/* The same, also handing back the design's hairline as resolved and
- * indexed for the field (n = 0 without one; free it with
- * smpsim__hairline_field_free() in any case), so that the dots' depths
- * need not resolve it again. */
+/* A copy of the regions' raster (the field before the hairline) and a key
+ * of everything it was made from (cell size; per region its outline in mm,
+ * bounds, feather and density): a generator keeps one, so that a change
+ * that leaves the regions alone (the hairline, sessions, dots options, the
+ * seed) does not rasterise them again. All zero: empty. */
+typedef struct smpsim__raster_cache {
+    unsigned char *key;
+    size_t key_len;
+    size_t cells;
+    float *density_per_cm2;
+    uint16_t *region;
+} smpsim__raster_cache;
+
+/* Frees and empties; NULL or an empty cache is fine. */
+void smpsim__raster_cache_free(smpsim__raster_cache *cache);
+/* The same, also reusing the regions' raster from cache when it holds
+ * them (and leaving them there when not; NULL: no cache), and handing back
+ * the design's hairline as resolved and indexed for the field (n = 0
+ * without one; free it with smpsim__hairline_field_free() in any case), so
+ * that the dots' depths need not resolve it again. */
 smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
                                             smpsim_field **field, size_t *cap,
+                                            smpsim__raster_cache *cache,
                                             smpsim__hairline_field *hairline, smpsim_error *err);
 
 /* tile.c: the fast sampler, thresholding a progressive blue-noise tile;

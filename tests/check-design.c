@@ -3,6 +3,7 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 START_TEST(test_view_round_trip)
@@ -282,10 +283,122 @@ START_TEST(test_generator_matches_design_dots)
 }
 END_TEST
 
+/* The editor's case: one kept generator while the design changes one
+ * thing at a time. The generator keeps the regions' raster while they stay
+ * the same; every change must still give the dots a fresh generation
+ * gives. The base design has a feathered outline in photo pixels (the view
+ * maps it), a hard-edged ellipse over it and a hairline; each variant
+ * changes one thing and follows the base, so it always meets a raster
+ * cached from the base. */
+static smpsim_design *editor_design(int variant)
+{
+    smpsim_design *d = NULL;
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    smpsim_view v = smpsim_view_flat(variant == 5 ? 6.6 : 6.5);
+    v.offset_x_px = 400;
+    v.offset_y_px = 600;
+    ck_assert_int_eq(smpsim_design_set_view(d, &v, NULL), SMPSIM_OK);
+    smpsim_design_set_seed(d, variant == 6 ? 8 : 7);
+    double outline[] = {60, 100, 400, 130, 740, 100, 740, 560, 60, 560};
+    if (variant == 2)
+        outline[3] += 1.0; /* one vertex, one pixel, the bounds unchanged */
+    smpsim_region_params p;
+    smpsim_region_params_init(&p);
+    p.feather_mm = variant == 4 ? 9 : 8;
+    p.density_per_cm2 = variant == 3 ? 90 : 80;
+    smpsim_region_params q;
+    smpsim_region_params_init(&q);
+    q.density_per_cm2 = 120;
+    for (int k = 0; k < 2; k++) {
+        bool outline_now = (k == 0) != (variant == 7); /* 7: the other order */
+        if (outline_now)
+            ck_assert_int_eq(
+                smpsim_design_add_polygon(d, outline, 5, SMPSIM_UNITS_PX, &p, NULL), SMPSIM_OK);
+        else if (variant != 8) /* 8: the outline alone */
+            ck_assert_int_eq(smpsim_design_add_ellipse(d, 10, -30, 25, 15, 20, SMPSIM_UNITS_MM,
+                                                       &q, NULL),
+                             SMPSIM_OK);
+    }
+    smpsim_landmarks l;
+    smpsim_landmarks_init(&l);
+    l.mid_frontal_mm = variant == 1 ? 40.5 : 40;
+    ck_assert_int_eq(smpsim_design_set_hairline_landmarks(d, &l, NULL, NULL), SMPSIM_OK);
+    return d;
+}
+
+START_TEST(test_generator_follows_every_change)
+{
+    smpsim_generator *g = NULL;
+    ck_assert_int_eq(smpsim_generator_new(&g, NULL), SMPSIM_OK);
+    smpsim_design *base = editor_design(0);
+    expect_same_dots(g, base);
+    expect_same_dots(g, base); /* the same design again: from the cache */
+    /* hairline, a vertex, density, feather, the view (the outline is in
+     * pixels), seed, region order, one region fewer */
+    for (int variant = 1; variant <= 8; variant++) {
+        smpsim_design *d = editor_design(variant);
+        expect_same_dots(g, d);
+        expect_same_dots(g, base);
+        smpsim_design_free(d);
+    }
+    smpsim_design_free(base);
+    smpsim_generator_free(g);
+}
+END_TEST
+
+/* The sample designs keep their dots, byte for byte (FNV-1a checksums of
+ * the dot lists, pinned when they were made), from a fresh generation and
+ * from one kept generator going through all of them twice. */
+START_TEST(test_sample_designs_keep_their_dots)
+{
+    static const struct {
+        const char *name;
+        size_t count;
+        uint64_t checksum;
+    } samples[] = {
+        {"alopecia-patch", 629, UINT64_C(0x4f05444c6aa393cc)},
+        {"buzzed-enhancement", 7892, UINT64_C(0xaff875906c42ef58)},
+        {"crown", 7400, UINT64_C(0xfe3dd53d819369e2)},
+        {"dark-frontal", 28923, UINT64_C(0xbbacfcebdff0d42c)},
+        {"fair-frontal", 27910, UINT64_C(0x6662f39fe9d71643)},
+        {"olive-frontal", 28989, UINT64_C(0xf0e036f03658c98b)},
+        {"strip-scar", 1188, UINT64_C(0xa5c50c7549932d08)},
+    };
+    const char *dir = getenv("SMPSIM_SAMPLES");
+    ck_assert_ptr_nonnull(dir);
+    smpsim_generator *g = NULL;
+    ck_assert_int_eq(smpsim_generator_new(&g, NULL), SMPSIM_OK);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < sizeof samples / sizeof samples[0]; k++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/designs/%s.json", dir, samples[k].name);
+            smpsim_design *d = NULL;
+            smpsim_error err = {0};
+            ck_assert_msg(smpsim_design_load(path, NULL, &d, &err) == SMPSIM_OK, "%s: %s", path,
+                          err.message);
+            smpsim_dots *fresh = NULL, *kept = NULL;
+            ck_assert_int_eq(smpsim_design_dots(d, &fresh, NULL), SMPSIM_OK);
+            ck_assert_int_eq(smpsim_generator_dots(g, d, &kept, NULL), SMPSIM_OK);
+            ck_assert_msg(fresh->count == samples[k].count &&
+                              smpsim_dots_checksum(fresh) == samples[k].checksum,
+                          "%s: %zu dots, checksum 0x%016llx", samples[k].name, fresh->count,
+                          (unsigned long long)smpsim_dots_checksum(fresh));
+            ck_assert_uint_eq(kept->count, fresh->count);
+            ck_assert_int_eq(memcmp(kept->dots, fresh->dots, kept->count * sizeof *kept->dots),
+                             0);
+            smpsim_dots_free(fresh);
+            smpsim_dots_free(kept);
+            smpsim_design_free(d);
+        }
+    smpsim_generator_free(g);
+}
+END_TEST
+
 static Suite *design_suite(void)
 {
     Suite *s = suite_create("design");
     TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_view_round_trip);
     tcase_add_test(tc, test_view_rotation_is_clockwise_on_screen);
     tcase_add_test(tc, test_view_calibrate);
@@ -298,6 +411,8 @@ static Suite *design_suite(void)
     tcase_add_test(tc, test_field_overlap_later_region_on_top);
     tcase_add_test(tc, test_field_refuses_empty_and_huge);
     tcase_add_test(tc, test_generator_matches_design_dots);
+    tcase_add_test(tc, test_generator_follows_every_change);
+    tcase_add_test(tc, test_sample_designs_keep_their_dots);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -300,7 +300,9 @@ END_TEST
  * smoothstep of the distance to the nearest edge (linear search), signed
  * by the point test. Shapes: a star with repeated vertices, overlapping
  * discs (two the same), a stroke, and a cross on the quarter millimetre
- * whose feather puts cell centres exactly on its edges and vertices. */
+ * whose feather puts cell centres exactly on its edges and vertices, and
+ * the sample frontal designs' large outline, whose inside and outside are
+ * mostly long runs of cells no edge comes near. */
 START_TEST(test_feathered_field_equals_per_cell_formula)
 {
     smpsim__rng rng;
@@ -314,12 +316,13 @@ START_TEST(test_feathered_field_equals_per_cell_formula)
     }
     double cross[] = {0, 4, 4, 4, 4, 0, 6.25, 0, 6.25, 4, 10.5, 4, 10.5, 6.75, 6.25, 6.75,
                       6.25, 11, 4, 11, 4, 6.75, 0, 6.75};
-    for (int shape = 0; shape < 4; shape++) {
+    double frontal[] = {-110, -5, -110, -190, 110, -190, 110, -5};
+    for (int shape = 0; shape < 5; shape++) {
         smpsim_design *d = NULL;
         ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
         smpsim_region_params p;
         smpsim_region_params_init(&p);
-        p.feather_mm = shape == 1 ? 3 : (shape == 3 ? 7.25 : 7);
+        p.feather_mm = shape == 1 ? 3 : (shape == 3 ? 7.25 : (shape == 4 ? 15 : 7));
         smpsim_status st;
         if (shape == 0)
             st = smpsim_design_add_polygon(d, star, 64, SMPSIM_UNITS_MM, &p, NULL);
@@ -327,8 +330,10 @@ START_TEST(test_feathered_field_equals_per_cell_formula)
             st = smpsim_design_add_points(d, discs, 5, 4, SMPSIM_UNITS_MM, &p, NULL);
         else if (shape == 2)
             st = smpsim_design_add_line(d, stroke, 3, 6, SMPSIM_UNITS_MM, &p, NULL);
-        else
+        else if (shape == 3)
             st = smpsim_design_add_polygon(d, cross, 12, SMPSIM_UNITS_MM, &p, NULL);
+        else
+            st = smpsim_design_add_polygon(d, frontal, 4, SMPSIM_UNITS_MM, &p, NULL);
         ck_assert_int_eq(st, SMPSIM_OK);
         smpsim_field *f = NULL;
         ck_assert_int_eq(smpsim_design_field(d, 0.25, &f, NULL), SMPSIM_OK);

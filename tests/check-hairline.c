@@ -523,6 +523,86 @@ START_TEST(test_indexed_depth_equals_linear_search)
 }
 END_TEST
 
+/* Every leaf's bounds on the depth hold at every point of the leaf: on a
+ * 9 x 9 grid over each leaf (its edges and corners included), for
+ * landmark lines and awkward ones, with the default irregularity, a
+ * strong wave, fine strong micro noise and a steep tilt. The bounds follow
+ * the perturbation's range along the leaf's stretch of line, so a range
+ * taken too narrow shows here. */
+START_TEST(test_leaf_bounds_hold_the_depth)
+{
+    smpsim__rng rng;
+    smpsim__rng_seed(&rng, 77);
+    double *xy = malloc(2 * 200 * sizeof *xy);
+    size_t tight = 0;
+    for (int line = 0; line < 4; line++)
+        for (int irregular = 0; irregular < 4; irregular++) {
+            smpsim_hairline_params hp;
+            smpsim_hairline_params_init(&hp);
+            if (irregular == 1)
+                hp.macro_amplitude_mm = 8, hp.macro_wavelength_mm = 12;
+            else if (irregular == 2)
+                hp.micro_amplitude_mm = 6, hp.micro_wavelength_mm = 0.8;
+            else if (irregular == 3)
+                hp.asymmetry_mm = 15;
+            smpsim_design *d = new_design(100 + (uint64_t)line * 4 + (uint64_t)irregular);
+            if (line < 2) {
+                smpsim_landmarks l;
+                smpsim_landmarks_init(&l);
+                l.female = line == 1;
+                ck_assert_int_eq(smpsim_design_set_hairline_landmarks(d, &l, &hp, NULL),
+                                 SMPSIM_OK);
+            } else {
+                size_t n = awkward_polyline(&rng, line == 2 ? 0 : 2, xy, 60);
+                ck_assert_int_eq(
+                    smpsim__hairline_store_polyline(d, xy, n, SMPSIM_UNITS_MM, &hp, NULL),
+                    SMPSIM_OK);
+            }
+            smpsim__hairline_field h;
+            ck_assert_int_eq(smpsim__hairline_resolve(d, 0.0, &h, NULL), SMPSIM_OK);
+            double box[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+            for (size_t i = 0; i < h.n; i++) {
+                box[0] = fmin(box[0], h.xy[2 * i]), box[1] = fmin(box[1], h.xy[2 * i + 1]);
+                box[2] = fmax(box[2], h.xy[2 * i]), box[3] = fmax(box[3], h.xy[2 * i + 1]);
+            }
+            smpsim_field *f = NULL;
+            uint32_t w = (uint32_t)((box[2] - box[0] + 60) / 0.25) + 1;
+            uint32_t ht = (uint32_t)((box[3] - box[1] + 60) / 0.25) + 1;
+            ck_assert_int_eq(smpsim_field_new(w, ht, box[0] - 30, box[1] - 30, 0.25, &f, NULL),
+                             SMPSIM_OK);
+            smpsim__hairline_index(&h, f);
+            const smpsim__segindex *ix = &h.fast.index;
+            ck_assert_ptr_nonnull(h.fast.bounds);
+            for (size_t leaf = 0; leaf < (size_t)ix->nx * ix->ny; leaf++) {
+                const double *b = &h.fast.bounds[2 * leaf];
+                if (!isfinite(b[0]) && !isfinite(b[1]))
+                    continue;
+                double x0 = ix->x0 + (double)(leaf % ix->nx) * ix->leaf_mm;
+                double y0 = ix->y0 + (double)(leaf / ix->nx) * ix->leaf_mm;
+                double lo = INFINITY, hi = -INFINITY;
+                for (int j = 0; j <= 8; j++)
+                    for (int i = 0; i <= 8; i++) {
+                        double depth = smpsim__hairline_depth(&h, x0 + ix->leaf_mm * i / 8,
+                                                              y0 + ix->leaf_mm * j / 8);
+                        lo = fmin(lo, depth);
+                        hi = fmax(hi, depth);
+                    }
+                ck_assert_msg(lo >= b[0] - 1e-9 && hi <= b[1] + 1e-9,
+                              "line %d irregularity %d leaf %zu: depths %g..%g outside the "
+                              "bounds %g..%g",
+                              line, irregular, leaf, lo, hi, b[0], b[1]);
+                tight += (isfinite(b[0]) && b[0] - lo > -0.5) ||
+                         (isfinite(b[1]) && hi - b[1] > -0.5);
+            }
+            smpsim_field_free(f);
+            smpsim__hairline_field_free(&h);
+            smpsim_design_free(d);
+        }
+    ck_assert_uint_gt(tight, 0); /* some bounds come within half a millimetre */
+    free(xy);
+}
+END_TEST
+
 /* Lines the index declines (a segment too short to measure reliably, huge
  * coordinates) still give their depths, by the linear search. */
 START_TEST(test_index_declines_awkward_lines)
@@ -571,6 +651,7 @@ static Suite *hairline_suite(void)
     tcase_add_test(tc, test_hairline_errors);
     tcase_add_test(tc, test_indexed_depth_equals_linear_search);
     tcase_add_test(tc, test_index_declines_awkward_lines);
+    tcase_add_test(tc, test_leaf_bounds_hold_the_depth);
     suite_add_tcase(s, tc);
     return s;
 }
