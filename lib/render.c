@@ -608,14 +608,6 @@ static void accumulate(float *acc, size_t width, const splat *s, long y0, long y
     }
 }
 
-/* A dot's own splat goes straight into the pixels: dots rarely overlap
- * (they cover ~3 % of the skin), and skipping the factor buffer halves the
- * memory traffic. So does a faint halo. w k rounds to a level of the table
- * (1/CODE_STEPS apart: the result is off the exact one by less than 0.07
- * of a code value before rounding), which gives the new code of each old
- * one. Where two splats overlap, the pixel is rounded after each (at most
- * half a code value each time). Channels the splat leaves alone are
- * skipped. */
 /* One pixel's three codes through the table at levels l0, l1, l2. (Byte
  * by byte: one 32-bit word was slower; a wide load after the narrow
  * stores of an overlapping splat cannot be forwarded.) */
@@ -707,6 +699,14 @@ static inline void row8_fused(const uint8_t *codes, uint8_t *p, const float *kh,
 #endif
 }
 
+/* A dot's own splat goes straight into the pixels: dots rarely overlap
+ * (they cover ~3 % of the skin), and skipping the factor buffer halves the
+ * memory traffic. So does a faint halo. w k rounds to a level of the table
+ * (1/CODE_STEPS apart: the result is off the exact one by less than 0.07
+ * of a code value before rounding), which gives the new code of each old
+ * one. Where two splats overlap, the pixel is rounded after each (at most
+ * half a code value each time). A faint halo's rows outside its dot leave
+ * the channels it does not absorb alone. */
 static void splat8(const uint8_t *codes, smpsim_image *im, const splat *s, long y0, long y1)
 {
     long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
