@@ -21,14 +21,6 @@
 #define DEFAULT_MAX_POINTS 100000
 #define PATH_MAX_LEN 256
 
-void smpsim_design_load_options_init_(smpsim_design_load_options *o, size_t size)
-{
-    if (!o || size < sizeof(size_t))
-        return;
-    memset(o, 0, size);
-    memcpy(o, &size, sizeof size);
-}
-
 /* ---- reading ------------------------------------------------------------ */
 
 typedef struct reader {

@@ -21,14 +21,6 @@
 #define LEGEND_MAX_LINES 16
 #define STEP_MM 1.0 /* lines are mapped every mm */
 
-void smpsim_guides_options_init_(smpsim_guides_options *opts, size_t struct_size)
-{
-    if (!opts || struct_size < sizeof(size_t))
-        return;
-    memset(opts, 0, struct_size);
-    memcpy(opts, &struct_size, sizeof struct_size);
-}
-
 /* Session colours (1..8); session 0 (or beyond) is grey. Chosen to differ
  * from the red hairline, the cyan outlines and the magenta landmarks. */
 static const double session_rgb[SMPSIM_MAX_SESSIONS + 1][3] = {

@@ -25,22 +25,6 @@
 #define NOISE_PAD 100.0     /* mm of micro-noise knots cached beyond the line's ends */
 #define MAX_NOISE_KNOTS 8192
 
-void smpsim_hairline_params_init_(smpsim_hairline_params *p, size_t struct_size)
-{
-    if (!p || struct_size < sizeof(size_t))
-        return;
-    memset(p, 0, struct_size);
-    memcpy(p, &struct_size, sizeof struct_size);
-}
-
-void smpsim_landmarks_init_(smpsim_landmarks *l, size_t struct_size)
-{
-    if (!l || struct_size < sizeof(size_t))
-        return;
-    memset(l, 0, struct_size);
-    memcpy(l, &struct_size, sizeof struct_size);
-}
-
 /* 0 = default, negative = none (0), positive = as given. */
 static double pick(double v, double fallback)
 {

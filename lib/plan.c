@@ -40,14 +40,6 @@
 #define FONT SMPSIM__FONT
 #define PI 3.14159265358979323846
 
-void smpsim_plan_options_init_(smpsim_plan_options *opts, size_t struct_size)
-{
-    if (!opts || struct_size < sizeof(size_t))
-        return;
-    memset(opts, 0, struct_size);
-    memcpy(opts, &struct_size, sizeof struct_size);
-}
-
 /* Everything a plan needs, resolved once. */
 typedef struct plan {
     const smpsim_design *design;

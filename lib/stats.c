@@ -17,14 +17,6 @@
 #define PI 3.14159265358979323846
 #define DEFAULT_PER_MINUTE 90.0
 
-void smpsim_stats_options_init_(smpsim_stats_options *opts, size_t struct_size)
-{
-    if (!opts || struct_size < sizeof(size_t))
-        return;
-    memset(opts, 0, struct_size);
-    memcpy(opts, &struct_size, sizeof struct_size);
-}
-
 static smpsim_status resolve_stats_options(const smpsim_stats_options *in,
                                            smpsim_stats_options *o, smpsim_error *err)
 {
