@@ -201,6 +201,46 @@ static int camera_blur_from(double x, double *camera_blur_px)
     return 0;
 }
 
+int take_source_flag(const char *command, preview_source *src, const char *f, const char *v)
+{
+    static const char *const flags[] = {"--design", "--preset", "--glabella", "--scale",
+                                        "--photo"};
+    size_t k = 0, n = sizeof flags / sizeof *flags;
+    while (k < n && strcmp(f, flags[k]) != 0)
+        k++;
+    if (k == n)
+        return 0;
+    if (!v)
+        return usage_error(command, "%s needs a value", f), -1;
+    switch (k) {
+    case 0: src->design = v; break;
+    case 1: src->preset = v; break;
+    case 2:
+        if (parse_tuple(v, src->glabella, 2) != 0)
+            return usage_error(command, "--glabella '%s' is not X,Y in pixels", v), -1;
+        src->have_glabella = 1;
+        break;
+    case 3:
+        if (parse_double(v, 0.01, 10000, &src->scale) != 0)
+            return usage_error(command, "--scale '%s' is not a number from 0.01 to 10000", v),
+                   -1;
+        break;
+    default: src->photo = v;
+    }
+    return 1;
+}
+
+int check_source(const char *command, const preview_source *src)
+{
+    if ((src->design != NULL) == (src->preset != NULL))
+        return usage_error(command, "give one of --design, --preset");
+    if (src->preset && !src->have_glabella)
+        return usage_error(command, "--preset needs --glabella X,Y");
+    if (src->preset && !src->photo)
+        return usage_error(command, "--preset needs --photo");
+    return 0;
+}
+
 int take_state_flag(const char *command, smpsim_render_options *o, const char *f,
                     const char *v)
 {

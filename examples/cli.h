@@ -74,6 +74,13 @@ typedef struct preview_source {
     int have_glabella;
 } preview_source;
 
+/* The source flags --design, --preset, --glabella, --scale, --photo: 1
+ * taken (its value too), 0 not one of them, -1 error (reported). */
+int take_source_flag(const char *command, preview_source *src, const char *flag,
+                     const char *value);
+/* 0 when src names one design or a preset placed on a photo; else the
+ * usage error, reported. */
+int check_source(const char *command, const preview_source *src);
 /* Loads the design, chooses and loads the photo, places a preset and records
  * the photo path in the design, as `smpsim render` does. */
 smpsim_status preview_open(const preview_source *src, smpsim_design **design, char **photo_path,

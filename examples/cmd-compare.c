@@ -52,6 +52,8 @@ static int parse_compare(int argc, char **argv, compare_args *a)
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int took = take_state_flag("compare", &a->look, f, v);
+        if (took == 0)
+            took = take_source_flag("compare", &a->src, f, v);
         if (took < 0)
             return -1;
         if (took > 0) {
@@ -66,9 +68,7 @@ static int parse_compare(int argc, char **argv, compare_args *a)
             a->side_by_side = 1;
             continue;
         }
-        static const char *const valued[] = {"--design", "--preset", "--glabella", "--scale",
-                                             "--photo", "--out", "--split", "--caption",
-                                             "--date"};
+        static const char *const valued[] = {"--out", "--split", "--caption", "--date"};
         size_t k = 0, n = sizeof valued / sizeof *valued;
         while (k < n && strcmp(f, valued[k]) != 0)
             k++;
@@ -78,26 +78,12 @@ static int parse_compare(int argc, char **argv, compare_args *a)
             return usage_error("compare", "%s needs a value", f);
         i++;
         if (k == 0)
-            a->src.design = v;
-        else if (k == 1)
-            a->src.preset = v;
-        else if (k == 2) {
-            if (parse_tuple(v, a->src.glabella, 2) != 0)
-                return usage_error("compare", "--glabella '%s' is not X,Y in pixels", v);
-            a->src.have_glabella = 1;
-        } else if (k == 3) {
-            if (parse_double(v, 0.01, 10000, &a->src.scale) != 0)
-                return usage_error("compare", "--scale '%s' is not a number from 0.01 to 10000",
-                                   v);
-        } else if (k == 4)
-            a->src.photo = v;
-        else if (k == 5)
             a->out = v;
-        else if (k == 6) {
+        else if (k == 1) {
             if (parse_double(v, 0, 1e6, &a->split) != 0)
                 return usage_error("compare", "--split '%s' is not a column in pixels", v);
             a->have_split = 1;
-        } else if (k == 7)
+        } else if (k == 2)
             a->caption = v;
         else {
             int y, m, d;
@@ -108,12 +94,8 @@ static int parse_compare(int argc, char **argv, compare_args *a)
             a->date = v;
         }
     }
-    if ((a->src.design != NULL) == (a->src.preset != NULL))
-        return usage_error("compare", "give one of --design, --preset");
-    if (a->src.preset && !a->src.have_glabella)
-        return usage_error("compare", "--preset needs --glabella X,Y");
-    if (a->src.preset && !a->src.photo)
-        return usage_error("compare", "--preset needs --photo");
+    if (check_source("compare", &a->src) != 0)
+        return -1;
     if (!a->out)
         return usage_error("compare", "--out is required");
     if (a->have_split && a->side_by_side)

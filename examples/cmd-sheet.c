@@ -244,6 +244,8 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int took = take_state_flag("sheet", &a->look, f, v);
+        if (took == 0)
+            took = take_source_flag("sheet", &a->src, f, v);
         if (took < 0)
             return EXIT_USAGE;
         if (took > 0) {
@@ -254,9 +256,8 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
             a->quiet = 1;
             continue;
         }
-        static const char *const valued[] = {"--design", "--preset", "--glabella", "--scale",
-                                             "--photo",  "--out",    "--rows",     "--cols",
-                                             "--grid",   "--title",  "--crop",     "--cell"};
+        static const char *const valued[] = {"--out",   "--rows", "--cols", "--grid",
+                                             "--title", "--crop", "--cell"};
         size_t k = 0, n = sizeof valued / sizeof *valued;
         while (k < n && strcmp(f, valued[k]) != 0)
             k++;
@@ -266,24 +267,12 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
             return usage_error("sheet", "%s needs a value", f);
         i++;
         switch (k) {
-        case 0: a->src.design = v; break;
-        case 1: a->src.preset = v; break;
-        case 2:
-            if (parse_tuple(v, a->src.glabella, 2) != 0)
-                return usage_error("sheet", "--glabella '%s' is not X,Y in pixels", v);
-            a->src.have_glabella = 1;
-            break;
-        case 3:
-            if (parse_double(v, 0.01, 10000, &a->src.scale) != 0)
-                return usage_error("sheet", "--scale '%s' is not a number from 0.01 to 10000", v);
-            break;
-        case 4: a->src.photo = v; break;
-        case 5: a->out = v; break;
-        case 6: a->rows_spec = v; break;
-        case 7: a->cols_spec = v; break;
-        case 8: a->grid = v; break;
-        case 9: a->title = v; break;
-        case 10:
+        case 0: a->out = v; break;
+        case 1: a->rows_spec = v; break;
+        case 2: a->cols_spec = v; break;
+        case 3: a->grid = v; break;
+        case 4: a->title = v; break;
+        case 5:
             if (parse_tuple(v, a->crop, 4) != 0)
                 return usage_error("sheet", "--crop '%s' is not X,Y,W,H in pixels", v);
             a->have_crop = 1;
@@ -295,12 +284,8 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
             a->have_cell = 1;
         }
     }
-    if ((a->src.design != NULL) == (a->src.preset != NULL))
-        return usage_error("sheet", "give one of --design, --preset");
-    if (a->src.preset && !a->src.have_glabella)
-        return usage_error("sheet", "--preset needs --glabella X,Y");
-    if (a->src.preset && !a->src.photo)
-        return usage_error("sheet", "--preset needs --photo");
+    if (check_source("sheet", &a->src) != 0)
+        return EXIT_USAGE;
     if (!a->out)
         return usage_error("sheet", "--out is required");
     if (a->grid && (a->rows_spec || a->cols_spec))
