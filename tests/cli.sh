@@ -5,29 +5,7 @@
 set -u
 smpsim=$1
 photo="$SMPSIM_SAMPLES/photos/scalp-front-fair-bald.png"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect CODE DESCRIPTION -- COMMAND...: runs it, checks the exit code, keeps
-# stdout/stderr in $tmp/out and $tmp/err.
-expect() {
-    local want=$1 what=$2
-    shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "$what: exit $got, want $want; stderr: $(head -c 300 "$tmp/err")"
-        return 1
-    fi
-    return 0
-}
-
-stderr_has() {
-    grep -q -- "$2" "$tmp/err" || fail "$1: stderr lacks '$2': $(head -c 300 "$tmp/err")"
-}
+. "$(dirname "$0")/cli-lib.sh"
 
 # pixels PNG: a digest of its header and inflated image data, the same for
 # the same pixels whatever its text chunks say.
@@ -381,8 +359,4 @@ expect 1 "render --from neither PNG nor PDF" -- "$smpsim" render --from "$tmp/ne
 expect 1 "render --from a missing file" -- "$smpsim" render --from "$tmp/missing.png" --out "$tmp/n.png" && stderr_has "missing from" "missing.png"
 [ ! -e "$tmp/n.png" ] || fail "render --from: output file left behind"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures CLI check(s) failed"
-    exit 1
-fi
-echo "all CLI checks passed"
+finish "all CLI checks passed"

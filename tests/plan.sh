@@ -13,25 +13,7 @@ for tool in pdfinfo rsvg-convert python3; do
         exit 77
     fi
 done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect CODE DESCRIPTION -- COMMAND...: checks the exit code; keeps stdout
-# and stderr in $tmp/out and $tmp/err.
-expect() {
-    local want=$1 what=$2
-    shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "$what: exit $got, want $want; stderr: $(head -c 300 "$tmp/err")"
-        return 1
-    fi
-    return 0
-}
-stderr_has() { grep -q -- "$2" "$tmp/err" || fail "$1: stderr lacks '$2': $(head -c 300 "$tmp/err")"; }
+. "$(dirname "$0")/cli-lib.sh"
 # pdf_field FILE FIELD: a field of pdfinfo's report.
 pdf_field() { pdfinfo "$1" 2>/dev/null | sed -n "s/^$2: *//p"; }
 
@@ -242,5 +224,4 @@ PY
 "$smpsim" stats --preset norwood-3 >"$tmp/out" || fail "stats (text)"
 grep -q "^working time: .* at 90 impressions per minute" "$tmp/out" || fail "stats text: $(cat "$tmp/out")"
 
-[ "$failures" -eq 0 ] || exit 1
-echo "plan and stats CLI OK"
+finish "plan and stats CLI OK"

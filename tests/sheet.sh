@@ -9,17 +9,7 @@ command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
 samples=${SMPSIM_SAMPLES:?}
 design=$samples/designs/fair-frontal.json
 photo=$samples/photos/scalp-front-fair-bald.png
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect() {
-    local want=$1 what=$2
-    shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    [ "$got" -eq "$want" ] || { fail "$what: exit $got, want $want; stderr: $(head -c 300 "$tmp/err")"; return 1; }
-}
+. "$(dirname "$0")/cli-lib.sh"
 # png_size FILE: "W H" from the IHDR chunk.
 png_size() { python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print(*struct.unpack(">II", d[16:24]))' "$1"; }
 
@@ -93,5 +83,4 @@ expect 2 "compare both layouts" -- "$smpsim" compare --design "$design" --out "$
 expect 1 "compare bad photo" -- "$smpsim" compare --design "$design" --photo "$tmp/none.png" --out "$tmp/y.png"
 [ -e "$tmp/y.png" ] && fail "a failed compare left $tmp/y.png"
 
-[ "$failures" -eq 0 ] || exit 1
-echo "sheet and compare OK"
+finish "sheet and compare OK"
