@@ -111,8 +111,6 @@ struct smpsim_renderer {
     size_t n_big, cap_big;
     /* the current render */
     smpsim_image *image;
-    int last_qb, last_qs;
-    size_t last_kernel;
     smpsim__radius_steps steps;
     /* Dots of a design mostly share a size: the last dot's geometry and
      * the last disc's kernel per kind of splat are kept (memo.L = NULL:
@@ -252,27 +250,18 @@ static bool reserve(void **p, size_t *cap, size_t n, size_t sz)
 
 /* ---- splats ---------------------------------------------------------------- */
 
-static smpsim_status find_kernels(smpsim_renderer *r, int qb, int qs, const smpsim__kernels **out,
-                                  smpsim_error *err)
+/* Builds the kernels of (qb, qs) (not built yet: kernel_of[] records those
+ * that are). */
+static smpsim_status add_kernels(smpsim_renderer *r, int qb, int qs, const smpsim__kernels **out,
+                                 smpsim_error *err)
 {
-    if (r->n_kernels && qb == r->last_qb && qs == r->last_qs) {
-        *out = &r->kernels[r->last_kernel];
-        return SMPSIM_OK;
-    }
-    size_t i = 0;
-    while (i < r->n_kernels && !(r->kernels[i].qb == qb && r->kernels[i].qs == qs))
-        i++;
-    if (i == r->n_kernels) {
-        if (!reserve((void **)&r->kernels, &r->cap_kernels, i + 1, sizeof *r->kernels))
-            return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
-        smpsim_status st = smpsim__kernels_build(&r->kernels[i], qb, qs, err);
-        if (st != SMPSIM_OK)
-            return st;
-        r->n_kernels++;
-    }
-    r->last_qb = qb;
-    r->last_qs = qs;
-    r->last_kernel = i;
+    size_t i = r->n_kernels;
+    if (!reserve((void **)&r->kernels, &r->cap_kernels, i + 1, sizeof *r->kernels))
+        return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
+    smpsim_status st = smpsim__kernels_build(&r->kernels[i], qb, qs, err);
+    if (st != SMPSIM_OK)
+        return st;
+    r->n_kernels++;
     *out = &r->kernels[i];
     return SMPSIM_OK;
 }
@@ -372,7 +361,7 @@ static smpsim_status place_disc(smpsim_renderer *r, double cx, double cy, double
         if (*slot) {
             K = &r->kernels[*slot - 1];
         } else {
-            smpsim_status st = find_kernels(r, qb, qs, &K, err);
+            smpsim_status st = add_kernels(r, qb, qs, &K, err);
             if (st != SMPSIM_OK)
                 return st;
             *slot = (uint16_t)(K - r->kernels + 1);
