@@ -140,6 +140,7 @@ static void mapper_init(mapper *m, const smpsim_view *view)
     m->head = view->kind == SMPSIM_VIEW_HEAD;
     if (m->head) {
         smpsim__head_prepare(view, &m->model);
+        smpsim__head_tabulate(&m->model);
         return;
     }
     double r = view->rotation_deg * DEG_TO_RAD;

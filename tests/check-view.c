@@ -485,6 +485,57 @@ START_TEST(test_prepared_model_matches)
 }
 END_TEST
 
+/* The renderer's tabulated model (sines and cosines of the arc inverses by
+ * cubic Hermite) maps like the Newton iterations: FRONT with pitch, tilt
+ * and a head turn, and TOP; over the whole surface, the far side and
+ * beyond the rim included. */
+START_TEST(test_tabulated_head_maps_like_newton)
+{
+    smpsim_head front = {.center_x_px = 590,
+                         .center_y_px = 560,
+                         .radius_x_px = 420,
+                         .radius_y_px = 470,
+                         .tilt_deg = 3,
+                         .pitch_deg = 8,
+                         .depth_ratio = 1.3,
+                         .glabella_x_px = 640,
+                         .glabella_y_px = 590};
+    smpsim_head top = front;
+    top.camera = SMPSIM_CAMERA_TOP;
+    top.pitch_deg = -10;
+    const smpsim_head *heads[] = {&front, &top};
+    for (int k = 0; k < 2; k++) {
+        smpsim_view v = smpsim_view_head(heads[k]);
+        ck_assert_int_eq(smpsim_view_validate(&v, NULL), SMPSIM_OK);
+        smpsim__head_model exact, tab;
+        smpsim__head_prepare(&v, &exact);
+        smpsim__head_prepare(&v, &tab);
+        smpsim__head_tabulate(&tab);
+        double worst_px = 0.0, worst_scale = 0.0;
+        int visible = 0, hidden = 0;
+        for (double ym = -420; ym <= 220; ym += 3.7) {
+            for (double xm = -330; xm <= 330; xm += 4.1) {
+                double x1, y1, s1, x2, y2, s2;
+                int a = smpsim__head_model_to_px(&exact, xm, ym, &x1, &y1, &s1);
+                int b = smpsim__head_model_to_px(&tab, xm, ym, &x2, &y2, &s2);
+                ck_assert_int_eq(a, b);
+                *(a ? &visible : &hidden) += 1;
+                worst_px = fmax(worst_px, fmax(fabs(x1 - x2), fabs(y1 - y2)));
+                worst_scale = fmax(worst_scale, fabs(s2 - s1) / exact.s);
+            }
+        }
+        ck_assert_int_gt(visible, 1000);
+        ck_assert_int_gt(hidden, 1000);
+        ck_assert_msg(worst_px < 1e-6, "head %d: %g px off", k, worst_px);
+        /* (the local scale, against the outline plane's, which it nears
+         * at the front: it is a square root of a cosine that falls to 0 at
+         * the rim, where relative errors grow) */
+        ck_assert_msg(worst_scale < 1e-7, "head %d: scale %g off", k, worst_scale);
+        printf("tabulated head %d: worst %.3g px, scale %.3g\n", k, worst_px, worst_scale);
+    }
+}
+END_TEST
+
 START_TEST(test_validation_names_field)
 {
     smpsim_head good = {.center_x_px = 590,
@@ -622,6 +673,7 @@ static Suite *view_suite(void)
     tcase_add_test(tc, test_local_scale_is_jacobian);
     tcase_add_test(tc, test_outside_goes_to_rim);
     tcase_add_test(tc, test_prepared_model_matches);
+    tcase_add_test(tc, test_tabulated_head_maps_like_newton);
     tcase_add_test(tc, test_validation_names_field);
     tcase_add_test(tc, test_sample_photo_hairline);
     suite_add_tcase(s, tc);
