@@ -11,8 +11,12 @@
  *   interactive  1280x800, 60k dots: regenerate (a kept smpsim_generator, and
  *                smpsim_design_dots) + re-render (target 16 ms); run first;
  *                the sampler and the renderer are timed separately
+ *   design drag  a sample design on its own photo (fair-frontal, head view):
+ *                its hairline dragged 1 mm up and down between frames,
+ *                regenerate (kept generator) + re-render, fresh and healed
  *
- * Usage: bench-render PHOTO.png   (meson benchmark passes a sample photo)
+ * Usage: bench-render PHOTO.png [DESIGN.json DESIGN-PHOTO.png]
+ *        (meson benchmark passes a sample photo and a sample design)
  *        bench-render --peak-child FILE.png MODE   (internal: one preview) */
 #include "render-private.h" /* the redness halo radius, for the cairo baseline */
 
@@ -400,18 +404,102 @@ static void bench_interactive(const char *photo)
     smpsim_image_free(c.photo);
 }
 
+/* ---- a real design, its hairline dragged ---------------------------------- */
+
+typedef struct drag_case {
+    interactive_case c;
+    smpsim_landmarks landmarks;
+    smpsim_hairline_params params;
+    int frame;
+} drag_case;
+
+/* One editor frame: the mid-frontal point moves by 1 mm (up on even frames,
+ * back on odd ones), the dots are regenerated and the photo re-rendered. */
+static void run_drag_frame(void *arg)
+{
+    drag_case *d = arg;
+    smpsim_error err = {0};
+    d->landmarks.mid_frontal_mm = 80.0 + (d->frame++ & 1);
+    must(smpsim_design_set_hairline_landmarks(d->c.design, &d->landmarks, &d->params, &err),
+         &err);
+    run_generator(&d->c);
+    run_rerender(&d->c);
+}
+
+static void run_drag_regenerate(void *arg)
+{
+    drag_case *d = arg;
+    smpsim_error err = {0};
+    d->landmarks.mid_frontal_mm = 80.0 + (d->frame++ & 1);
+    must(smpsim_design_set_hairline_landmarks(d->c.design, &d->landmarks, &d->params, &err),
+         &err);
+    run_generator(&d->c);
+}
+
+/* The design's hairline must be fair-frontal's: landmarks 80 mm / 12 mm
+ * recession, 10 mm transition (checked: the first frame's dots must equal
+ * those of the design as loaded). */
+static void bench_design_drag(const char *design_path, const char *photo_path)
+{
+    drag_case d = {0};
+    smpsim_error err = {0};
+    must(smpsim_design_load(design_path, NULL, &d.c.design, &err), &err);
+    must(smpsim_image_load(photo_path, NULL, &d.c.photo, &err), &err);
+    must(smpsim_image_copy(d.c.photo, &d.c.work, &err), &err);
+    d.c.view = *smpsim_design_get_view(d.c.design);
+    smpsim_landmarks_init(&d.landmarks);
+    d.landmarks.mid_frontal_mm = 80;
+    d.landmarks.recession_mm = 12;
+    smpsim_hairline_params_init(&d.params);
+    d.params.transition_mm = 10;
+    smpsim_dots *as_loaded = NULL;
+    must(smpsim_design_dots(d.c.design, &as_loaded, &err), &err);
+    must(smpsim_generator_new(&d.c.generator, &err), &err);
+    run_drag_regenerate(&d); /* frame 0: the loaded hairline again */
+    if (d.c.dots->count != as_loaded->count ||
+        memcmp(d.c.dots->dots, as_loaded->dots, as_loaded->count * sizeof *as_loaded->dots)) {
+        fprintf(stderr, "bench-render: %s: hairline is not 80/12/10 mm landmarks\n", design_path);
+        exit(1);
+    }
+    smpsim_dots_free(as_loaded);
+    static const int states[] = {SMPSIM_STATE_FRESH, SMPSIM_STATE_HEALED};
+    static const char *const names[] = {"fresh", "healed"};
+    for (int s = 0; s < 2; s++) {
+        smpsim_render_options o;
+        smpsim_render_options_init(&o);
+        o.state = states[s];
+        must(smpsim_renderer_new(&o, &d.c.renderer, &err), &err);
+        run_drag_frame(&d); /* warm: kernels, code table */
+        double t_regen = median_time(run_drag_regenerate, &d, RUNS * 2);
+        double t_frame = median_time(run_drag_frame, &d, RUNS * 2);
+        printf("render design drag %s %ux%u, %zu dots, hairline dragged, %s: regenerate %5.2f ms, "
+               "regenerate + restore photo + re-render %5.2f ms = %4.2fx the 16 ms budget\n",
+               design_path, d.c.photo->width, d.c.photo->height, d.c.dots->count, names[s],
+               t_regen * 1e3, t_frame * 1e3, t_frame / 0.016);
+        smpsim_renderer_free(d.c.renderer);
+        d.c.renderer = NULL;
+    }
+    smpsim_generator_free(d.c.generator);
+    smpsim_dots_free(d.c.dots);
+    smpsim_design_free(d.c.design);
+    smpsim_image_free(d.c.work);
+    smpsim_image_free(d.c.photo);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--peak-child") == 0)
         return peak_child(argv[2], argv[3]);
-    if (argc < 2) {
-        fprintf(stderr, "usage: bench-render PHOTO.png\n");
+    if (argc != 2 && argc != 4) {
+        fprintf(stderr, "usage: bench-render PHOTO.png [DESIGN.json DESIGN-PHOTO.png]\n");
         return 2;
     }
     printf("smpsim %s render benchmarks (medians; ratios against baselines run in the same "
            "process)\n",
            smpsim_version());
     bench_interactive(argv[1]); /* first: see above */
+    if (argc == 4)
+        bench_design_drag(argv[2], argv[3]);
     bench_composite();
     bench_preview(argv[0], argv[1]);
     return 0;
