@@ -18,10 +18,15 @@
 #define MAX_SAMPLES 262144 /* pixels used at most: a regular subsample beyond */
 #define DEFAULT_RADIUS_PX 6.0
 #define HAIR_FRACTION 0.15
+/* Skin-coloured pixels (skin_coloured()): CIELAB chroma at least this,
+ * and at least this share of the middle half for the filter to apply. */
+#define SKIN_MIN_CHROMA 6.0
+#define SKIN_MIN_SHARE 0.25
 
 typedef struct sample {
     float y; /* luminance, the sort key */
     float rgb[3];
+    bool skin; /* skin-coloured (skin_coloured()) */
 } sample;
 
 typedef struct collector {
@@ -113,6 +118,29 @@ static void describe(smpsim_colour *out, smpsim_sample_kind kind)
     out->fitzpatrick = ita > 55 ? 1 : ita > 41 ? 2 : ita > 28 ? 3 : ita > 10 ? 4 : ita > -30 ? 5 : 6;
 }
 
+/* CIE a* and b* (D65) of a linear sRGB colour. */
+static void lab_ab(const float l[3], double *a_star, double *b_star)
+{
+    double X = 0.4124 * l[0] + 0.3576 * l[1] + 0.1805 * l[2];
+    double Y = 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+    double Z = 0.0193 * l[0] + 0.1192 * l[1] + 0.9505 * l[2];
+    double fx = lab_f(X / 0.95047), fy = lab_f(Y), fz = lab_f(Z / 1.08883);
+    *a_star = 500.0 * (fx - fy);
+    *b_star = 200.0 * (fy - fz);
+}
+
+/* Skin-coloured: a hue between red and yellow (a* > 0, b* > 0: measured
+ * skin of every group lies in that quadrant of CIELAB; Weatherall & Coombs
+ * 1992, J Invest Dermatol 99:468; Xiao et al. 2017, Skin Res Technol
+ * 23:21) and a chroma of at least SKIN_MIN_CHROMA (grey and white hair,
+ * a grey backdrop have less). */
+static bool skin_coloured(const float rgb[3])
+{
+    double a_star, b_star;
+    lab_ab(rgb, &a_star, &b_star);
+    return a_star > 0.0 && b_star > 0.0 && hypot(a_star, b_star) >= SKIN_MIN_CHROMA;
+}
+
 static smpsim_status finish(collector *c, smpsim_sample_kind kind, smpsim_colour *out,
                             smpsim_error *err)
 {
@@ -131,13 +159,27 @@ static smpsim_status finish(collector *c, smpsim_sample_kind kind, smpsim_colour
     }
     if (hi <= lo)
         hi = lo + 1;
+    /* Skin: of the middle half, the skin-coloured pixels only, when there
+     * are enough of them. Dots drawn near the head's outline can fall on
+     * the backdrop or on grey or white hair as bright as the skin, which
+     * would otherwise pull the mean towards them. */
+    size_t skin = 0;
+    for (size_t i = lo; kind == SMPSIM_SAMPLE_SKIN && i < hi; i++)
+        if ((c->s[i].skin = skin_coloured(c->s[i].rgb)))
+            skin++;
+    bool only_skin = skin > 0 && (double)skin >= SKIN_MIN_SHARE * (double)(hi - lo);
     double sum[3] = {0, 0, 0};
-    for (size_t i = lo; i < hi; i++)
+    size_t used = 0;
+    for (size_t i = lo; i < hi; i++) {
+        if (only_skin && !c->s[i].skin)
+            continue;
         for (int k = 0; k < 3; k++)
             sum[k] += c->s[i].rgb[k];
-    *out = (smpsim_colour){.n_pixels = hi - lo};
+        used++;
+    }
+    *out = (smpsim_colour){.n_pixels = used};
     for (int k = 0; k < 3; k++)
-        out->linear[k] = sum[k] / (double)(hi - lo);
+        out->linear[k] = sum[k] / (double)used;
     describe(out, kind);
     free(c->s);
     return SMPSIM_OK;

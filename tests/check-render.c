@@ -775,6 +775,46 @@ START_TEST(test_sampling_finds_known_colours)
 }
 END_TEST
 
+/* Skin under dots that also fall on a blue backdrop and on grey hair about
+ * as bright as the skin (the middle half by luminance holds all three):
+ * only the skin-coloured pixels count. A photo with too few of them (a
+ * grey card) is sampled as it is. */
+START_TEST(test_skin_sample_skips_backdrop_and_grey_hair)
+{
+    const uint8_t skin[3] = {198, 150, 120}, backdrop[3] = {110, 160, 215},
+                  grey[3] = {168, 168, 168};
+    smpsim_image *im = flat8(100, 80, skin[0], skin[1], skin[2]);
+    smpsim__rng rng;
+    smpsim__rng_seed(&rng, 12);
+    for (uint32_t y = 0; y < 80; y++) {
+        uint8_t *p = (uint8_t *)im->pixels + y * im->stride;
+        for (uint32_t x = 0; x < 100; x++) {
+            double u = smpsim__rng_uniform(&rng);
+            for (int c = 0; c < 3; c++)
+                if (u < 0.30)
+                    p[4 * x + c] = backdrop[c];
+                else if (u < 0.50)
+                    p[4 * x + c] = grey[c];
+        }
+    }
+    smpsim_colour s;
+    ck_assert_int_eq(smpsim_sample_colour(im, SMPSIM_SAMPLE_SKIN, NULL, 0, 0, &s, NULL),
+                     SMPSIM_OK);
+    ck_assert_str_eq(s.hex, "#c69678");
+    smpsim_dots *dots = grid_dots(0.2, 5, 1);
+    smpsim_view view = smpsim_view_flat(10.0);
+    ck_assert_int_eq(smpsim_sample_skin_at_dots(im, &view, dots, &s, NULL), SMPSIM_OK);
+    ck_assert_str_eq(s.hex, "#c69678");
+    smpsim_dots_free(dots);
+    smpsim_image_free(im);
+    im = flat8(20, 20, grey[0], grey[1], grey[2]);
+    ck_assert_int_eq(smpsim_sample_colour(im, SMPSIM_SAMPLE_SKIN, NULL, 0, 0, &s, NULL),
+                     SMPSIM_OK);
+    ck_assert_str_eq(s.hex, "#a8a8a8");
+    smpsim_image_free(im);
+}
+END_TEST
+
 START_TEST(test_fitzpatrick_and_default_shade)
 {
     /* Lighter skin: lower type and a lighter default shade; darker skin:
@@ -1000,6 +1040,7 @@ static Suite *render_suite(void)
     tcase_add_test(model, test_new_options_are_checked);
     tcase_add_test(model, test_explicit_pigment_colour);
     tcase_add_test(model, test_sampling_finds_known_colours);
+    tcase_add_test(model, test_skin_sample_skips_backdrop_and_grey_hair);
     tcase_add_test(model, test_fitzpatrick_and_default_shade);
     tcase_add_test(model, test_viewing_distance_blurs_dots_away);
     tcase_add_test(model, test_render_into_cairo);

@@ -1127,7 +1127,9 @@ typedef struct smpsim_colour {
 
 /** What a sample is of. */
 typedef enum smpsim_sample_kind {
-    SMPSIM_SAMPLE_SKIN = 0, /* mean of the middle half by luminance: no highlights, shadows, hairs */
+    SMPSIM_SAMPLE_SKIN = 0, /* mean of the middle half by luminance (no highlights, shadows,
+                               hairs), of its skin-coloured pixels when they are a quarter of it
+                               or more (no backdrop, no grey hair) */
     SMPSIM_SAMPLE_HAIR = 1  /* mean of the darkest 15 %: the strands, not the skin between them */
 } smpsim_sample_kind;
 
