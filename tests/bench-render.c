@@ -414,18 +414,7 @@ typedef struct drag_case {
 } drag_case;
 
 /* One editor frame: the mid-frontal point moves by 1 mm (up on even frames,
- * back on odd ones), the dots are regenerated and the photo re-rendered. */
-static void run_drag_frame(void *arg)
-{
-    drag_case *d = arg;
-    smpsim_error err = {0};
-    d->landmarks.mid_frontal_mm = 80.0 + (d->frame++ & 1);
-    must(smpsim_design_set_hairline_landmarks(d->c.design, &d->landmarks, &d->params, &err),
-         &err);
-    run_generator(&d->c);
-    run_rerender(&d->c);
-}
-
+ * back on odd ones), the dots are regenerated (and the photo re-rendered). */
 static void run_drag_regenerate(void *arg)
 {
     drag_case *d = arg;
@@ -434,6 +423,12 @@ static void run_drag_regenerate(void *arg)
     must(smpsim_design_set_hairline_landmarks(d->c.design, &d->landmarks, &d->params, &err),
          &err);
     run_generator(&d->c);
+}
+
+static void run_drag_frame(void *arg)
+{
+    run_drag_regenerate(arg);
+    run_rerender(&((drag_case *)arg)->c);
 }
 
 /* The design's hairline must be fair-frontal's: landmarks 80 mm / 12 mm

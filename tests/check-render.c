@@ -706,24 +706,33 @@ END_TEST
 
 /* ---- skin and hair sampling --------------------------------------------- */
 
-/* skin colour with 25 % hair pixels and 5 % highlights, scattered */
-static smpsim_image *skin_with_hair(const uint8_t skin[3], const uint8_t hair[3])
+/* 100 x 80 pixels of colour base with shares of colours a and b scattered
+ * over it (seeded). */
+static smpsim_image *scattered(const uint8_t base[3], const uint8_t a[3], double share_a,
+                               const uint8_t b[3], double share_b, uint64_t seed)
 {
-    smpsim_image *im = flat8(100, 80, skin[0], skin[1], skin[2]);
+    smpsim_image *im = flat8(100, 80, base[0], base[1], base[2]);
     smpsim__rng rng;
-    smpsim__rng_seed(&rng, 11);
+    smpsim__rng_seed(&rng, seed);
     for (uint32_t y = 0; y < 80; y++) {
         uint8_t *p = (uint8_t *)im->pixels + y * im->stride;
         for (uint32_t x = 0; x < 100; x++) {
             double u = smpsim__rng_uniform(&rng);
             for (int c = 0; c < 3; c++)
-                if (u < 0.25)
-                    p[4 * x + c] = hair[c];
-                else if (u < 0.30)
-                    p[4 * x + c] = 250;
+                if (u < share_a)
+                    p[4 * x + c] = a[c];
+                else if (u < share_a + share_b)
+                    p[4 * x + c] = b[c];
         }
     }
     return im;
+}
+
+/* skin colour with 25 % hair pixels and 5 % highlights, scattered */
+static smpsim_image *skin_with_hair(const uint8_t skin[3], const uint8_t hair[3])
+{
+    const uint8_t highlight[3] = {250, 250, 250};
+    return scattered(skin, hair, 0.25, highlight, 0.05, 11);
 }
 
 START_TEST(test_sampling_finds_known_colours)
@@ -783,20 +792,7 @@ START_TEST(test_skin_sample_skips_backdrop_and_grey_hair)
 {
     const uint8_t skin[3] = {198, 150, 120}, backdrop[3] = {110, 160, 215},
                   grey[3] = {168, 168, 168};
-    smpsim_image *im = flat8(100, 80, skin[0], skin[1], skin[2]);
-    smpsim__rng rng;
-    smpsim__rng_seed(&rng, 12);
-    for (uint32_t y = 0; y < 80; y++) {
-        uint8_t *p = (uint8_t *)im->pixels + y * im->stride;
-        for (uint32_t x = 0; x < 100; x++) {
-            double u = smpsim__rng_uniform(&rng);
-            for (int c = 0; c < 3; c++)
-                if (u < 0.30)
-                    p[4 * x + c] = backdrop[c];
-                else if (u < 0.50)
-                    p[4 * x + c] = grey[c];
-        }
-    }
+    smpsim_image *im = scattered(skin, backdrop, 0.30, grey, 0.20, 12);
     smpsim_colour s;
     ck_assert_int_eq(smpsim_sample_colour(im, SMPSIM_SAMPLE_SKIN, NULL, 0, 0, &s, NULL),
                      SMPSIM_OK);
