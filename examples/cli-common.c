@@ -261,8 +261,11 @@ int take_state_flag(const char *command, smpsim_render_options *o, const char *f
     } else if (strcmp(f, "--earlier-years") == 0) {
         bad = parse_double(v, 0, 50, &o->earlier_years);
     } else if (strcmp(f, "--camera-blur") == 0) {
-        if (parse_double(v, 0, 8, &x) != 0 || camera_blur_from(x, &o->camera_blur_px) != 0)
-            return usage_error(command, "--camera-blur '%s' is not 0 (none) or 0.1..8 px", v),
+        if (strcmp(v, "auto") == 0)
+            o->camera_blur_px = CAMERA_BLUR_AUTO;
+        else if (parse_double(v, 0, 8, &x) != 0 || camera_blur_from(x, &o->camera_blur_px) != 0)
+            return usage_error(command,
+                               "--camera-blur '%s' is not auto, 0 (none) or 0.1..8 px", v),
                    -1;
     } else {
         bad = parse_double(v, 1, 1000, &x) || x != floor(x);
@@ -283,9 +286,12 @@ static json_t *number_or_null(double v)
     return v != 0.0 ? json_real(v) : json_null();
 }
 
-/* camera_blur_px: null for the default, 0 for none (SMPSIM_CAMERA_SHARP). */
+/* camera_blur_px: null for the default, 0 for none (SMPSIM_CAMERA_SHARP),
+ * "auto" to measure it from the photo. */
 static json_t *camera_blur_or_null(double camera_blur_px)
 {
+    if (camera_blur_px == CAMERA_BLUR_AUTO)
+        return json_string("auto");
     return camera_blur_px == SMPSIM_CAMERA_SHARP ? json_integer(0)
                                                  : number_or_null(camera_blur_px);
 }
@@ -365,9 +371,13 @@ static int set_look(render_look *look, const look_key *k, json_t *v)
         xy[1] = json_number_value(json_array_get(v, 1));
         return 0;
     }
-    if (k->bit == LOOK_CAMERA_BLUR) { /* null: the default, 0: none */
+    if (k->bit == LOOK_CAMERA_BLUR) { /* null: the default, 0: none, "auto" */
         if (json_is_null(v))
             return o->camera_blur_px = 0.0, 0;
+        if (json_is_string(v))
+            return strcmp(json_string_value(v), "auto") == 0
+                       ? (o->camera_blur_px = CAMERA_BLUR_AUTO, 0)
+                       : -1;
         return json_is_number(v) ? camera_blur_from(json_number_value(v), &o->camera_blur_px)
                                  : -1;
     }
@@ -496,6 +506,25 @@ smpsim_status design_from_file(const char *path, render_look *look, unsigned kee
                  "%s: neither a PNG preview nor a PDF plan of smpsim", path);
         return SMPSIM_EFORMAT;
     }
+}
+
+smpsim_status resolve_camera_blur(smpsim_render_options *o, const smpsim_image *photo, int quiet,
+                                  smpsim_error *err)
+{
+    if (o->camera_blur_px != CAMERA_BLUR_AUTO)
+        return SMPSIM_OK;
+    smpsim_blur_estimate e;
+    smpsim_status st = smpsim_estimate_camera_blur(photo, NULL, 0, &e, err);
+    if (st != SMPSIM_OK)
+        return st;
+    o->camera_blur_px = e.rise_px < 0.1 ? 0.1 : e.rise_px > 8.0 ? 8.0 : e.rise_px;
+    if (!quiet)
+        printf("camera blur %.2f px%s (measured on %zu edges; sharpest 10-40 %%: %.2f..%.2f px, "
+               "median %.2f px)\n",
+               o->camera_blur_px,
+               e.at_floor ? ", sharper than measurable" : e.rise_px > 8.0 ? ", at most 8" : "",
+               e.n_edges, e.rise_low_px, e.rise_high_px, e.median_rise_px);
+    return SMPSIM_OK;
 }
 
 smpsim_status preview_render(const smpsim_design *design, const smpsim_image *photo,

@@ -85,6 +85,11 @@ int check_source(const char *command, const preview_source *src);
  * the photo path in the design, as `smpsim render` does. */
 smpsim_status preview_open(const preview_source *src, smpsim_design **design, char **photo_path,
                            smpsim_image **photo, smpsim_error *err);
+/* camera_blur_px of the command line's looks for --camera-blur auto (and
+ * "camera_blur_px": "auto"): measured from the photo by
+ * resolve_camera_blur() before the dots are drawn; never given to the
+ * library as it is. */
+#define CAMERA_BLUR_AUTO (-2.0)
 /* The look flags --state, --years, --session, --earlier-years,
  * --camera-blur: 1 taken, 0 not one of them, -1 error (reported). */
 int take_state_flag(const char *command, smpsim_render_options *o, const char *flag,
@@ -93,6 +98,11 @@ int take_state_flag(const char *command, smpsim_render_options *o, const char *f
  * parse_state for an unknown name. */
 const char *state_name(int state);
 int parse_state(const char *text);
+/* With CAMERA_BLUR_AUTO in o: measures the photo's blur over the whole
+ * photo (smpsim_estimate_camera_blur), puts it into o (within the option's
+ * 0.1..8 px) and prints it unless quiet. Otherwise does nothing. */
+smpsim_status resolve_camera_blur(smpsim_render_options *o, const smpsim_image *photo, int quiet,
+                                  smpsim_error *err);
 /* A copy of photo with the design's dots rendered over it. */
 smpsim_status preview_render(const smpsim_design *design, const smpsim_image *photo,
                              const smpsim_render_options *look, smpsim_image **out,

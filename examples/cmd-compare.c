@@ -30,8 +30,8 @@ static const char *const compare_usage =
     "  --years N              with --state aged: years since healing\n"
     "  --session K            the skin after session K\n"
     "  --earlier-years N      with --session: earlier sessions aged N years\n"
-    "  --camera-blur PX       the photo's blur on modelled dots, 0.1..8 px (default\n"
-    "                         1.5); 0 = none (as render)\n"
+    "  --camera-blur PX|auto  the photo's blur on modelled dots, 0.1..8 px (default\n"
+    "                         1.5); 0 = none; auto = measured from the photo (as render)\n"
     "  --quiet                print nothing on success\n"
     "\n"
     "The PNG carries the design and seed (smpsim:design, smpsim:seed) as render's\n"
@@ -158,8 +158,11 @@ int cmd_compare(int argc, char **argv)
                          photo->width - 1);
         goto done;
     }
+    smpsim_render_options drawn = a.look; /* --camera-blur auto measured */
     if (st == SMPSIM_OK)
-        st = preview_render(design, photo, &a.look, &after, &err);
+        st = resolve_camera_blur(&drawn, photo, a.quiet, &err);
+    if (st == SMPSIM_OK)
+        st = preview_render(design, photo, &drawn, &after, &err);
     if (st == SMPSIM_OK && photo->width > 30000) {
         st = SMPSIM_ELIMIT;
         snprintf(err.message, sizeof err.message, "the photo is too wide to compare");

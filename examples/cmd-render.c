@@ -66,9 +66,10 @@ static const char *const render_usage_look =
     "  --session K            the skin after session K: later sessions left out,\n"
     "                         session K in --state (fresh by default), earlier healed\n"
     "  --earlier-years N      with --session: earlier sessions aged N years (touch-up)\n"
-    "  --camera-blur PX       the photo's own blur on modelled dots (--state fresh,\n"
+    "  --camera-blur PX|auto  the photo's own blur on modelled dots (--state fresh,\n"
     "                         healed, aged; --session), their darkened area kept: the\n"
-    "                         10-90 % rise of an edge, 0.1..8 px (default 1.5); 0 = none\n"
+    "                         10-90 % rise of an edge, 0.1..8 px (default 1.5); 0 = none;\n"
+    "                         auto: measured from the photo's sharpest edges (printed)\n"
     "  --distance-m D         the preview as an eye sees it from D metres (0.5, 1, 3)\n"
     "  --skin X,Y             sample the skin around this photo point (default: under\n"
     "                         the dots); prints its colour and approximate Fitzpatrick type\n"
@@ -459,8 +460,12 @@ int cmd_render(int argc, char **argv)
         st = smpsim_design_dots(design, &dots, &err);
     if (st == SMPSIM_OK)
         st = sample_and_shade(&a, img, smpsim_design_get_view(design), dots, &err);
+    /* --camera-blur auto measured for the drawing; the stored look keeps "auto" */
+    smpsim_render_options drawn = a.look.o;
     if (st == SMPSIM_OK)
-        st = smpsim_render_dots(img, smpsim_design_get_view(design), dots, &a.look.o, &err);
+        st = resolve_camera_blur(&drawn, img, a.quiet, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_render_dots(img, smpsim_design_get_view(design), dots, &drawn, &err);
     if (st == SMPSIM_OK && a.look.distance_m > 0)
         st = smpsim_image_view_at_distance(img, smpsim_design_get_view(design)->px_per_mm,
                                            a.look.distance_m, &err);

@@ -40,7 +40,8 @@ static const char *const sheet_usage =
     "  --cell R,C             write only the preview of row R, column C (from 1),\n"
     "                         as `smpsim render` would with the same parameters\n"
     "  --state, --years, --session, --earlier-years, --camera-blur\n"
-    "                         the look of every cell (as render) unless varied\n"
+    "                         the look of every cell (as render) unless varied;\n"
+    "                         --camera-blur auto is measured once, on the photo\n"
     "  --quiet                no progress on stderr and nothing on stdout\n"
     "\n"
     "Layout: a margin of 16 px, a title bar of 40 px, column labels 24 px high,\n"
@@ -77,6 +78,7 @@ typedef struct sheet_args {
     int have_crop, quiet, have_cell;
     double cell[2];
     smpsim_render_options look;
+    double measured_blur_px; /* --camera-blur auto: the photo's, measured once */
     axis rows, cols;
     char title_buf[256];
 } sheet_args;
@@ -410,8 +412,11 @@ static smpsim_status render_cell(const sheet_args *a, const smpsim_design *base,
         st = apply(second, k2, &d, &look, photo_path, err);
     if (st == SMPSIM_OK)
         st = smpsim_design_set_photo(d, photo_path, err);
+    smpsim_render_options drawn = look; /* the cell's look keeps "auto" */
+    if (drawn.camera_blur_px == CAMERA_BLUR_AUTO)
+        drawn.camera_blur_px = a->measured_blur_px;
     if (st == SMPSIM_OK)
-        st = preview_render(d, photo, &look, out, err);
+        st = preview_render(d, photo, &drawn, out, err);
     if (st != SMPSIM_OK) {
         smpsim_design_free(d);
         return st;
@@ -460,6 +465,10 @@ int cmd_sheet(int argc, char **argv)
     if (st == SMPSIM_OK && same_file(photo_path, a.out))
         st = SMPSIM_EINVAL, snprintf(err.message, sizeof err.message,
                                      "--out '%s' is the photo; refusing to overwrite it", a.out);
+    smpsim_render_options measured = a.look;
+    if (st == SMPSIM_OK)
+        st = resolve_camera_blur(&measured, photo, a.quiet, &err);
+    a.measured_blur_px = measured.camera_blur_px;
     if (st != SMPSIM_OK)
         goto done;
     int rect[4] = {0, 0, (int)photo->width, (int)photo->height};

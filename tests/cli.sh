@@ -227,6 +227,42 @@ cmp -s "$tmp/cb-cell.png" "$tmp/cb-0.png" || fail "sheet --cell --camera-blur 0 
 expect 2 "compare --camera-blur 9" -- "$smpsim" compare --design "$designs/fair-frontal.json" --camera-blur 9 --out "$tmp/cb-bad.png" && stderr_has "compare --camera-blur 9" "--camera-blur '9'"
 expect 2 "sheet --camera-blur abc" -- "$smpsim" sheet --design "$designs/fair-frontal.json" --rows state=healed --camera-blur abc --out "$tmp/cb-bad.png" && stderr_has "sheet --camera-blur abc" "--camera-blur 'abc'"
 [ ! -e "$tmp/cb-bad.png" ] || fail "output left after a bad --camera-blur"
+# --camera-blur auto: measured on the photo before the dots are drawn and
+# printed; the chunk says "auto" and --from measures again (same bytes);
+# compare and sheet take it (sheet --cell as render); nothing printed with
+# --quiet; a photo without edges fails (exit 1, no file); a value that is
+# neither auto nor a number still exits 2.
+expect 0 "render --camera-blur auto" -- "$smpsim" render --design "$designs/fair-frontal.json" --state healed --camera-blur auto --out "$tmp/cb-auto.png"
+grep -Eq '^camera blur [0-9]+\.[0-9]+ px \(measured on [0-9]+ edges' "$tmp/out" || fail "--camera-blur auto printed no measured blur: $(head -c 300 "$tmp/out")"
+measured=$(sed -n 's/^camera blur \([0-9.]*\) px.*/\1/p' "$tmp/out")
+python3 -c "import sys; v = float(sys.argv[1]); sys.exit(0 if 0.5 <= v <= 8 else 1)" "${measured:-x}" || fail "--camera-blur auto measured '$measured' px"
+[ "$(pixels "$tmp/cb-auto.png")" != "$(pixels "$tmp/cb-default.png")" ] || fail "--camera-blur auto drew the default blur"
+grep -a -q '"camera_blur_px":"auto",' "$tmp/cb-auto.png" || fail "smpsim:render: --camera-blur auto is not \"auto\""
+expect 0 "render --from --camera-blur auto" -- "$smpsim" render --from "$tmp/cb-auto.png" --out "$tmp/cb-auto-again.png" --quiet
+[ ! -s "$tmp/out" ] || fail "render --quiet with --camera-blur auto printed: $(head -c 200 "$tmp/out")"
+cmp -s "$tmp/cb-auto.png" "$tmp/cb-auto-again.png" || fail "render --from lost --camera-blur auto"
+expect 0 "sheet --cell --camera-blur auto" -- "$smpsim" sheet --design "$designs/fair-frontal.json" --rows state=fresh,healed --cell 2,1 --camera-blur auto --out "$tmp/cb-auto-cell.png" --quiet
+cmp -s "$tmp/cb-auto-cell.png" "$tmp/cb-auto.png" || fail "sheet --cell --camera-blur auto is not render --camera-blur auto"
+expect 0 "compare --camera-blur auto" -- "$smpsim" compare --design "$designs/fair-frontal.json" --state healed --camera-blur auto --out "$tmp/cb-auto-compare.png"
+grep -q "^camera blur $measured px" "$tmp/out" || fail "compare --camera-blur auto did not print $measured px: $(head -c 300 "$tmp/out")"
+cmp -s "$tmp/cb-auto-compare.png" "$tmp/cb-compare.png" && fail "compare --camera-blur auto drew the default blur"
+python3 - "$tmp/flat.png" <<'PY'
+import struct, sys, zlib
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+w, h = 200, 150
+raw = b"".join(b"\0" + b"\x80\x80\x80" * w for _ in range(h))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                              chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+expect 1 "render a flat photo --camera-blur auto" -- "$smpsim" render --photo "$tmp/flat.png" --state healed --camera-blur auto --out "$tmp/cb-flat.png" &&
+    stderr_has "flat photo --camera-blur auto" "clean step edges in the photo"
+[ ! -e "$tmp/cb-flat.png" ] || fail "output left after --camera-blur auto found no edges"
+for bad in Auto automatic "auto,1"; do
+    expect 2 "render --camera-blur '$bad'" -- "$smpsim" "${cb[@]}" --camera-blur "$bad" --out "$tmp/cb-bad.png" &&
+        stderr_has "--camera-blur '$bad'" "is not auto, 0 (none) or 0.1..8 px"
+done
+[ ! -e "$tmp/cb-bad.png" ] || fail "output left after a bad --camera-blur"
 
 
 # Dot lists with photo positions: x_px = offset + mm * px_per_mm in a flat
@@ -336,13 +372,13 @@ rewrite("look.png", "bad-key.png", lambda text: b'{"state":"aged","glitter":true
 rewrite("look.png", "bad-json.png", lambda text: b'{"state":')
 blur = b'"camera_blur_px":null,'
 rewrite("cb-default.png", "cb-old.png", lambda text: text.replace(blur, b""))
-for bad in (b"-1", b"0.05", b"9", b'"3"', b"true"):
+for bad in (b"-1", b"0.05", b"9", b'"3"', b"true", b'"Auto"'):
     rewrite("cb-default.png", f"cb-bad{bad.decode()}.png".replace('"', ""),
             lambda text: text.replace(blur, b'"camera_blur_px":' + bad + b","))
 PY
 expect 0 "render --from a preview without camera_blur_px" -- "$smpsim" render --from "$tmp/cb-old.png" --out "$tmp/cb-old2.png" --quiet
 cmp -s "$tmp/cb-default.png" "$tmp/cb-old2.png" || fail "a preview without camera_blur_px is not rendered with the default blur"
-for bad in -1 0.05 9 3 true; do
+for bad in -1 0.05 9 3 true Auto; do
     expect 1 "render --from camera_blur_px $bad" -- "$smpsim" render --from "$tmp/cb-bad$bad.png" --out "$tmp/cb-bad-out.png" &&
         stderr_has "camera_blur_px $bad" '"camera_blur_px" has a value'
 done
