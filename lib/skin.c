@@ -91,6 +91,18 @@ static double lab_f(double t)
     return t > 216.0 / 24389.0 ? cbrt(t) : (24389.0 / 27.0 * t + 16.0) / 116.0;
 }
 
+/* CIE L*, a*, b* (D65) of a linear sRGB colour. */
+static void lab_of(double r, double g, double b, double lab[3])
+{
+    double X = 0.4124 * r + 0.3576 * g + 0.1805 * b;
+    double Y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    double Z = 0.0193 * r + 0.1192 * g + 0.9505 * b;
+    double fx = lab_f(X / 0.95047), fy = lab_f(Y), fz = lab_f(Z / 1.08883);
+    lab[0] = 116.0 * fy - 16.0;
+    lab[1] = 500.0 * (fx - fy);
+    lab[2] = 200.0 * (fy - fz);
+}
+
 /* Fills the derived fields of a colour from its linear RGB. */
 static void describe(smpsim_colour *out, smpsim_sample_kind kind)
 {
@@ -102,31 +114,16 @@ static void describe(smpsim_colour *out, smpsim_sample_kind kind)
     }
     snprintf(out->hex, sizeof out->hex, "#%02x%02x%02x", code[0] & 255, code[1] & 255,
              code[2] & 255);
-    /* linear sRGB -> XYZ (D65) -> CIE L*a*b* */
-    double X = 0.4124 * l[0] + 0.3576 * l[1] + 0.1805 * l[2];
-    double Y = 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
-    double Z = 0.0193 * l[0] + 0.1192 * l[1] + 0.9505 * l[2];
-    double fy = lab_f(Y), fz = lab_f(Z / 1.08883);
-    (void)X;
-    out->lightness = 116.0 * fy - 16.0;
-    double b_star = 200.0 * (fy - fz);
+    double lab[3];
+    lab_of(l[0], l[1], l[2], lab);
+    out->lightness = lab[0];
+    double b_star = lab[2];
     out->ita_deg = atan2(out->lightness - 50.0, b_star) * 180.0 / 3.14159265358979323846;
     out->fitzpatrick = 0;
     if (kind != SMPSIM_SAMPLE_SKIN || !(b_star > 0.0))
         return; /* not a skin colour: no yellow component */
     double ita = out->ita_deg;
     out->fitzpatrick = ita > 55 ? 1 : ita > 41 ? 2 : ita > 28 ? 3 : ita > 10 ? 4 : ita > -30 ? 5 : 6;
-}
-
-/* CIE a* and b* (D65) of a linear sRGB colour. */
-static void lab_ab(const float l[3], double *a_star, double *b_star)
-{
-    double X = 0.4124 * l[0] + 0.3576 * l[1] + 0.1805 * l[2];
-    double Y = 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
-    double Z = 0.0193 * l[0] + 0.1192 * l[1] + 0.9505 * l[2];
-    double fx = lab_f(X / 0.95047), fy = lab_f(Y), fz = lab_f(Z / 1.08883);
-    *a_star = 500.0 * (fx - fy);
-    *b_star = 200.0 * (fy - fz);
 }
 
 /* Skin-coloured: a hue between red and yellow (a* > 0, b* > 0: measured
@@ -136,9 +133,9 @@ static void lab_ab(const float l[3], double *a_star, double *b_star)
  * a grey backdrop have less). */
 static bool skin_coloured(const float rgb[3])
 {
-    double a_star, b_star;
-    lab_ab(rgb, &a_star, &b_star);
-    return a_star > 0.0 && b_star > 0.0 && hypot(a_star, b_star) >= SKIN_MIN_CHROMA;
+    double lab[3];
+    lab_of(rgb[0], rgb[1], rgb[2], lab);
+    return lab[1] > 0.0 && lab[2] > 0.0 && hypot(lab[1], lab[2]) >= SKIN_MIN_CHROMA;
 }
 
 static smpsim_status finish(collector *c, smpsim_sample_kind kind, smpsim_colour *out,
