@@ -276,6 +276,13 @@ int take_state_flag(const char *command, smpsim_render_options *o, const char *f
     return 1;
 }
 
+int take_preview_flag(const char *command, smpsim_render_options *look, preview_source *src,
+                      const char *f, const char *v)
+{
+    int took = take_state_flag(command, look, f, v);
+    return took == 0 ? take_source_flag(command, src, f, v) : took;
+}
+
 /* ---- The smpsim:render chunk: a preview's look as JSON ---- */
 
 static const char *const uv_names[] = {"normal", "low", "high"};

@@ -94,6 +94,10 @@ smpsim_status preview_open(const preview_source *src, smpsim_design **design, ch
  * --camera-blur: 1 taken, 0 not one of them, -1 error (reported). */
 int take_state_flag(const char *command, smpsim_render_options *o, const char *flag,
                     const char *value);
+/* take_state_flag(), then take_source_flag(): the flags compare and sheet
+ * share with render. 1 taken, 0 neither, -1 error (reported). */
+int take_preview_flag(const char *command, smpsim_render_options *look, preview_source *src,
+                      const char *flag, const char *value);
 /* Name of a smpsim_dot_state ("as-given", "fresh", "healed", "aged"); -1 from
  * parse_state for an unknown name. */
 const char *state_name(int state);

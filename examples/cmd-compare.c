@@ -51,9 +51,7 @@ static int parse_compare(int argc, char **argv, compare_args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int took = take_state_flag("compare", &a->look, f, v);
-        if (took == 0)
-            took = take_source_flag("compare", &a->src, f, v);
+        int took = take_preview_flag("compare", &a->look, &a->src, f, v);
         if (took < 0)
             return -1;
         if (took > 0) {

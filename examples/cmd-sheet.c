@@ -245,9 +245,7 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int took = take_state_flag("sheet", &a->look, f, v);
-        if (took == 0)
-            took = take_source_flag("sheet", &a->src, f, v);
+        int took = take_preview_flag("sheet", &a->look, &a->src, f, v);
         if (took < 0)
             return EXIT_USAGE;
         if (took > 0) {
