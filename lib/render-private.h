@@ -80,6 +80,11 @@ double smpsim__blowout_radius_px(double r_px, double px_per_mm);
 #define SMPSIM__BLOWOUT_STRENGTH 0.35
 #define SMPSIM__BLOWOUT_COOLING 0.8
 
+/* ---- the renderer (render.c) ------------------------------------------ */
+
+/* Threads that composited the last render (0: nothing was composited). */
+size_t smpsim__renderer_threads_used(const smpsim_renderer *r);
+
 /* ---- kernels (render-kernels.c) ---------------------------------------- */
 
 /* Coverage kernels of one dot profile (opacity 1 inside radius a, falling

@@ -26,12 +26,21 @@
 #include "render-private.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 #define BAND 32
+/* Threads: 0 in the options means one per online CPU up to AUTO_THREADS;
+ * a render with fewer than MIN_ITEMS_PER_THREAD splats per thread, or two
+ * bands, uses fewer. */
+#define AUTO_THREADS 8
+#define MAX_THREADS 64
+#define MIN_ITEMS_PER_THREAD 4096
 #define MAX_KERNEL_PX 4096 /* a dot wider than this is refused */
 #define LOOK_CACHE 17      /* looks of sessions 0..16 are kept */
 #define DEG_TO_RAD (3.14159265358979323846 / 180.0)
@@ -104,11 +113,12 @@ struct smpsim_renderer {
     uint32_t *band_start, *band_fill, *order;
     splat *items; /* copies of the splats, by band then x */
     size_t cap_bands, cap_items, cap_order;
-    float *acc; /* 3 planes of BAND rows x width factors; all 1 between uses */
+    float *acc; /* per thread, 3 planes of BAND rows x width factors; all 1 between uses */
     uint8_t *codes; /* 256 codes x CODE_LEVELS, made at the first 8-bit render */
     size_t cap_acc;
     float **big; /* kernels of dots too large for the cache, freed per render */
     size_t n_big, cap_big;
+    size_t threads_used; /* by the last composite */
     /* the current render */
     smpsim_image *image;
     smpsim__radius_steps steps;
@@ -776,8 +786,8 @@ static void apply16(float *acc, size_t width, long row, unsigned mask, uint16_t 
 /* Applies the factors under the halo splats of one band. Halos overlap a
  * lot: done[] remembers, per row, how far the pixels have been applied
  * (splats come left to right), so that each pixel is applied once. */
-static void apply_band(smpsim_renderer *r, const splat *it, const splat *end, long y0, long y1,
-                       unsigned mask)
+static void apply_band(smpsim_renderer *r, float *acc, const splat *it, const splat *end, long y0,
+                       long y1, unsigned mask)
 {
     smpsim_image *im = r->image;
     size_t width = im->width;
@@ -796,10 +806,10 @@ static void apply_band(smpsim_renderer *r, const splat *it, const splat *end, lo
             done[y - y0] = xb;
             char *row = (char *)im->pixels + (size_t)y * im->stride;
             if (im->format == SMPSIM_RGBA8)
-                apply8(&r->srgb, r->acc, width, y - y0, mask,
+                apply8(&r->srgb, acc, width, y - y0, mask,
                        (uint8_t *)row + (size_t)xa * 4, xa, xb - xa);
             else
-                apply16(r->acc, width, y - y0, mask, (uint16_t *)(void *)row + (size_t)xa * 4, xa,
+                apply16(acc, width, y - y0, mask, (uint16_t *)(void *)row + (size_t)xa * 4, xa,
                         xb - xa);
         }
     }
@@ -828,26 +838,83 @@ static inline void prefetch_pixels(const smpsim_image *im, size_t bpp, const spl
     }
 }
 
+/* One band of rows: its splats in order, then the factors of its halos.
+ * Bands share no pixels: threads may do different bands at once. */
+static void composite_band(smpsim_renderer *r, float *acc, size_t b)
+{
+    smpsim_image *im = r->image;
+    int direct8 = im->format == SMPSIM_RGBA8;
+    size_t bpp = direct8 ? 4 : 8, width = im->width;
+    long y0 = (long)(b * BAND), y1 = y0 + BAND > (long)im->height ? (long)im->height : y0 + BAND;
+    const splat *it = r->items + r->band_start[b], *end = r->items + r->band_start[b + 1];
+    unsigned mask = 0; /* channels the band's halos touch */
+    for (const splat *p = it; p < end; p++) {
+        if (p + PREFETCH_AHEAD < end)
+            prefetch_pixels(im, bpp, p + PREFETCH_AHEAD, y0, y1);
+        if (p->how != SPLAT_ACC) {
+            direct8 ? splat8(r->codes, im, p, y0, y1) : splat16(im, p, y0, y1);
+        } else {
+            accumulate(acc, width, p, y0, y1);
+            for (int c = 0; c < 3; c++)
+                mask |= (p->absorb[c] != 0.0f) << c;
+        }
+    }
+    if (mask)
+        apply_band(r, acc, it, end, y0, y1, mask);
+}
+
+typedef struct band_worker {
+    smpsim_renderer *r;
+    float *acc;             /* this thread's factor buffer */
+    atomic_size_t *next;    /* the next band nobody has taken */
+    size_t n_bands;
+} band_worker;
+
+/* Takes bands one at a time until none is left (a thread that the system
+ * holds back simply does fewer). */
+static void *work_bands(void *arg)
+{
+    band_worker *w = arg;
+    for (size_t b; (b = atomic_fetch_add(w->next, 1)) < w->n_bands;)
+        composite_band(w->r, w->acc, b);
+    return NULL;
+}
+
+static size_t thread_count(const smpsim_renderer *r, size_t n_bands, size_t n_items)
+{
+    size_t t = r->o.threads;
+    if (t == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        t = cpus > 1 ? (size_t)cpus : 1;
+        t = t < AUTO_THREADS ? t : AUTO_THREADS;
+    }
+    t = t < MAX_THREADS ? t : MAX_THREADS;
+    size_t by_items = n_items / MIN_ITEMS_PER_THREAD, by_bands = n_bands / 2;
+    t = t < by_items ? t : by_items;
+    t = t < by_bands ? t : by_bands;
+    return t > 1 ? t : 1;
+}
+
 static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
 {
     smpsim_image *im = r->image;
-    size_t width = im->width, n_bands = (im->height + BAND - 1) / BAND, need;
+    size_t width = im->width, n_bands = (im->height + BAND - 1) / BAND, need, all;
     smpsim_status st = bucket_splats(r, n_bands, err);
     if (st != SMPSIM_OK)
         return st;
-    if (!smpsim__mul_size(width, 3 * BAND, &need))
+    size_t threads = thread_count(r, n_bands, r->band_start[n_bands]);
+    if (!smpsim__mul_size(width, 3 * BAND, &need) || !smpsim__mul_size(need, threads, &all))
         return smpsim__fail(err, SMPSIM_ELIMIT, "render: image too wide");
-    if (need > r->cap_acc) {
-        float *grown = realloc(r->acc, need * sizeof *grown);
+    if (all > r->cap_acc) {
+        float *grown = realloc(r->acc, all * sizeof *grown);
         if (!grown)
             return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
-        for (size_t i = r->cap_acc; i < need; i++)
+        for (size_t i = r->cap_acc; i < all; i++)
             grown[i] = 1.0f;
         r->acc = grown;
-        r->cap_acc = need;
+        r->cap_acc = all;
     }
-    int direct8 = im->format == SMPSIM_RGBA8;
-    if (direct8 && !r->codes) {
+    if (im->format == SMPSIM_RGBA8 && !r->codes) {
         r->codes = malloc((size_t)CODE_LEVELS * 256);
         if (!r->codes)
             return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
@@ -856,25 +923,22 @@ static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
                 r->codes[c * CODE_LEVELS + level] = smpsim__srgb8_encode_unit(
                     &r->srgb, r->srgb.decode[c] * (1.0f - (float)level / CODE_STEPS));
     }
-    size_t bpp = direct8 ? 4 : 8;
-    for (size_t b = 0; b < n_bands; b++) {
-        long y0 = (long)(b * BAND), y1 = y0 + BAND > (long)im->height ? (long)im->height : y0 + BAND;
-        const splat *it = r->items + r->band_start[b], *end = r->items + r->band_start[b + 1];
-        unsigned mask = 0; /* channels the band's halos touch */
-        for (const splat *p = it; p < end; p++) {
-            if (p + PREFETCH_AHEAD < end)
-                prefetch_pixels(im, bpp, p + PREFETCH_AHEAD, y0, y1);
-            if (p->how != SPLAT_ACC) {
-                direct8 ? splat8(r->codes, im, p, y0, y1) : splat16(im, p, y0, y1);
-            } else {
-                accumulate(r->acc, width, p, y0, y1);
-                for (int c = 0; c < 3; c++)
-                    mask |= (p->absorb[c] != 0.0f) << c;
-            }
-        }
-        if (mask)
-            apply_band(r, it, end, y0, y1, mask);
-    }
+    atomic_size_t next;
+    atomic_init(&next, 0);
+    band_worker workers[MAX_THREADS];
+    pthread_t ids[MAX_THREADS];
+    size_t started = 0;
+    for (size_t t = 0; t < threads; t++)
+        workers[t] = (band_worker){.r = r, .acc = r->acc + t * need, .next = &next,
+                                   .n_bands = n_bands};
+    /* A thread that cannot be started leaves its bands to the others. */
+    for (size_t t = 1; t < threads; t++)
+        if (pthread_create(&ids[started], NULL, work_bands, &workers[t]) == 0)
+            started++;
+    work_bands(&workers[0]);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(ids[t], NULL);
+    r->threads_used = started + 1;
     return SMPSIM_OK;
 }
 
@@ -894,6 +958,7 @@ smpsim_status smpsim_renderer_render(smpsim_renderer *r, smpsim_image *image,
     mapper_init(&m, view);
     r->image = image;
     r->n_splats = 0;
+    r->threads_used = 0;
     r->memo.L = NULL; /* the looks may have changed since */
     for (size_t i = 0; i < dots->count && st == SMPSIM_OK; i++)
         st = add_dot(r, &m, &dots->dots[i], err);
@@ -902,6 +967,11 @@ smpsim_status smpsim_renderer_render(smpsim_renderer *r, smpsim_image *image,
     free_big(r);
     r->image = NULL;
     return st;
+}
+
+size_t smpsim__renderer_threads_used(const smpsim_renderer *r)
+{
+    return r->threads_used;
 }
 
 smpsim_status smpsim_render_dots(smpsim_image *image, const smpsim_view *view,

@@ -168,19 +168,28 @@ static void bench_composite(void)
            t_halos * 1e3, N_DOTS / t_halos);
     static const char *const names[] = {"as given", "fresh (+redness halos)", "healed",
                                         "aged 5 y"};
+    /* Each state on one thread (as cairo draws), then with the default
+     * threads (one per CPU: bands of rows at once). */
     for (int state = 0; state <= 3; state++) {
-        smpsim_render_options o;
-        smpsim_render_options_init(&o);
-        o.state = state;
-        must(smpsim_renderer_new(&o, &c.renderer, NULL), NULL);
-        double t = median_time(run_ours, &c, RUNS);
-        printf("render composite  renderer, %-22s %7.1f ms  %10.0f dots/s  %6.2fx cairo",
-               names[state], t * 1e3, N_DOTS / t, t_cairo / t);
-        if (state == SMPSIM_STATE_FRESH)
-            printf(" (%.2fx cairo with halos)", t_halos / t);
-        printf("\n");
-        smpsim_renderer_free(c.renderer);
-        c.renderer = NULL;
+        static const unsigned thread_choices[] = {1, 0};
+        for (int k = 0; k < 2; k++) {
+            smpsim_render_options o;
+            smpsim_render_options_init(&o);
+            o.state = state;
+            o.threads = thread_choices[k];
+            must(smpsim_renderer_new(&o, &c.renderer, NULL), NULL);
+            double t = median_time(run_ours, &c, RUNS);
+            printf("render composite  renderer, %-22s %zu thread%s %7.1f ms  %10.0f dots/s  "
+                   "%6.2fx cairo",
+                   names[state], smpsim__renderer_threads_used(c.renderer),
+                   smpsim__renderer_threads_used(c.renderer) > 1 ? "s" : " ", t * 1e3, N_DOTS / t,
+                   t_cairo / t);
+            if (state == SMPSIM_STATE_FRESH)
+                printf(" (%.2fx cairo with halos)", t_halos / t);
+            printf("\n");
+            smpsim_renderer_free(c.renderer);
+            c.renderer = NULL;
+        }
     }
     smpsim_dots_free(c.dots);
     smpsim_image_free(c.image);

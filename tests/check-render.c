@@ -653,6 +653,75 @@ START_TEST(test_renderer_reuse_gives_same_bytes)
 }
 END_TEST
 
+/* n dots of 0.25 mm scattered (seeded) over w_mm x h_mm, in sessions 1
+ * and 2, shades 3..7. */
+static smpsim_dots *random_dots(double w_mm, double h_mm, size_t n)
+{
+    smpsim_dots *dots = NULL;
+    ck_assert_int_eq(smpsim_dots_new(n, &dots, NULL), SMPSIM_OK);
+    smpsim__rng rng;
+    smpsim__rng_seed(&rng, 11);
+    for (size_t i = 0; i < n; i++) {
+        double x = w_mm * smpsim__rng_uniform(&rng), y = h_mm * smpsim__rng_uniform(&rng);
+        smpsim_dot d = {(float)x, (float)y, 0.25f, (float)(3.0 + 4.0 * smpsim__rng_uniform(&rng)),
+                        1, (uint16_t)(1 + i % 2), 0};
+        ck_assert_int_eq(smpsim_dots_append(dots, &d, NULL), SMPSIM_OK);
+    }
+    return dots;
+}
+
+START_TEST(test_threads_give_the_same_pixels)
+{
+    /* Bands of rows composited by several threads give the bytes of one
+     * thread: dots crowded enough that fresh redness, blown-out halos
+     * (through the factor buffers) and healed dots of session 1 overlap
+     * each other and the bands' edges; 8 and 16 bits. */
+    smpsim_view view = smpsim_view_flat(10.0);
+    for (int format = 0; format < 2; format++) {
+        uint32_t w = 240, h = format ? 320 : 480;
+        smpsim_dots *dots = random_dots(w / 10.0, h / 10.0, format ? 9000 : 30000);
+        smpsim_image *ref = NULL;
+        const unsigned counts[] = {1, 2, 3, format ? 4 : 7};
+        for (int i = 0; i < 4; i++) {
+            smpsim_render_options o = state_options(SMPSIM_STATE_FRESH, 0, 0, 1.6);
+            o.session = 2;
+            o.threads = counts[i];
+            smpsim_image *im = format ? white16(w, h) : flat8(w, h, 200, 170, 150);
+            smpsim_renderer *r = NULL;
+            smpsim_error err = {0};
+            ck_assert_int_eq(smpsim_renderer_new(&o, &r, &err), SMPSIM_OK);
+            ck_assert_msg(smpsim_renderer_render(r, im, &view, dots, &err) == SMPSIM_OK, "%s",
+                          err.message);
+            /* enough splats per thread: all the threads asked for ran */
+            ck_assert_uint_eq(smpsim__renderer_threads_used(r), counts[i]);
+            smpsim_renderer_free(r);
+            if (!ref) {
+                ref = im;
+                continue;
+            }
+            ck_assert_msg(memcmp(ref->pixels, im->pixels, ref->stride * ref->height) == 0,
+                          "%u threads differ from one (%s bits)", counts[i],
+                          format ? "16" : "8");
+            smpsim_image_free(im);
+        }
+        smpsim_image_free(ref);
+        smpsim_dots_free(dots);
+    }
+    /* a handful of dots: one thread, whatever was asked */
+    smpsim_render_options o = state_options(SMPSIM_STATE_FRESH, 0, 0, 0.6);
+    o.threads = 4;
+    smpsim_renderer *r = NULL;
+    ck_assert_int_eq(smpsim_renderer_new(&o, &r, NULL), SMPSIM_OK);
+    smpsim_image *im = flat8(60, 60, 200, 170, 150);
+    smpsim_dots *few = grid_dots(0.25, 5.0, 1);
+    ck_assert_int_eq(smpsim_renderer_render(r, im, &view, few, NULL), SMPSIM_OK);
+    ck_assert_uint_eq(smpsim__renderer_threads_used(r), 1);
+    smpsim_renderer_free(r);
+    smpsim_image_free(im);
+    smpsim_dots_free(few);
+}
+END_TEST
+
 START_TEST(test_new_options_are_checked)
 {
     smpsim_image *im = flat8(8, 8, 200, 170, 150);
@@ -661,8 +730,8 @@ START_TEST(test_new_options_are_checked)
     struct {
         smpsim_render_options o;
         const char *field;
-    } bad[8];
-    for (int i = 0; i < 8; i++)
+    } bad[9];
+    for (int i = 0; i < 9; i++)
         smpsim_render_options_init(&bad[i].o);
     bad[0].o.state = -1, bad[0].field = "state";
     bad[1].o.depth_mm = 5, bad[1].field = "depth_mm";
@@ -672,7 +741,8 @@ START_TEST(test_new_options_are_checked)
     bad[5].o.earlier_years = -1, bad[5].field = "earlier_years";
     bad[6].o.camera_blur_px = -0.5, bad[6].field = "camera_blur_px";
     bad[7].o.camera_blur_px = 9, bad[7].field = "camera_blur_px";
-    for (int i = 0; i < 8; i++) {
+    bad[8].o.threads = 65, bad[8].field = "threads";
+    for (int i = 0; i < 9; i++) {
         smpsim_error err = {0};
         ck_assert_int_eq(smpsim_render_dots(im, &view, dots, &bad[i].o, &err), SMPSIM_EINVAL);
         ck_assert_msg(strstr(err.message, bad[i].field), "%s", err.message);
@@ -1033,6 +1103,7 @@ static Suite *render_suite(void)
     tcase_add_loop_test(model, test_states_keep_sixteen_bit_and_agree_with_eight, 0, 4);
     tcase_add_test(model, test_camera_blur_softens_and_keeps_area);
     tcase_add_test(model, test_renderer_reuse_gives_same_bytes);
+    tcase_add_test(model, test_threads_give_the_same_pixels);
     tcase_add_test(model, test_new_options_are_checked);
     tcase_add_test(model, test_explicit_pigment_colour);
     tcase_add_test(model, test_sampling_finds_known_colours);

@@ -1035,6 +1035,10 @@ typedef struct smpsim_render_options {
      *  SMPSIM_CAMERA_SHARP = none; else 0.1..8). The dot's darkened area
      *  is kept. */
     double camera_blur_px;
+    /** Threads that composite bands of rows at once (0 = one per online
+     *  CPU, at most 8; 1 = only the calling thread; 0..64). Any number
+     *  gives the same pixels. Small renders use one. @since 0.2 */
+    unsigned threads;
 } smpsim_render_options;
 
 /** smpsim_render_options.camera_blur_px: dots as sharp as their model. */
