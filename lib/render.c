@@ -17,7 +17,10 @@
  *    strong halos (blowout), which overlap a lot, first multiply their
  *    factors (1 - a (1 - T)) into a float buffer (all ones between bands),
  *    then each pixel they touch is decoded, multiplied and encoded once,
- *    and its factor reset to one.
+ *    and its factor reset to one. Bands share no pixels: threads take
+ *    them in turn (each with its own factor buffer), and a band is done
+ *    whole by one thread in the same order, so the bytes do not depend on
+ *    the number of threads.
  *
  * 8-bit pixels go through lookup tables instead of pow(): a table of the
  * new code by old code and absorption for splats that go straight in, and
