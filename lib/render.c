@@ -121,6 +121,7 @@ struct smpsim_renderer {
     size_t cap_acc;
     float **big; /* kernels of dots too large for the cache, freed per render */
     size_t n_big, cap_big;
+    size_t max_threads;  /* the options' threads, 0 resolved when they were set */
     size_t threads_used; /* by the last composite */
     /* the current render */
     smpsim_image *image;
@@ -176,6 +177,19 @@ static int map_dot(const mapper *m, double x, double y, double *px, double *py, 
 
 /* ---- renderer objects ------------------------------------------------------ */
 
+/* The threads the options allow: 0 is one per online CPU (found when the
+ * options are set: sysconf() reads a file each time). */
+static size_t max_threads(const smpsim_render_options *o)
+{
+    size_t t = o->threads;
+    if (t == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        t = cpus > 1 ? (size_t)cpus : 1;
+        t = t < AUTO_THREADS ? t : AUTO_THREADS;
+    }
+    return t < MAX_THREADS ? t : MAX_THREADS;
+}
+
 static void reset_looks(smpsim_renderer *r)
 {
     for (unsigned s = 0; s < LOOK_CACHE; s++) {
@@ -201,6 +215,7 @@ smpsim_status smpsim_renderer_new(const smpsim_render_options *opts, smpsim_rend
     smpsim__srgb8_init(&r->srgb);
     smpsim__radius_steps_init(&r->steps);
     reset_looks(r);
+    r->max_threads = max_threads(&r->o);
     *out = r;
     return SMPSIM_OK;
 }
@@ -241,6 +256,7 @@ smpsim_status smpsim_renderer_set_options(smpsim_renderer *r, const smpsim_rende
         return st;
     r->o = o;
     reset_looks(r);
+    r->max_threads = max_threads(&r->o);
     return SMPSIM_OK;
 }
 
@@ -885,13 +901,7 @@ static void *work_bands(void *arg)
 
 static size_t thread_count(const smpsim_renderer *r, size_t n_bands, size_t n_items)
 {
-    size_t t = r->o.threads;
-    if (t == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        t = cpus > 1 ? (size_t)cpus : 1;
-        t = t < AUTO_THREADS ? t : AUTO_THREADS;
-    }
-    t = t < MAX_THREADS ? t : MAX_THREADS;
+    size_t t = r->max_threads;
     size_t by_items = n_items / MIN_ITEMS_PER_THREAD, by_bands = n_bands / 2;
     t = t < by_items ? t : by_items;
     t = t < by_bands ? t : by_bands;
