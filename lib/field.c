@@ -586,12 +586,6 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
     return st;
 }
 
-smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cell_mm,
-                                         smpsim_field **field, size_t *cap, smpsim_error *err)
-{
-    return smpsim__design_field_hairline(design, cell_mm, field, cap, NULL, NULL, err);
-}
-
 smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
                                             smpsim_field **field, size_t *cap,
                                             smpsim__raster_cache *cache,
@@ -628,7 +622,7 @@ smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
         return smpsim__fail(err, SMPSIM_EINVAL, "field: out-pointer is NULL");
     *out = NULL;
     smpsim_field *f = NULL;
-    smpsim_status st = smpsim__design_field_reuse(design, cell_mm, &f, NULL, err);
+    smpsim_status st = smpsim__design_field_hairline(design, cell_mm, &f, NULL, NULL, NULL, err);
     if (st != SMPSIM_OK) {
         smpsim_field_free(f);
         return st;

@@ -214,10 +214,6 @@ static size_t smooth_curve(const double *p, size_t n, double *out)
     return k + 1;
 }
 
-/* Segment i as a candidate for the nearest one to (x, y): the end
- * segments extend beyond their ends, zero-length ones never count. Squared
- * distances, one square root for the winner, not a hypot() per segment;
- * the first of equally near segments wins. */
 /* Where along segment i (0..1) the point nearest to a point at t lies: the
  * end segments go on as rays beyond the line's ends. */
 static inline double clamp_along(const smpsim__hairline_field *h, size_t i, double t)
@@ -229,6 +225,10 @@ static inline double clamp_along(const smpsim__hairline_field *h, size_t i, doub
     return t;
 }
 
+/* Segment i as a candidate for the nearest one to (x, y): the end
+ * segments extend beyond their ends, zero-length ones never count. Squared
+ * distances, one square root for the winner, not a hypot() per segment;
+ * the first of equally near segments wins. */
 static inline void consider(const smpsim__hairline_field *h, size_t i, double x, double y,
                             double *best, size_t *best_i, double *best_t)
 {
@@ -678,14 +678,10 @@ static uint8_t *square_kinds(const smpsim__hairline_field *h, const smpsim_field
     leaf[leaves] = SQUARE_OPEN; /* outside the index */
     /* A node's leaf, as smpsim__segindex_leaf() finds it: its column
      * depends on x only, its row on y only. */
-    for (uint32_t i = 0; i < cw; i++) {
-        size_t l = smpsim__segindex_leaf(ix, node_x(f, i), ix->y0);
-        col[i] = l == SIZE_MAX ? SIZE_MAX : l;
-    }
-    for (uint32_t j = 0; j < ch; j++) {
-        size_t l = smpsim__segindex_leaf(ix, ix->x0, node_y(f, j));
-        row[j] = l == SIZE_MAX ? SIZE_MAX : l;
-    }
+    for (uint32_t i = 0; i < cw; i++)
+        col[i] = smpsim__segindex_leaf(ix, node_x(f, i), ix->y0);
+    for (uint32_t j = 0; j < ch; j++)
+        row[j] = smpsim__segindex_leaf(ix, ix->x0, node_y(f, j));
     for (uint32_t j = 0; j < ch; j++)
         for (uint32_t i = 0; i < cw; i++)
             node[(size_t)j * cw + i] =

@@ -92,9 +92,9 @@ smpsim_status smpsim__render_resolve(const smpsim_render_options *in, smpsim_ren
         st = check_range(o->depth_mm, 0.1, 3.0, "depth_mm", err);
     if (st == SMPSIM_OK)
         st = check_range(o->blowout_depth_mm, 0.1, 3.0, "blowout_depth_mm", err);
-    if (st == SMPSIM_OK && o->threads > 64)
-        st = smpsim__fail(err, SMPSIM_EINVAL, "render: threads is %u, expected 0..64",
-                          o->threads);
+    if (st == SMPSIM_OK && o->threads > SMPSIM__MAX_THREADS)
+        st = smpsim__fail(err, SMPSIM_EINVAL, "render: threads is %u, expected 0..%d",
+                          o->threads, SMPSIM__MAX_THREADS);
     if (st == SMPSIM_OK && o->session > 1000)
         st = smpsim__fail(err, SMPSIM_EINVAL, "render: session is %u, expected 0..1000",
                           o->session);

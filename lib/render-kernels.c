@@ -144,7 +144,7 @@ smpsim_status smpsim__kernels_build(smpsim__kernels *k, int qb, int qs, smpsim_e
         }
     }
     free(sat);
-    *k = (smpsim__kernels){.qb = qb, .qs = qs, .a = a, .b = b, .area = area, .sub = sub,
+    *k = (smpsim__kernels){.a = a, .b = b, .area = area, .sub = sub,
                            .size = size, .half = half, .w = w, .box = box};
     return SMPSIM_OK;
 }

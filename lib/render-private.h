@@ -82,6 +82,8 @@ double smpsim__blowout_radius_px(double r_px, double px_per_mm);
 
 /* ---- the renderer (render.c) ------------------------------------------ */
 
+/* smpsim_render_options.threads: at most this many. */
+#define SMPSIM__MAX_THREADS 64
 /* Threads that composited the last render (0: nothing was composited). */
 size_t smpsim__renderer_threads_used(const smpsim_renderer *r);
 
@@ -93,7 +95,6 @@ size_t smpsim__renderer_threads_used(const smpsim_renderer *r);
  * (h = (size-1)/2), each normalised to the profile's exact area and trimmed
  * to its non-zero box. */
 typedef struct smpsim__kernels {
-    int qb, qs;      /* cache key: quantised b and softness */
     double a, b;     /* radii (px) */
     double area;     /* exact area of the profile (px^2) */
     int sub, size, half;

@@ -42,7 +42,6 @@
  * a render with fewer than MIN_ITEMS_PER_THREAD splats per thread, or two
  * bands, uses fewer. */
 #define AUTO_THREADS 8
-#define MAX_THREADS 64
 #define MIN_ITEMS_PER_THREAD 4096
 #define MAX_KERNEL_PX 4096 /* a dot wider than this is refused */
 #define LOOK_CACHE 17      /* looks of sessions 0..16 are kept */
@@ -177,17 +176,15 @@ static int map_dot(const mapper *m, double x, double y, double *px, double *py, 
 
 /* ---- renderer objects ------------------------------------------------------ */
 
-/* The threads the options allow: 0 is one per online CPU (found when the
- * options are set: sysconf() reads a file each time). */
+/* The threads the options allow (checked: at most SMPSIM__MAX_THREADS):
+ * 0 is one per online CPU, found when the options are set (sysconf() reads
+ * a file each time). */
 static size_t max_threads(const smpsim_render_options *o)
 {
-    size_t t = o->threads;
-    if (t == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        t = cpus > 1 ? (size_t)cpus : 1;
-        t = t < AUTO_THREADS ? t : AUTO_THREADS;
-    }
-    return t < MAX_THREADS ? t : MAX_THREADS;
+    if (o->threads)
+        return o->threads;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus <= 1 ? 1 : cpus < AUTO_THREADS ? (size_t)cpus : AUTO_THREADS;
 }
 
 static void reset_looks(smpsim_renderer *r)
@@ -938,8 +935,8 @@ static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
     }
     atomic_size_t next;
     atomic_init(&next, 0);
-    band_worker workers[MAX_THREADS];
-    pthread_t ids[MAX_THREADS];
+    band_worker workers[SMPSIM__MAX_THREADS];
+    pthread_t ids[SMPSIM__MAX_THREADS];
     size_t started = 0;
     for (size_t t = 0; t < threads; t++)
         workers[t] = (band_worker){.r = r, .acc = r->acc + t * need, .next = &next,

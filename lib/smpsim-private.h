@@ -361,11 +361,6 @@ float smpsim__field_max(const smpsim_field *f);
 /* Density at (x, y) mm (0 outside); *cell receives the cell index if inside. */
 double smpsim__field_at(const smpsim_field *f, double x, double y, size_t *cell);
 
-/* field.c: smpsim_design_field() into *field, reused (cleared) when its
- * memory of *cap cells holds the design, else replaced (*cap updated). On
- * failure *field may hold a partial field (or NULL): free it or reuse it. */
-smpsim_status smpsim__design_field_reuse(const smpsim_design *design, double cell_mm,
-                                         smpsim_field **field, size_t *cap, smpsim_error *err);
 /* A copy of the regions' raster (the field before the hairline) and a key
  * of everything it was made from (cell size; per region its outline in mm,
  * bounds, feather and density): a generator keeps one, so that a change
@@ -381,8 +376,11 @@ typedef struct smpsim__raster_cache {
 
 /* Frees and empties; NULL or an empty cache is fine. */
 void smpsim__raster_cache_free(smpsim__raster_cache *cache);
-/* The same, also reusing the regions' raster from cache when it holds
- * them (and leaving them there when not; NULL: no cache), and handing back
+/* field.c: smpsim_design_field() into *field, reused (cleared) when its
+ * memory of *cap cells holds the design, else replaced (*cap updated; cap
+ * NULL: always new). On failure *field may hold a partial field (or NULL):
+ * free it or reuse it. Also reuses the regions' raster from cache when it
+ * holds them (and leaves them there when not; NULL: no cache), and hands back
  * the design's hairline as resolved and indexed for the field (n = 0
  * without one; free it with smpsim__hairline_field_free() in any case), so
  * that the dots' depths need not resolve it again. */
