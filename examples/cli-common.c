@@ -201,7 +201,10 @@ static int camera_blur_from(double x, double *camera_blur_px)
     return 0;
 }
 
-int take_source_flag(const char *command, preview_source *src, const char *f, const char *v)
+/* The source flags --design, --preset, --glabella, --scale, --photo: 1
+ * taken (its value too), 0 not one of them, -1 error (reported). */
+static int take_source_flag(const char *command, preview_source *src, const char *f,
+                            const char *v)
 {
     static const char *const flags[] = {"--design", "--preset", "--glabella", "--scale",
                                         "--photo"};
@@ -409,8 +412,10 @@ static int set_look(render_look *look, const look_key *k, json_t *v)
     return 0;
 }
 
-smpsim_status render_look_from_json(const char *json, unsigned keep, render_look *look,
-                                    const char *path, smpsim_error *err)
+/* Reads a smpsim:render JSON into look; the settings in keep (LOOK_* bits)
+ * are left as they are. The message names the file (path) and the key. */
+static smpsim_status render_look_from_json(const char *json, unsigned keep, render_look *look,
+                                           const char *path, smpsim_error *err)
 {
     json_error_t je;
     json_t *root = json_loads(json, 0, &je);

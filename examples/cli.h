@@ -74,10 +74,6 @@ typedef struct preview_source {
     int have_glabella;
 } preview_source;
 
-/* The source flags --design, --preset, --glabella, --scale, --photo: 1
- * taken (its value too), 0 not one of them, -1 error (reported). */
-int take_source_flag(const char *command, preview_source *src, const char *flag,
-                     const char *value);
 /* 0 when src names one design or a preset placed on a photo; else the
  * usage error, reported. */
 int check_source(const char *command, const preview_source *src);
@@ -137,10 +133,6 @@ enum {
 
 /* The smpsim:render JSON of a look (malloc'd; NULL when out of memory). */
 char *render_look_to_json(const render_look *look);
-/* Reads a smpsim:render JSON into look; the settings in keep (LOOK_* bits)
- * are left as they are. The message names the file (path) and the key. */
-smpsim_status render_look_from_json(const char *json, unsigned keep, render_look *look,
-                                    const char *path, smpsim_error *err);
 
 /* ---- Plans read back from their PDF (plan-pdf.c, poppler-glib). ---- */
 
@@ -153,7 +145,6 @@ typedef struct plan_source {
     smpsim_design *design;
     smpsim_plan_options options; /* title and date point into the strings below */
     char *title, *date;
-    int have_options; /* 0: a plan of smpsim 0.1, which stored no options */
 } plan_source;
 
 /* Reads the design (Keywords) and the plan options (Subject) of a PDF plan.

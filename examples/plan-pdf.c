@@ -182,7 +182,6 @@ static smpsim_status parse_options(const char *text, plan_source *ps, const char
     json_decref(root);
     o->title = ps->title;
     o->date = ps->date;
-    ps->have_options = st == SMPSIM_OK;
     return st;
 }
 

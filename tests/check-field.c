@@ -237,7 +237,7 @@ START_TEST(test_indexed_nearest_edge_equals_linear_search)
         double cap = round % 2 ? 3.0 : INFINITY, leaf = 0.5 + round;
         smpsim__segindex ix;
         ck_assert(smpsim__rings_index(&r, domain, leaf, cap, &ix));
-        size_t mismatches = 0, empty = 0;
+        size_t mismatches = 0, empty = 0, compared = 0;
         for (int k = 0; k < 20000; k++) {
             double x, y, u = smpsim__rng_uniform(&rng);
             size_t at = (size_t)(smpsim__rng_uniform(&rng) * r.start[5]);
@@ -266,12 +266,14 @@ START_TEST(test_indexed_nearest_edge_equals_linear_search)
             double got = smpsim__rings_nearest_among(&r, edges, count, x, y, &mx, &my);
             if (want > cap)
                 continue; /* beyond the cap any answer beyond it will do */
+            compared++;
             if (!(same_double(got, want) && same_double(mx, nx) && same_double(my, ny)) &&
                 mismatches++ < 5)
                 fprintf(stderr, "(%.17g, %.17g): %.17g at (%g, %g), want %.17g at (%g, %g)\n", x,
                         y, got, mx, my, want, nx, ny);
         }
         ck_assert_msg(mismatches == 0, "round %d: %zu nearest edges differ", round, mismatches);
+        ck_assert_uint_gt(compared, 1000); /* the index answered for most points */
         if (cap < INFINITY)
             ck_assert_uint_gt(empty, 0);
         /* The row crossings give the point test's answer, on vertices too. */
