@@ -1,7 +1,7 @@
 /* The camera's blur measured from a photo: synthetic photos of discs
  * blurred with a known Gaussian, 8- and 16-bit, with noise, with hairs,
  * restricted to a region, and the errors. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* Views, designs and density fields. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>

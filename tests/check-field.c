@@ -1,5 +1,5 @@
 /* Density fields: ramps, combinations, feathered regions, density maps. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>

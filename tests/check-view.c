@@ -1,6 +1,6 @@
 /* Views: the head model (ellipsoid, FRONT and TOP cameras) and its
  * coordinates, round trips, visibility, local scale and validation. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>
