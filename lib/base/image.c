@@ -161,10 +161,22 @@ static smpsim_status decode_by_signature(const uint8_t *data, size_t size,
 {
     if (size == 0)
         return smpsim__fail(err, SMPSIM_EFORMAT, "empty file");
-    if (size >= sizeof png_signature && !memcmp(data, png_signature, sizeof png_signature))
+    if (size >= sizeof png_signature && !memcmp(data, png_signature, sizeof png_signature)) {
+#if SMPSIM_HAVE_PNG
         return smpsim__png_decode(data, size, opts, out, err);
-    if (size >= sizeof jpeg_signature && !memcmp(data, jpeg_signature, sizeof jpeg_signature))
+#else
+        return smpsim__fail(err, SMPSIM_EUNSUPPORTED,
+                            "a PNG file, and this build of smpsim has no PNG support (-Dpng)");
+#endif
+    }
+    if (size >= sizeof jpeg_signature && !memcmp(data, jpeg_signature, sizeof jpeg_signature)) {
+#if SMPSIM_HAVE_JPEG
         return smpsim__jpeg_decode(data, size, opts, out, err);
+#else
+        return smpsim__fail(err, SMPSIM_EUNSUPPORTED,
+                            "a JPEG file, and this build of smpsim has no JPEG support (-Djpeg)");
+#endif
+    }
     return smpsim__fail(err, SMPSIM_EFORMAT, "not a PNG or JPEG file");
 }
 

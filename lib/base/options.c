@@ -24,14 +24,20 @@ void smpsim__copy_options(void *dst, size_t dst_size, const void *src)
     }
 
 DEFINE_OPTIONS_INIT(smpsim_load_options, smpsim_load_options_init_)
+#if SMPSIM_HAVE_PNG
 DEFINE_OPTIONS_INIT(smpsim_save_options, smpsim_save_options_init_)
+#endif
 DEFINE_OPTIONS_INIT(smpsim_region_params, smpsim_region_params_init_)
 DEFINE_OPTIONS_INIT(smpsim_sample_options, smpsim_sample_options_init_)
 DEFINE_OPTIONS_INIT(smpsim_render_options, smpsim_render_options_init_)
 DEFINE_OPTIONS_INIT(smpsim_dot_options, smpsim_dot_options_init_)
+#if SMPSIM_HAVE_JSON
 DEFINE_OPTIONS_INIT(smpsim_design_load_options, smpsim_design_load_options_init_)
+#endif
+#if SMPSIM_HAVE_CAIRO
 DEFINE_OPTIONS_INIT(smpsim_guides_options, smpsim_guides_options_init_)
 DEFINE_OPTIONS_INIT(smpsim_plan_options, smpsim_plan_options_init_)
+#endif
 DEFINE_OPTIONS_INIT(smpsim_stats_options, smpsim_stats_options_init_)
 DEFINE_OPTIONS_INIT(smpsim_hairline_params, smpsim_hairline_params_init_)
 DEFINE_OPTIONS_INIT(smpsim_landmarks, smpsim_landmarks_init_)

@@ -5,7 +5,7 @@
 
 #include "sampling/sampling-private.h"
 
-#include <cairo.h>
+#include <smpsim/cairo.h> /* includes <cairo.h> */
 
 #define SMPSIM__FONT "DejaVu Sans"
 

@@ -1,7 +1,7 @@
 /* Dots drawn into a caller's cairo context: overlays for applications. */
+#include "cairo/cairo-private.h"
 #include "render/render-private.h"
 
-#include <cairo.h>
 #include <math.h>
 
 #define PI 3.14159265358979323846

@@ -136,6 +136,12 @@ double smpsim__rings_nearest_among(const smpsim__rings *rings, const uint32_t *e
 double smpsim__mask_coverage(const smpsim__region *r, const smpsim_view *view, double x,
                              double y);
 
+/* sampling/groups.c (declared here: the design resolves its dot options
+ * when they are set): dot options with defaults filled in and ranges checked; the
+ * mean group size of resolved options. */
+smpsim_status smpsim__resolve_dot_options(const smpsim_dot_options *in, smpsim_dot_options *out,
+                                          smpsim_error *err);
+double smpsim__mean_group_size(const smpsim_dot_options *resolved);
 /* design.c: region parameters with defaults filled in, ranges checked
  * (messages name region_index). */
 smpsim_status smpsim__resolve_region_params(const smpsim_region_params *in,

@@ -81,10 +81,5 @@ smpsim_status smpsim__sample_ordered(const smpsim_field *field, uint64_t seed,
 extern const uint16_t smpsim__tile_pts[3 * SMPSIM__TILE_N];
 extern const uint32_t smpsim__tile_bucket[SMPSIM__TILE_B * SMPSIM__TILE_B + 1];
 
-/* groups.c: dot options with defaults filled in and ranges checked; the
- * mean group size of resolved options. */
-smpsim_status smpsim__resolve_dot_options(const smpsim_dot_options *in, smpsim_dot_options *out,
-                                          smpsim_error *err);
-double smpsim__mean_group_size(const smpsim_dot_options *resolved);
 
 #endif
