@@ -156,11 +156,13 @@ int cmd_compare(int argc, char **argv)
                          photo->width - 1);
         goto done;
     }
-    smpsim_render_options drawn = a.look; /* --camera-blur auto measured */
+    smpsim_look look; /* --camera-blur auto measured */
+    smpsim_look_init(&look);
+    look.render = a.look;
     if (st == SMPSIM_OK)
-        st = resolve_camera_blur(&drawn, photo, a.quiet, &err);
+        st = resolve_camera_blur(&look, photo, a.quiet, &err);
     if (st == SMPSIM_OK)
-        st = preview_render(design, photo, &drawn, &after, &err);
+        st = smpsim_preview_render(design, photo, &look, &after, NULL, &err);
     if (st == SMPSIM_OK && photo->width > 30000) {
         st = SMPSIM_ELIMIT;
         snprintf(err.message, sizeof err.message, "the photo is too wide to compare");
@@ -206,7 +208,7 @@ int cmd_compare(int argc, char **argv)
             st = st == SMPSIM_OK ? canvas_finish(cr, &out, &err) : (cairo_destroy(cr), st);
     }
     if (st == SMPSIM_OK)
-        st = save_with_provenance(out, a.out, design, NULL, 0, &err);
+        st = smpsim_image_save_png_with_design(out, design, NULL, 0, a.out, &err);
     if (st == SMPSIM_OK && !a.quiet)
         printf("%s: %ux%u px (%s)\n", a.out, out->width, out->height,
                a.have_split ? "split" : "side by side");
