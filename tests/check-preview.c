@@ -5,6 +5,7 @@
 #include "sampling/sampling-private.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -142,6 +143,57 @@ START_TEST(test_preview_render_auto_shade_and_errors)
     ck_assert_int_eq(smpsim_preview_render(d, photo, &look, &preview, NULL, NULL),
                      SMPSIM_EUNSUPPORTED);
 #endif
+    smpsim_image_free(photo);
+    smpsim_design_free(d);
+}
+END_TEST
+
+/* Threads reading one shared design: each makes the dots and a preview. */
+typedef struct reader_job {
+    const smpsim_design *design;
+    const smpsim_image *photo;
+    uint64_t checksum;
+    smpsim_image *preview;
+    smpsim_status st;
+} reader_job;
+
+static void *read_shared(void *arg)
+{
+    reader_job *j = arg;
+    smpsim_dots *dots = NULL;
+    smpsim_look look;
+    smpsim_look_init(&look);
+    look.render.state = SMPSIM_STATE_HEALED;
+    look.render.threads = 1;
+    j->st = smpsim_design_dots(j->design, &dots, NULL);
+    if (j->st == SMPSIM_OK)
+        j->checksum = smpsim_dots_checksum(dots);
+    if (j->st == SMPSIM_OK)
+        j->st = smpsim_preview_render(j->design, j->photo, &look, &j->preview, NULL, NULL);
+    smpsim_dots_free(dots);
+    return NULL;
+}
+
+START_TEST(test_shared_design_many_threads)
+{
+    /* The header's promise: const calls on one design may run at once. */
+    smpsim_design *d = patch_design();
+    smpsim_image *photo = skin_photo();
+    reader_job jobs[4];
+    pthread_t tid[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (reader_job){d, photo, 0, NULL, SMPSIM_EINVAL};
+        ck_assert_int_eq(pthread_create(&tid[i], NULL, read_shared, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_join(tid[i], NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(jobs[i].st, SMPSIM_OK);
+        ck_assert_uint_eq(jobs[i].checksum, jobs[0].checksum);
+        ck_assert(same_pixels(jobs[i].preview, jobs[0].preview));
+    }
+    for (int i = 0; i < 4; i++)
+        smpsim_image_free(jobs[i].preview);
     smpsim_image_free(photo);
     smpsim_design_free(d);
 }
@@ -321,6 +373,7 @@ static Suite *preview_suite(void)
     tcase_add_test(tc, test_look_defaults_and_ranges);
     tcase_add_test(tc, test_preview_render_is_the_pipeline);
     tcase_add_test(tc, test_preview_render_auto_shade_and_errors);
+    tcase_add_test(tc, test_shared_design_many_threads);
 #if SMPSIM_HAVE_JSON
     tcase_add_test(tc, test_look_json);
     tcase_add_test(tc, test_relative_photo_follows_the_file);

@@ -20,6 +20,12 @@
  *   the caller's sizeof so that fields can be appended without breaking the
  *   ABI. A zero field means "the default".
  * - Objects are used by one thread at a time; separate objects share nothing.
+ *   One exception, for designs: calls that take a `const smpsim_design *`
+ *   only read it (smpsim_design_dots(), smpsim_design_field(),
+ *   smpsim_preview_render(), smpsim_design_to_json(), smpsim_design_check(),
+ *   smpsim_design_stats(), smpsim_plan_write(), ...), so any number of
+ *   threads may call them on one shared design at once, as long as no
+ *   thread changes it (a call taking a non-const design) meanwhile.
  * - Same design + same seed = same dots = same output bytes.
  *
  * Units are in the names: _mm, _px, _per_cm2, _deg.
