@@ -112,6 +112,45 @@ int take_number(const char *command, const numeric_flag *table, size_t n, void *
     return 0;
 }
 
+int has_extension(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), m = strlen(suffix);
+    if (n < m)
+        return 0;
+    for (size_t i = 0; i < m; i++)
+        if ((path[n - m + i] | 0x20) != suffix[i])
+            return 0;
+    return 1;
+}
+
+static int is_jpeg_name(const char *path)
+{
+    return has_extension(path, ".jpg") || has_extension(path, ".jpeg");
+}
+
+int check_picture_out(const char *command, const char *path)
+{
+    static const char *const others[] = {".tif", ".tiff", ".webp", ".gif", ".bmp",
+                                         ".heic", ".avif", ".ppm"};
+    for (size_t k = 0; k < sizeof others / sizeof *others; k++)
+        if (has_extension(path, others[k]))
+            return usage_error(command, "--out '%s': pictures are written as .png (with their "
+                                        "design, for --from) or .jpg",
+                               path);
+    return 0;
+}
+
+smpsim_status save_picture(const smpsim_image *img, const char *path,
+                           const smpsim_design *design, const smpsim_look *look,
+                           const smpsim_text *extra, size_t n_extra, smpsim_error *err)
+{
+    if (is_jpeg_name(path))
+        return smpsim_image_save_jpeg(img, path, 0, err);
+    if (look)
+        return smpsim_preview_save_png(img, design, look, path, err);
+    return smpsim_image_save_png_with_design(img, design, extra, n_extra, path, err);
+}
+
 int write_stdout(void *closure, const void *data, size_t size)
 {
     (void)closure;

@@ -27,6 +27,8 @@ int parse_double(const char *text, double lo, double hi, double *out);
 int parse_u64(const char *text, uint64_t *out);
 /* "a,b[,c...]" into exactly n finite numbers; 0 on success. */
 int parse_tuple(const char *text, double *v, int n);
+/* True when path ends with suffix (".png"), ignoring the case of ASCII letters. */
+int has_extension(const char *path, const char *suffix);
 /* True when two paths name the same file (or are the same text). */
 int same_file(const char *a, const char *b);
 
@@ -105,6 +107,17 @@ enum {
     LOOK_DISTANCE = 1 << 7, LOOK_SKIN = 1 << 8, LOOK_HAIR = 1 << 9, LOOK_AUTO_SHADE = 1 << 10,
     LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12
 };
+
+/* A picture for --out: .jpg/.jpeg is a JPEG (no provenance), other image
+ * formats' names are refused, anything else is PNG. 0 when path is fine,
+ * else the usage error, reported. */
+int check_picture_out(const char *command, const char *path);
+/* Saves a picture made from design to path: as PNG with the design's
+ * provenance, the look's smpsim:render chunk when look is not NULL and the
+ * extra chunks; as JPEG (no provenance) for .jpg/.jpeg. */
+smpsim_status save_picture(const smpsim_image *img, const char *path,
+                           const smpsim_design *design, const smpsim_look *look,
+                           const smpsim_text *extra, size_t n_extra, smpsim_error *err);
 
 /* ---- Plans read back from their PDF (plan-pdf.c, poppler-glib). ---- */
 

@@ -98,6 +98,8 @@ static int parse_compare(int argc, char **argv, compare_args *a)
         return usage_error("compare", "--out is required");
     if (a->have_split && a->side_by_side)
         return usage_error("compare", "give --split or --side-by-side, not both");
+    if (check_picture_out("compare", a->out) != 0)
+        return -1;
     const char *inputs[] = {a->src.design, a->src.photo};
     for (size_t k = 0; k < 2; k++)
         if (inputs[k] && same_file(inputs[k], a->out))
@@ -208,7 +210,7 @@ int cmd_compare(int argc, char **argv)
             st = st == SMPSIM_OK ? canvas_finish(cr, &out, &err) : (cairo_destroy(cr), st);
     }
     if (st == SMPSIM_OK)
-        st = smpsim_image_save_png_with_design(out, design, NULL, 0, a.out, &err);
+        st = save_picture(out, a.out, design, NULL, NULL, 0, &err);
     if (st == SMPSIM_OK && !a.quiet)
         printf("%s: %ux%u px (%s)\n", a.out, out->width, out->height,
                a.have_split ? "split" : "side by side");

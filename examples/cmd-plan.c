@@ -82,22 +82,11 @@ static const char **plan_text_slot(plan_args *a, const char *flag)
     return NULL;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    if (n < m)
-        return 0;
-    for (size_t i = 0; i < m; i++)
-        if ((s[n - m + i] | 0x20) != suffix[i])
-            return 0;
-    return 1;
-}
-
 int plan_format_of(const char *path)
 {
-    if (ends_with(path, ".pdf"))
+    if (has_extension(path, ".pdf"))
         return SMPSIM_PLAN_PDF;
-    if (ends_with(path, ".svg"))
+    if (has_extension(path, ".svg"))
         return SMPSIM_PLAN_SVG;
     return -1;
 }

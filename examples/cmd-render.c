@@ -160,6 +160,11 @@ static int check_render_args(const render_args *a)
         return usage_error("render", "--out is required");
     if (a->have_calib && a->have_scale)
         return usage_error("render", "give --scale or --calibrate, not both");
+    if (a->have_glabella && !a->preset)
+        return usage_error("render", "--glabella places a --preset; a design file's view says "
+                                     "where its glabella is");
+    if (!(a->from && plan_format_of(a->out) >= 0) && check_picture_out("render", a->out) != 0)
+        return -1;
     const char *inputs[] = {a->photo, a->design, a->from};
     for (size_t k = 0; k < 3; k++)
         if (inputs[k] && same_file(inputs[k], a->out))
@@ -433,6 +438,17 @@ int cmd_render(int argc, char **argv)
                                      "--out '%s' is the photo; refusing to overwrite it", a.out);
     if (st == SMPSIM_OK)
         st = smpsim_image_load(photo, NULL, &img, &err);
+    if (st == SMPSIM_OK && design && (a.have_scale || a.have_calib) &&
+        smpsim_design_get_view(design)->kind != SMPSIM_VIEW_FLAT) {
+        int urc = usage_error("render", "%s sets the scale of a flat view; %s has a head view "
+                                        "(its \"view\" sets the scale)",
+                              a.have_scale ? "--scale" : "--calibrate",
+                              a.design ? a.design : a.from ? a.from : "the preset");
+        free(photo);
+        smpsim_design_free(design);
+        render_args_free(&a);
+        return urc;
+    }
     if (st == SMPSIM_OK && design)
         st = override(&a, design, &err);
     else if (st == SMPSIM_OK)
@@ -445,7 +461,7 @@ int cmd_render(int argc, char **argv)
         print_info(&a.look, &info);
     /* The stored look keeps --camera-blur auto, for --from. */
     if (st == SMPSIM_OK)
-        st = smpsim_preview_save_png(preview, design, &a.look, a.out, &err);
+        st = save_picture(preview, a.out, design, &a.look, NULL, 0, &err);
     if (st == SMPSIM_OK && !a.quiet)
         printf("%s: %zu dots (%ux%u px, %.3g px/mm, seed %" PRIu64 ")\n", a.out, info.n_dots,
                preview->width, preview->height, smpsim_design_get_view(design)->px_per_mm,

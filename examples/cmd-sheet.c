@@ -288,6 +288,8 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
         return EXIT_USAGE;
     if (!a->out)
         return usage_error("sheet", "--out is required");
+    if (check_picture_out("sheet", a->out) != 0)
+        return EXIT_USAGE;
     if (a->grid && (a->rows_spec || a->cols_spec))
         return usage_error("sheet", "give --grid or --rows/--cols, not both");
     const char *inputs[] = {a->src.design, a->src.photo, a->grid};
@@ -495,7 +497,7 @@ int cmd_sheet(int argc, char **argv)
         if (st == SMPSIM_OK && a.have_crop)
             st = crop_image(img, rect, &cut, &err);
         if (st == SMPSIM_OK)
-            st = smpsim_preview_save_png(cut ? cut : img, d, &look, a.out, &err);
+            st = save_picture(cut ? cut : img, a.out, d, &look, NULL, 0, &err);
         if (st == SMPSIM_OK && !a.quiet)
             printf("%s: cell %g,%g (%dx%d px)\n", a.out, a.cell[0], a.cell[1], rect[2], rect[3]);
         smpsim_image_free(img);
@@ -565,7 +567,7 @@ int cmd_sheet(int argc, char **argv)
         snprintf(grid, sizeof grid, "rows: %s; cols: %s", a.rows.p ? a.rows.spec : "-",
                  a.cols.p ? a.cols.spec : "-");
         smpsim_text extra[] = {{"smpsim:sheet", grid}};
-        st = smpsim_image_save_png_with_design(sheet, base, extra, 1, a.out, &err);
+        st = save_picture(sheet, a.out, base, NULL, extra, 1, &err);
     }
     if (st == SMPSIM_OK && !a.quiet)
         printf("%s: %zu x %zu cells of %dx%d px (%ux%u px)\n", a.out, R, C, rect[2], rect[3],

@@ -175,6 +175,17 @@ typedef struct smpsim_text {
 /** Receives encoded bytes; returns 0 on success, non-zero to abort. */
 typedef int (*smpsim_write_func)(void *closure, const void *data, size_t size);
 
+#if SMPSIM_HAVE_JPEG /* libjpeg */
+/** Writes an 8-bit RGB JPEG atomically (alpha dropped; 16-bit samples
+ *  rounded to 8 bits), without chroma subsampling so that dots a pixel
+ *  across keep their colour. quality 1..100 (0 = 92). A JPEG carries no
+ *  provenance: keep the PNG to make a preview again. SMPSIM_EINVAL for a
+ *  bad quality, SMPSIM_ELIMIT beyond 65500 px a side, SMPSIM_EIO on a
+ *  write failure (nothing is left behind). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_save_jpeg(const smpsim_image *image, const char *path,
+                                                int quality, smpsim_error *err);
+#endif /* SMPSIM_HAVE_JPEG */
+
 #if SMPSIM_HAVE_PNG /* libpng */
 /** Choices for saving PNG files. Initialise with smpsim_save_options_init(). @since 0.1 */
 typedef struct smpsim_save_options {
