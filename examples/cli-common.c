@@ -281,8 +281,10 @@ int take_state_flag(const char *command, smpsim_render_options *o, const char *f
     double x;
     int bad = 0;
     if (strcmp(f, "--state") == 0) {
-        o->state = parse_state(v);
-        if (o->state < 0)
+        int state = parse_state(v);
+        if (state >= 0)
+            o->state = (smpsim_dot_state)state;
+        else
             return usage_error(command, "--state '%s' is not as-given, fresh, healed or aged", v),
                    -1;
     } else if (strcmp(f, "--years") == 0) {
