@@ -98,6 +98,27 @@ smpsim_status smpsim__jpeg_decode(const uint8_t *data, size_t size,
                                   const smpsim_load_options *opts, smpsim_image **out,
                                   smpsim_error *err);
 
+/* work.c: the geometry's work budget and cancel callback (see
+ * smpsim_dot_options.max_work), shared by the field and the dots of one
+ * call. */
+#define SMPSIM__DEFAULT_MAX_WORK UINT64_C(2000000000)
+typedef struct smpsim__work {
+    uint64_t used, limit, next_poll;
+    int (*cancel)(void *);
+    void *cancel_arg;
+} smpsim__work;
+
+/* From resolved dot options (max_work filled in). */
+void smpsim__work_init(smpsim__work *w, const smpsim_dot_options *o);
+/* Adds units of work: SMPSIM_ELIMIT beyond the budget, SMPSIM_ECANCELED when
+ * the callback says so (asked every million units or so), else OK. */
+smpsim_status smpsim__work_poll(smpsim__work *w, smpsim_error *err);
+static inline smpsim_status smpsim__work_add(smpsim__work *w, uint64_t units, smpsim_error *err)
+{
+    w->used += units;
+    return w->used < w->next_poll ? SMPSIM_OK : smpsim__work_poll(w, err);
+}
+
 /* design.c: region access for the field builder. */
 typedef enum smpsim__shape {
     SMPSIM__POLYGON,
@@ -277,6 +298,38 @@ bool smpsim__rings_index(const smpsim__rings *rings, const double domain[4], dou
  * least one) that hold the nearest one: the same distance and point. */
 double smpsim__rings_nearest_among(const smpsim__rings *rings, const uint32_t *edges, size_t n,
                                    double x, double y, double *nx, double *ny);
+/* The rings indexed for lines and points: a grid of cells listing the
+ * rings whose bounds reach into each (a point tests only the rings of its
+ * cell, a line only those of its row of cells), and, per ring of more than
+ * a few edges, its edges by horizontal slab (a line at y meets only the
+ * edges listed for y's slab). Rings of fewer than 3 points are left out,
+ * as they never count. Per ring, the slab count keeps the lists within a
+ * few times its edges, so that long steep edges (a zigzag) give few slabs
+ * rather than huge lists. */
+typedef struct smpsim__slabs {
+    double x0, y0, inv_cell; /* the grid over the rings */
+    uint32_t w, h;           /* cells; 0 when there are no rings */
+    uint32_t *cell_first;    /* w * h + 1 offsets into cell_rings */
+    uint32_t *cell_rings;    /* ring numbers, ascending within a cell */
+    double *box;             /* per ring: x0, y0, x1, y1, grown by a rounding margin */
+    uint32_t *ring_slab;     /* n_rings + 1: ring k's slabs are ring_slab[k] .. [k + 1] - 1 */
+    double *slab_y0, *slab_inv_h; /* per ring */
+    uint32_t *slab_first;    /* per slab, and one more: offsets into slab_edges */
+    uint32_t *slab_edges;    /* edge numbers as in smpsim__rings_index(), ascending */
+} smpsim__slabs;
+
+/* False when memory runs out (the slabs are left empty). */
+bool smpsim__rings_slabs(const smpsim__rings *rings, smpsim__slabs *s);
+void smpsim__slabs_free(smpsim__slabs *s);
+/* smpsim__rings_contain() through the slabs: the same answer. Adds the
+ * edges it tested to *work. */
+bool smpsim__rings_contain_in(const smpsim__rings *rings, const smpsim__slabs *s, double x,
+                              double y, uint64_t *work);
+/* The x of every edge crossing the line at y, as smpsim__polygon_crossings()
+ * gives them ring by ring (in another order); returns how many. Adds the
+ * edges it tested to *work. */
+size_t smpsim__rings_crossings(const smpsim__rings *rings, const smpsim__slabs *s, double y,
+                               double *xs, uint64_t *work);
 /* Coverage (0..1) of a mask region at scalp point (x, y) mm. */
 double smpsim__mask_coverage(const smpsim__region *r, const smpsim_view *view, double x,
                              double y);
@@ -313,6 +366,26 @@ static inline double smpsim__wrap(double d, double period)
     return d;
 }
 
+/* shapes.c (needs pointgrid.c's grid): The rings' nearest edge through a point grid (pointgrid.c) of points
+ * strung along every edge at most `step` apart, each standing for its
+ * edge: the same distance and point as smpsim__rings_nearest(), measuring
+ * only the edges near the query. */
+typedef struct smpsim__rings_near {
+    smpsim__pgrid grid;
+    uint32_t *edge_of; /* per grid point: its edge */
+    uint32_t *stamp;   /* per edge: the last query that took it */
+    uint32_t query;
+    uint32_t *cand;    /* scratch: a query's edges */
+    size_t *cells, cap_cand, cap_cells, n_points, n_edges;
+    double step, margin;
+} smpsim__rings_near;
+
+/* False when memory runs out (then use smpsim__rings_nearest()). */
+bool smpsim__rings_near_build(const smpsim__rings *rings, smpsim__rings_near *nr);
+void smpsim__rings_near_free(smpsim__rings_near *nr);
+/* As smpsim__rings_nearest(); adds the edges it measured to *work. */
+double smpsim__rings_near_find(const smpsim__rings *rings, smpsim__rings_near *nr, double x,
+                               double y, double *nx, double *ny, uint64_t *work);
 /* eliminate.c: weighted sample elimination (Yuksel 2015). Keeps `keep` of
  * the n points; dmax[i] is point i's interaction distance (the hexagonal
  * spacing at its local target density). alive[i] is set to 1 for the
@@ -321,6 +394,14 @@ static inline double smpsim__wrap(double d, double period)
 smpsim_status smpsim__eliminate(const float *x, const float *y, const float *dmax, size_t n,
                                 size_t keep, double period, uint8_t *alive, uint32_t *removed,
                                 smpsim_error *err);
+
+/* Where edge (xj, yj)-(xi, yi) crosses the line at y (given that it does):
+ * one expression for every point test and row of crossings, so that all
+ * agree to the bit. */
+static inline double smpsim__crossing_x(double xi, double yi, double xj, double yj, double y)
+{
+    return xj + (y - yj) / (yi - yj) * (xi - xj);
+}
 
 /* polygon.c: even-odd point-in-polygon and the nearest boundary point,
  * for polygons given as x0,y0,x1,y1,... */
@@ -383,11 +464,13 @@ void smpsim__raster_cache_free(smpsim__raster_cache *cache);
  * holds them (and leaves them there when not; NULL: no cache), and hands back
  * the design's hairline as resolved and indexed for the field (n = 0
  * without one; free it with smpsim__hairline_field_free() in any case), so
- * that the dots' depths need not resolve it again. */
+ * that the dots' depths need not resolve it again. Work is charged to
+ * work (NULL: a budget of its own from the design's dot options). */
 smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
                                             smpsim_field **field, size_t *cap,
                                             smpsim__raster_cache *cache,
-                                            smpsim__hairline_field *hairline, smpsim_error *err);
+                                            smpsim__hairline_field *hairline, smpsim__work *work,
+                                            smpsim_error *err);
 
 /* tile.c: the fast sampler, thresholding a progressive blue-noise tile;
  * expected (dots) and field_max come from the checked field. */
