@@ -603,7 +603,7 @@ bool smpsim__rings_near_build(const smpsim__rings *rings, smpsim__rings_near *nr
         return false;
     nr->step = fmax(NEAR_STEP_MM, length / (NEAR_MAX_POINTS * n));
     /* float positions: a grid point is off by this much at most */
-    nr->margin = 1e-6 * (scale + 1.0) + nr->step;
+    nr->margin = 1e-6 * (scale + 1.0) + 0.5 * nr->step;
     size_t total = 0;
     for (int pass = 0; pass < 2; pass++) {
         float *xy = pass ? malloc(2 * total * sizeof *xy) : NULL;
@@ -703,8 +703,8 @@ double smpsim__rings_near_find(const smpsim__rings *rings, smpsim__rings_near *n
                                double y, double *nx, double *ny, uint64_t *work)
 {
     /* Every point within r of (x, y) lies in the cells within
-     * ceil(r / cell) + 1 of its cell; an edge at distance d has a point
-     * within d + step / 2 (+ float rounding: the margin). */
+     * ceil(r / cell) of its cell; an edge at distance d has a point within
+     * d + step / 2 (+ float rounding: the margin). */
     const smpsim__pgrid *g = &nr->grid;
     long reach = 1, max_reach = g->w > g->h ? g->w : g->h;
     for (;;) {
@@ -717,7 +717,7 @@ double smpsim__rings_near_find(const smpsim__rings *rings, smpsim__rings_near *n
             qsort(nr->cand, n, sizeof *nr->cand, cmp_u32);
             d = smpsim__rings_nearest_among(rings, nr->cand, n, x, y, &px, &py);
         }
-        double need = (d + nr->margin) / g->cell + 1.0;
+        double need = ceil((d + nr->margin) / g->cell * (1.0 + 1e-9));
         if (n > 0 && (double)reach >= need) {
             *nx = px;
             *ny = py;
@@ -725,7 +725,7 @@ double smpsim__rings_near_find(const smpsim__rings *rings, smpsim__rings_near *n
         }
         if (reach >= max_reach)
             break;
-        reach = n > 0 && need < (double)max_reach ? (long)ceil(need) : 2 * reach;
+        reach = n > 0 && need < (double)max_reach ? (long)need : 2 * reach;
         reach = reach < max_reach ? reach : max_reach;
     }
     *work += nr->n_edges;
