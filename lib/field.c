@@ -562,7 +562,12 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
     double w = ceil((b[2] - b[0]) / cell_mm) + 2, h = ceil((b[3] - b[1]) / cell_mm) + 2;
     bool hit = w * h <= (double)MAX_FIELD_CELLS &&
                cache_hit(cache, key, key_len, (size_t)w * (size_t)h);
-    smpsim_status st = new_field_for(b, cell_mm, !hit, field, cap, err);
+    /* every cell is written at least once: the field's size is work too */
+    smpsim_status st = w * h <= (double)MAX_FIELD_CELLS
+                           ? smpsim__work_add(work, (uint64_t)(w * h), err)
+                           : SMPSIM_OK;
+    if (st == SMPSIM_OK)
+        st = new_field_for(b, cell_mm, !hit, field, cap, err);
     smpsim_field *f = *field;
     if (st == SMPSIM_OK && hit) {
         memcpy(f->density_per_cm2, cache->density_per_cm2,
