@@ -92,6 +92,38 @@ int same_file(const char *a, const char *b)
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+int refuse_overwrite(const char *command, const char *out, const char *const *inputs,
+                     const char *const *what, size_t n, const smpsim_design *design,
+                     const char *design_path)
+{
+    if (!out)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (inputs[k] && same_file(inputs[k], out))
+            return usage_error(command, "--out '%s' is the %s; refusing to overwrite it", out,
+                               what[k]);
+    if (!design)
+        return 0;
+    /* what the design reads: its photo and masks, next to the design file */
+    size_t n_regions = smpsim_design_region_count(design);
+    for (size_t r = 0; r <= n_regions; r++) {
+        const char *given = r == n_regions ? smpsim_design_get_photo(design)
+                                           : smpsim_design_region_mask_path(design, r);
+        if (!given)
+            continue;
+        char *path = design_path ? photo_next_to(design_path, given) : strdup(given);
+        int same = path && same_file(path, out);
+        free(path);
+        if (same && r == n_regions)
+            return usage_error(command, "--out '%s' is the design's photo; refusing to "
+                                        "overwrite it", out);
+        if (same)
+            return usage_error(command, "--out '%s' is the mask of the design's region %zu; "
+                                        "refusing to overwrite it", out, r);
+    }
+    return 0;
+}
+
 /* Handles flags of the form "--name NUMBER" from a table; returns 1 if it
  * took the flag, 0 if the flag is not in the table, -1 on error. */
 int take_number(const char *command, const numeric_flag *table, size_t n, void *args,

@@ -29,6 +29,14 @@ int parse_u64(const char *text, uint64_t *out);
 int parse_tuple(const char *text, double *v, int n);
 /* True when two paths name the same file (or are the same text). */
 int same_file(const char *a, const char *b);
+/* The one check every command makes before writing: --out (NULL: none)
+ * must not be any of the n inputs (NULL entries skipped; what[k] names
+ * input k in the message), nor, when a design is given, the photo or a
+ * mask it reads (relative to design_path, which may be NULL). Returns 2
+ * after the message (a usage error), else 0. */
+int refuse_overwrite(const char *command, const char *out, const char *const *inputs,
+                     const char *const *what, size_t n, const smpsim_design *design,
+                     const char *design_path);
 
 /* A "--name NUMBER" flag stored as a double at offset in an args struct. */
 typedef struct numeric_flag {

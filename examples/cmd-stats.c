@@ -69,10 +69,8 @@ static int parse_stats(int argc, char **argv, stats_args *a)
     }
     if ((a->design != NULL) + (a->preset != NULL) != 1)
         return usage_error("stats", "give one of --design and --preset");
-    if (a->out && a->design && same_file(a->out, a->design))
-        return usage_error("stats", "--out '%s' is the design file; refusing to overwrite it",
-                           a->out);
-    return 0;
+    const char *inputs[] = {a->design}, *what[] = {"design file"};
+    return refuse_overwrite("stats", a->out, inputs, what, 1, NULL, NULL);
 }
 
 static void print_minutes(double minutes)

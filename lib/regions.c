@@ -194,3 +194,11 @@ smpsim_status smpsim__region_set_mask_path(smpsim_design *design, size_t index, 
     r->mask_path = copy;
     return SMPSIM_OK;
 }
+
+const char *smpsim_design_region_mask_path(const smpsim_design *design, size_t index)
+{
+    const smpsim__region *r =
+        design && index < smpsim_design_region_count(design) ? smpsim__design_region(design, index)
+                                                             : NULL;
+    return r && r->shape == SMPSIM__MASK ? r->mask_path : NULL;
+}

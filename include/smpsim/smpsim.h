@@ -671,6 +671,12 @@ SMPSIM_API smpsim_status smpsim_design_region_params(const smpsim_design *design
                                                      smpsim_region_params *params,
                                                      smpsim_error *err);
 
+/** The file a mask region was loaded from, as the design file names it
+ *  (relative to the design file unless absolute; borrowed until the design
+ *  is freed), or NULL: not a mask region, a mask added from memory, or no
+ *  such region. @since 0.1 */
+SMPSIM_API const char *smpsim_design_region_mask_path(const smpsim_design *design, size_t index);
+
 /** A one-line, human-readable summary of the design (view, seed, regions),
  *  stored in preview PNGs. Free with free(). NULL on allocation failure. @since 0.1 */
 SMPSIM_API char *smpsim_design_describe(const smpsim_design *design);
