@@ -3,7 +3,7 @@
  * the point grid finds the same nearest edge, and designs of many discs or
  * outline points stay within a work budget that grows with dots plus
  * points; the budget and the cancel callback stop the call. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>
