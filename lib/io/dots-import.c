@@ -63,7 +63,7 @@ static smpsim_status number(reader *r, char **fields, int n, int k, double lo, d
     }
     char *end;
     errno = 0;
-    double v = c < n ? strtod(fields[c], &end) : NAN;
+    double v = c < n ? strtod(fields[c], &end) : NAN; /* in the C locale: see below */
     if (c >= n || end == fields[c] || *end != '\0' || errno == ERANGE || !(v >= lo && v <= hi))
         return smpsim__fail(r->err, SMPSIM_EFORMAT, "%s: line %zu: %s is '%s', expected %g..%g",
                             r->path, r->line, known[k], c < n ? fields[c] : "(missing)", lo, hi);
@@ -134,8 +134,11 @@ smpsim_status smpsim_dots_load_csv(const char *path, size_t max_dots, smpsim_dot
     smpsim_dots *dots;
     smpsim_status st = smpsim_dots_new(1024, &dots, err);
     reader r = {path, 0, {0}, err};
+    smpsim__c_numbers c;
+    smpsim__c_numbers_begin(&c);
     if (st == SMPSIM_OK)
         st = read_lines(&r, f, max_dots ? max_dots : 20000000, dots);
+    smpsim__c_numbers_end(&c);
     fclose(f);
     if (st != SMPSIM_OK) {
         smpsim_dots_free(dots);
