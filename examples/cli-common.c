@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 static const char *const progname = "smpsim";
@@ -90,6 +91,23 @@ int same_file(const char *a, const char *b)
     if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
         return 0;
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static sigset_t held_from; /* the mask before signals_hold() */
+
+void signals_hold(void)
+{
+    sigset_t hold;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    sigprocmask(SIG_BLOCK, &hold, &held_from);
+}
+
+void signals_release(void)
+{
+    sigprocmask(SIG_SETMASK, &held_from, NULL); /* a held signal is delivered here */
 }
 
 int refuse_overwrite(const char *command, const char *out, const char *const *inputs,
@@ -613,7 +631,9 @@ smpsim_status save_with_provenance(const smpsim_image *img, const char *path,
     smpsim_save_options_init(&so);
     so.texts = texts;
     so.n_texts = n;
+    signals_hold();
     st = smpsim_image_save_png(img, path, &so, err);
+    signals_release();
     free(json);
     return st;
 }

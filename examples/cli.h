@@ -34,6 +34,13 @@ int same_file(const char *a, const char *b);
  * input k in the message), nor, when a design is given, the photo or a
  * mask it reads (relative to design_path, which may be NULL). Returns 2
  * after the message (a usage error), else 0. */
+/* Around a library call that writes a file: SIGINT, SIGTERM and SIGHUP
+ * wait (blocked) until it has renamed its temporary into place or removed
+ * it, then take their usual effect. The library names its temporaries
+ * (".NAME.XXXXXX" beside NAME), so a handler could not know what to remove;
+ * with the signals held no temporary outlives the process. */
+void signals_hold(void);
+void signals_release(void);
 int refuse_overwrite(const char *command, const char *out, const char *const *inputs,
                      const char *const *what, size_t n, const smpsim_design *design,
                      const char *design_path);

@@ -232,9 +232,13 @@ static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots,
         return SMPSIM_OK;
     }
     smpsim_dots_format fmt = strcmp(a->format, "json") == 0 ? SMPSIM_DOTS_JSON : SMPSIM_DOTS_CSV;
-    if (a->out)
-        return view ? smpsim_dots_save_view(dots, view, fmt, a->out, err)
-                    : smpsim_dots_save(dots, fmt, a->out, err);
+    if (a->out) {
+        signals_hold();
+        smpsim_status st = view ? smpsim_dots_save_view(dots, view, fmt, a->out, err)
+                                : smpsim_dots_save(dots, fmt, a->out, err);
+        signals_release();
+        return st;
+    }
     smpsim_status st = view ? smpsim_dots_write_view(dots, view, fmt, write_stdout, NULL, err)
                             : smpsim_dots_write(dots, fmt, write_stdout, NULL, err);
     if (st == SMPSIM_OK && fflush(stdout) != 0) {

@@ -227,8 +227,11 @@ smpsim_status write_plan(const smpsim_design *design, smpsim_plan_format format,
     smpsim_status st = smpsim_design_dots(design, &dots, err);
     if (st == SMPSIM_OK)
         st = smpsim_plan_layout_compute(design, dots, format, o, &L, err);
-    if (st == SMPSIM_OK)
+    if (st == SMPSIM_OK) {
+        signals_hold();
         st = smpsim_plan_write(design, dots, format, out, o, err);
+        signals_release();
+    }
     if (st == SMPSIM_OK && !quiet)
         printf("%s: %zu page(s) (%zu session(s) x %zu x %zu sheet(s)), %s, %zu dots\n", out,
                L.pages, L.sessions, L.columns, L.rows,

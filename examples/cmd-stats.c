@@ -115,8 +115,12 @@ static void print_text(const smpsim_stats *s, const smpsim_warning *w, size_t n_
 static smpsim_status report_stats(const stats_args *a, const smpsim_stats *s,
                                   const smpsim_warning *w, size_t n, smpsim_error *err)
 {
-    if (a->out)
-        return smpsim_stats_save_json(s, w, n, a->out, err);
+    if (a->out) {
+        signals_hold();
+        smpsim_status st = smpsim_stats_save_json(s, w, n, a->out, err);
+        signals_release();
+        return st;
+    }
     smpsim_status st = SMPSIM_OK;
     if (a->json)
         st = smpsim_stats_write_json(s, w, n, write_stdout, NULL, err);

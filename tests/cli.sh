@@ -86,6 +86,51 @@ if [ -x /usr/bin/time ] && ! ldd "$smpsim" 2>/dev/null | grep -q libasan; then
 fi
 [ ! -e "$tmp/z.png" ] && [ ! -e "$tmp/z.csv" ] || fail "output written for /dev/zero"
 
+# issue 19: undefined measures are refused, not printed as nan or inf.
+printf 'x_mm,y_mm\n1,1\n2,1\n3,1\n' >"$tmp/collinear.csv"
+printf 'x_mm,y_mm\n1,1\n1,1\n' >"$tmp/duplicate.csv"
+for f in collinear duplicate; do
+    expect 1 "metrics $f" -- "$smpsim" metrics --json "$tmp/$f.csv" && stderr_has "metrics $f" "is 0 or not a finite number"
+    ! grep -qi "nan\|inf" "$tmp/out" || fail "metrics $f printed $(cat "$tmp/out")"
+done
+expect 1 "metrics zero-area window" -- "$smpsim" metrics --window 0,0,1e-300,1e-300 "$tmp/collinear.csv"
+
+# issue 19: lost standard output is a failure (exit 1), never silence.
+if [ -w /dev/full ]; then
+    for args in "--help" "presets" "check $SMPSIM_SAMPLES/designs/crown.json" \
+        "metrics --design $SMPSIM_SAMPLES/designs/crown.json" "render --photo $photo --out $tmp/full.png"; do
+        # shellcheck disable=SC2086
+        "$smpsim" $args >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ "$rc" -eq 1 ] || fail "smpsim $args > /dev/full: exit $rc, want 1"
+        stderr_has "$args > /dev/full" "writing standard output"
+    done
+fi
+
+# issue 19: SIGINT, SIGTERM or SIGHUP while the output is written leave no
+# temporary beside it (".NAME.XXXXXX"): signals wait for the rename. The
+# signal comes at several moments through the render of a 6-megapixel photo.
+python3 -c 'import sys, zlib, struct
+w, h = 3000, 2000
+def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+row = b"\0" + bytes([200, 170, 150]) * w
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(row * h, 1)) + chunk(b"IEND", b""))' "$tmp/big.png"
+start=$(date +%s%N)
+"$smpsim" render --photo "$tmp/big.png" --out "$tmp/sig.png" --quiet >/dev/null 2>&1
+took=$((($(date +%s%N) - start) / 1000000))
+for sig in INT TERM HUP; do
+    for pct in 40 50 60 70 75 80 85 90 95; do
+        rm -f "$tmp/sig.png"
+        "$smpsim" render --photo "$tmp/big.png" --out "$tmp/sig.png" --quiet >/dev/null 2>&1 &
+        pid=$!
+        sleep "$(awk -v t="$took" -v p="$pct" 'BEGIN { printf "%.3f", t * p / 100000 }')"
+        kill -s "$sig" "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        left=$(find "$tmp" -maxdepth 1 -name '.sig.png.*' | head -1)
+        [ -z "$left" ] || { fail "SIG$sig at $pct % of the render left $left"; rm -f "$tmp"/.sig.png.*; }
+    done
+done
+
 # Bad input files: an error naming the problem, exit 1, no output file.
 : >"$tmp/empty.png"
 head -c 3000 /dev/urandom >"$tmp/random.png"
