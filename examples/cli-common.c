@@ -93,6 +93,20 @@ int same_file(const char *a, const char *b)
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+static void warn_about(void *path, const char *message)
+{
+    complain("warning: %s: %s", (const char *)path, message);
+}
+
+smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err)
+{
+    smpsim_load_options o;
+    smpsim_load_options_init(&o);
+    o.warning = warn_about;
+    o.warning_arg = (void *)path;
+    return smpsim_image_load(path, &o, out, err);
+}
+
 static sigset_t held_from; /* the mask before signals_hold() */
 
 void signals_hold(void)
@@ -203,7 +217,7 @@ smpsim_status preview_open(const preview_source *src, smpsim_design **design, ch
         st = SMPSIM_EINVAL;
     }
     if (st == SMPSIM_OK)
-        st = smpsim_image_load(*photo_path, NULL, photo, err);
+        st = load_image(*photo_path, photo, err);
     if (st == SMPSIM_OK && src->preset) {
         smpsim_view v = *smpsim_design_get_view(*design);
         if (v.kind == SMPSIM_VIEW_FLAT) {

@@ -40,6 +40,9 @@ int same_file(const char *a, const char *b);
  * (".NAME.XXXXXX" beside NAME), so a handler could not know what to remove;
  * with the signals held no temporary outlives the process. */
 void signals_hold(void);
+/* smpsim_image_load() that prints the library's warnings about the file
+ * (a JPEG without its end marker) on stderr, naming it. */
+smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err);
 void signals_release(void);
 int refuse_overwrite(const char *command, const char *out, const char *const *inputs,
                      const char *const *what, size_t n, const smpsim_design *design,

@@ -178,7 +178,7 @@ static smpsim_status map_dots(const dots_args *a, const smpsim_region_params *p,
     smpsim_image *map = NULL;
     smpsim_field *field = NULL;
     *view = smpsim_view_flat(a->scale);
-    smpsim_status st = smpsim_image_load(a->map, NULL, &map, err);
+    smpsim_status st = load_image(a->map, &map, err);
     if (st == SMPSIM_OK)
         st = smpsim_field_from_map(map, view, a->density, 0.0, &field, err);
     if (st == SMPSIM_OK)

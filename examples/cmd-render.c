@@ -449,7 +449,7 @@ int cmd_render(int argc, char **argv)
         st = usage ? SMPSIM_EINVAL : st;
     }
     if (st == SMPSIM_OK)
-        st = smpsim_image_load(photo, NULL, &img, &err);
+        st = load_image(photo, &img, &err);
     if (st == SMPSIM_OK && design)
         st = override(&a, design, &err);
     else if (st == SMPSIM_OK)

@@ -118,6 +118,13 @@ typedef struct smpsim_load_options {
      *  (0 = room for an uncompressed image at max_pixels, and at least
      *  2 GiB). @since 0.1 */
     uint64_t max_file_bytes;
+    /** Called (on the loading thread) when a file is decoded despite a
+     *  defect that loses no pixels, with a message saying what: a JPEG
+     *  that ends without its end marker (EOI), which libjpeg's own tools
+     *  decode with a warning too. NULL: nothing is said. @since 0.1 */
+    void (*warning)(void *warning_arg, const char *message);
+    /** Passed to warning (borrowed). */
+    void *warning_arg;
 } smpsim_load_options;
 
 SMPSIM_API void smpsim_load_options_init_(smpsim_load_options *opts, size_t struct_size);
