@@ -59,9 +59,9 @@ smpsim_status smpsim__check_dimensions(uint64_t width, uint64_t height,
     uint64_t max_pixels = max_pixels_of(opts);
     if (width * height > max_pixels)
         return smpsim__fail(err, SMPSIM_ELIMIT,
-                            "%s claims %" PRIu64 "x%" PRIu64 " pixels (%.1f megapixels), above "
-                            "the limit of %.1f megapixels", what, width, height,
-                            (double)(width * height) / 1e6, (double)max_pixels / 1e6);
+                            "%s claims %" PRIu64 "x%" PRIu64 " = %" PRIu64 " pixels, above the "
+                            "limit of %" PRIu64 " pixels (%.6g megapixels)", what, width, height,
+                            width * height, max_pixels, (double)max_pixels / 1e6);
     return SMPSIM_OK;
 }
 

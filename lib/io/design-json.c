@@ -718,6 +718,10 @@ static smpsim_status read_top(reader *r, const json_t *root)
 static smpsim_status parse(reader *r, const char *text, size_t len, smpsim_design **out)
 {
     json_error_t je;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 byte order mark */
+        text += 3;
+        len -= 3;
+    }
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return smpsim__fail(r->err, SMPSIM_EFORMAT, "%s: line %d, column %d: %s", r->file,
