@@ -86,6 +86,16 @@ if [ -x /usr/bin/time ] && ! ldd "$smpsim" 2>/dev/null | grep -q libasan; then
 fi
 [ ! -e "$tmp/z.png" ] && [ ! -e "$tmp/z.csv" ] || fail "output written for /dev/zero"
 
+# issue 19: a UTF-8 byte order mark is accepted (CSV and JSON); a NUL byte
+# in a CSV is named as such.
+"$smpsim" dots --design "$SMPSIM_SAMPLES/designs/strip-scar.json" --out "$tmp/plain.csv" >/dev/null 2>&1
+printf '\357\273\277' | cat - "$tmp/plain.csv" >"$tmp/bom.csv"
+expect 0 "metrics of a CSV with a BOM" -- "$smpsim" metrics "$tmp/bom.csv"
+printf '\357\273\277' | cat - "$SMPSIM_SAMPLES/designs/strip-scar.json" >"$tmp/bom.json"
+expect 0 "check of a design with a BOM" -- "$smpsim" check "$tmp/bom.json"
+printf 'x_mm,y_mm\n1,1\n2,\0002\n' >"$tmp/nul.csv"
+expect 1 "metrics of a CSV with a NUL" -- "$smpsim" metrics "$tmp/nul.csv" && stderr_has "NUL in CSV" "line 3 holds a NUL byte"
+
 # issue 19: undefined measures are refused, not printed as nan or inf.
 printf 'x_mm,y_mm\n1,1\n2,1\n3,1\n' >"$tmp/collinear.csv"
 printf 'x_mm,y_mm\n1,1\n1,1\n' >"$tmp/duplicate.csv"
