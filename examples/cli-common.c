@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 static const char *const progname = "smpsim";
@@ -92,6 +93,84 @@ int same_file(const char *a, const char *b)
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+static void warn_about(void *path, const char *message)
+{
+    complain("warning: %s: %s", (const char *)path, message);
+}
+
+smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err)
+{
+    smpsim_load_options o;
+    smpsim_load_options_init(&o);
+    o.warning = warn_about;
+    o.warning_arg = (void *)path;
+    return smpsim_image_load(path, &o, out, err);
+}
+
+static sigset_t held_from; /* the mask before signals_hold() */
+
+void signals_hold(void)
+{
+    sigset_t hold;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    sigprocmask(SIG_BLOCK, &hold, &held_from);
+}
+
+void signals_release(void)
+{
+    sigprocmask(SIG_SETMASK, &held_from, NULL); /* a held signal is delivered here */
+}
+
+/* path (relative to the folder of file unless absolute); NULL when out of memory */
+static char *path_next_to(const char *file, const char *path)
+{
+    const char *slash = strrchr(file, '/');
+    size_t dir = slash && path[0] != '/' ? (size_t)(slash - file) + 1 : 0;
+    char *p = malloc(dir + strlen(path) + 1);
+    if (p) {
+        memcpy(p, file, dir);
+        strcpy(p + dir, path);
+    }
+    return p;
+}
+
+int refuse_overwrite(const char *command, const char *out, const char *const *inputs,
+                     const char *const *what, size_t n, const smpsim_design *design,
+                     const char *design_path)
+{
+    if (!out)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (inputs[k] && same_file(inputs[k], out))
+            return usage_error(command, "--out '%s' is the %s; refusing to overwrite it", out,
+                               what[k]);
+    if (!design)
+        return 0;
+    /* what the design reads: its photo and masks, next to the design file */
+    size_t n_regions = smpsim_design_region_count(design);
+    for (size_t r = 0; r <= n_regions; r++) {
+        /* the photo's path is resolved when the design is loaded; a mask's is as given */
+        const char *given = r == n_regions ? smpsim_design_get_photo(design)
+                                           : smpsim_design_region_mask_path(design, r);
+        if (!given)
+            continue;
+        char *path = design_path && r < n_regions ? path_next_to(design_path, given)
+                                                  : strdup(given);
+        int same = path && same_file(path, out);
+        free(path);
+        if (same && r == n_regions)
+            return usage_error(command, "--out '%s' is the design's photo; refusing to "
+                                        "overwrite it", out);
+        if (same)
+            return usage_error(command, "--out '%s' is the mask of the design's region %zu; "
+                                        "refusing to overwrite it", out, r);
+    }
+    return 0;
+}
+
 /* Handles flags of the form "--name NUMBER" from a table; returns 1 if it
  * took the flag, 0 if the flag is not in the table, -1 on error. */
 int take_number(const char *command, const numeric_flag *table, size_t n, void *args,
@@ -144,11 +223,16 @@ smpsim_status save_picture(const smpsim_image *img, const char *path,
                            const smpsim_design *design, const smpsim_look *look,
                            const smpsim_text *extra, size_t n_extra, smpsim_error *err)
 {
+    smpsim_status st;
+    signals_hold();
     if (is_jpeg_name(path))
-        return smpsim_image_save_jpeg(img, path, 0, err);
-    if (look)
-        return smpsim_preview_save_png(img, design, look, path, err);
-    return smpsim_image_save_png_with_design(img, design, extra, n_extra, path, err);
+        st = smpsim_image_save_jpeg(img, path, 0, err);
+    else if (look)
+        st = smpsim_preview_save_png(img, design, look, path, err);
+    else
+        st = smpsim_image_save_png_with_design(img, design, extra, n_extra, path, err);
+    signals_release();
+    return st;
 }
 
 int write_stdout(void *closure, const void *data, size_t size)
@@ -179,7 +263,7 @@ smpsim_status preview_open(const preview_source *src, smpsim_design **design, ch
         st = SMPSIM_EINVAL;
     }
     if (st == SMPSIM_OK)
-        st = smpsim_image_load(*photo_path, NULL, photo, err);
+        st = load_image(*photo_path, photo, err);
     if (st == SMPSIM_OK && src->preset) {
         smpsim_view v = *smpsim_design_get_view(*design);
         if (v.kind == SMPSIM_VIEW_FLAT) {

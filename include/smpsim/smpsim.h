@@ -64,7 +64,8 @@ SMPSIM_API const char *smpsim_version(void);
     X(EIO, "file could not be read or written")                           \
     X(EFORMAT, "input is not a valid image or design file")               \
     X(ELIMIT, "input exceeds a configured limit")                         \
-    X(EUNSUPPORTED, "input uses a feature this version does not support")
+    X(EUNSUPPORTED, "input uses a feature this version does not support") \
+    X(ECANCELED, "cancelled by the caller")
 
 typedef enum smpsim_status {
 #define SMPSIM_STATUS_ENUM_(name, text) SMPSIM_##name,
@@ -129,6 +130,13 @@ typedef struct smpsim_load_options {
      *  (0 = room for an uncompressed image at max_pixels, and at least
      *  2 GiB). @since 0.1 */
     uint64_t max_file_bytes;
+    /** Called (on the loading thread) when a file is decoded despite a
+     *  defect that loses no pixels, with a message saying what: a JPEG
+     *  that ends without its end marker (EOI), which libjpeg's own tools
+     *  decode with a warning too. NULL: nothing is said. @since 0.1 */
+    void (*warning)(void *warning_arg, const char *message);
+    /** Passed to warning (borrowed). */
+    void *warning_arg;
 } smpsim_load_options;
 
 SMPSIM_API void smpsim_load_options_init_(smpsim_load_options *opts, size_t struct_size);
@@ -698,6 +706,12 @@ SMPSIM_API smpsim_status smpsim_design_region_params(const smpsim_design *design
                                                      smpsim_region_params *params,
                                                      smpsim_error *err);
 
+/** The file a mask region was loaded from, as the design file names it
+ *  (relative to the design file unless absolute; borrowed until the design
+ *  is freed), or NULL: not a mask region, a mask added from memory, or no
+ *  such region. @since 0.1 */
+SMPSIM_API const char *smpsim_design_region_mask_path(const smpsim_design *design, size_t index);
+
 /** A one-line, human-readable summary of the design (view, seed, regions),
  *  stored in preview PNGs. Free with free(). NULL on allocation failure. @since 0.1 */
 SMPSIM_API char *smpsim_design_describe(const smpsim_design *design);
@@ -899,6 +913,22 @@ typedef struct smpsim_dot_options {
     /** Refuse designs asking for more dots than this (0 = 20 000 000):
      *  SMPSIM_ELIMIT. */
     size_t max_dots;
+    /** Work budget of the outline geometry (rasterising the regions, keeping
+     *  dots inside their outlines), in outline edges tested: beyond it the
+     *  call stops with SMPSIM_ELIMIT and a message giving the budget
+     *  (0 = 2 000 000 000, a few seconds on a 2020s laptop; every sample
+     *  design needs well under 1 %). Outlines are indexed, so the work grows
+     *  with dots plus outline points; designs that still exceed it have
+     *  edges crossing most rows (e.g. a 100 000-point zigzag). @since 0.1 */
+    uint64_t max_work;
+    /** Asked now and then (every million units of work or so) during
+     *  smpsim_design_dots(), smpsim_generator_dots() and
+     *  smpsim_design_field(): a non-zero answer stops the call with
+     *  SMPSIM_ECANCELED (nothing is returned). NULL: never cancelled.
+     *  Called on the calling thread. @since 0.1 */
+    int (*cancel)(void *cancel_arg);
+    /** Passed to cancel (borrowed: it must outlive the calls). */
+    void *cancel_arg;
 } smpsim_dot_options;
 
 SMPSIM_API void smpsim_dot_options_init_(smpsim_dot_options *opts, size_t struct_size);

@@ -89,6 +89,14 @@ static inline double smpsim__wrap(double d, double period)
     return d;
 }
 
+/* Where edge (xj, yj)-(xi, yi) crosses the line at y (given that it does):
+ * one expression for every point test and row of crossings, so that all
+ * agree to the bit. */
+static inline double smpsim__crossing_x(double xi, double yi, double xj, double yj, double y)
+{
+    return xj + (y - yj) / (yi - yj) * (xi - xj);
+}
+
 /* polygon.c: even-odd point-in-polygon and the nearest boundary point,
  * for polygons given as x0,y0,x1,y1,... */
 bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y);

@@ -100,28 +100,21 @@ static void add_span(float *cov, uint32_t width, double xa, double xb, float wei
 typedef struct prepared {
     const smpsim__region *region;
     smpsim__rings rings;
-    double bounds[4]; /* mm, grown by half the feather */
+    smpsim__slabs slabs; /* the rings' edges by row */
+    double bounds[4];    /* mm, grown by half the feather */
 } prepared;
 
 /* Coverage (0..1) of the rings over one row of cells, even-odd rule:
- * crossings of every ring edge with SUBROWS sub-rows, spans between them. */
-static void rings_row_coverage(const smpsim_field *f, const smpsim__rings *r, uint32_t row,
-                               double *xs, float *cov)
+ * crossings of the ring edges with SUBROWS sub-rows (only the edges of the
+ * sub-row's slab can cross it), spans between them. */
+static void rings_row_coverage(const smpsim_field *f, const prepared *p, uint32_t row,
+                               double *xs, float *cov, uint64_t *work)
 {
     for (int s = 0; s < SUBROWS; s++) {
         double y = f->origin_y_mm + (row + (s + 0.5) / SUBROWS) * f->cell_mm;
-        size_t k = 0;
-        for (size_t ring = 0; ring < r->n_rings; ring++) {
-            size_t a = r->start[ring], n = r->start[ring + 1] - a;
-            const double *xy = r->xy + 2 * a;
-            for (size_t i = 0, j = n - 1; n >= 3 && i < n; j = i++) {
-                double y0 = xy[2 * j + 1], y1 = xy[2 * i + 1];
-                if ((y0 <= y) == (y1 <= y))
-                    continue;
-                double t = (y - y0) / (y1 - y0);
-                xs[k++] = (xy[2 * j] + t * (xy[2 * i] - xy[2 * j]) - f->origin_x_mm) / f->cell_mm;
-            }
-        }
+        size_t k = smpsim__rings_crossings(&p->rings, &p->slabs, y, xs, work);
+        for (size_t i = 0; i < k; i++)
+            xs[i] = (xs[i] - f->origin_x_mm) / f->cell_mm;
         qsort(xs, k, sizeof *xs, cmp_double);
         for (size_t i = 0; i + 1 < k; i += 2)
             add_span(cov, f->width, xs[i], xs[i + 1], 1.0f / SUBROWS);
@@ -195,20 +188,14 @@ static float feathered(double d, double half, double feather)
  * crossing falls inside the run: 1 or 0 throughout, without measuring. */
 static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
                                    const smpsim__segindex *index, const column_runs *cols,
-                                   uint32_t row, double *xs, float *cov)
+                                   uint32_t row, double *xs, float *cov, uint64_t *work)
 {
     double feather = p->region->params.feather_mm, half = feather / 2.0;
     double y = f->origin_y_mm + (row + 0.5) * f->cell_mm;
     if (y < p->bounds[1] || y > p->bounds[3])
         return;
     const smpsim__rings *r = &p->rings;
-    size_t k = 0;
-    for (size_t ring = 0; ring < r->n_rings; ring++) {
-        size_t a = r->start[ring], n = r->start[ring + 1] - a;
-        if (n >= 3)
-            k += smpsim__polygon_crossings(r->xy + 2 * a, n, y, xs + k);
-    }
-    size_t m = 0;
+    size_t k = smpsim__rings_crossings(r, &p->slabs, y, xs, work), m = 0;
     for (size_t i = 0; i < k; i++) /* a NaN crossing never counts */
         if (!isnan(xs[i]))
             xs[m++] = xs[i];
@@ -244,6 +231,7 @@ static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
             }
             d = edges ? smpsim__rings_nearest_among(r, edges, count, x, y, &nx, &ny)
                       : smpsim__rings_nearest(r, x, y, &nx, &ny);
+            *work += edges ? count : r->start[r->n_rings];
             cov[i] = feathered(inside ? d : -d, half, feather);
         }
     }
@@ -276,9 +264,10 @@ static void row_span(const smpsim_field *f, const prepared *p, uint32_t *first, 
 }
 
 /* The first region writes its rows outright (and their coverage into
- * covered, which is NULL when no region follows). False: out of memory. */
-static bool composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
-                             uint16_t id, bool first_region, float *covered, double *xs, float *cov)
+ * covered, which is NULL when no region follows). */
+static smpsim_status composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
+                                      uint16_t id, bool first_region, float *covered, double *xs,
+                                      float *cov, smpsim__work *work, smpsim_error *err)
 {
     const smpsim__region *r = p->region;
     const float density = (float)r->params.density_per_cm2;
@@ -290,19 +279,22 @@ static bool composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
                             r->params.feather_mm / 2.0, &index);
         if (!column_runs_make(f, p, &index, &cols)) {
             smpsim__segindex_free(&index);
-            return false;
+            return smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
         }
     }
     uint32_t first, last;
     row_span(f, p, &first, &last);
-    for (uint32_t row = first; row < last; row++) {
+    smpsim_status st = SMPSIM_OK;
+    for (uint32_t row = first; st == SMPSIM_OK && row < last; row++) {
+        uint64_t used = 0;
         memset(cov, 0, f->width * sizeof *cov);
         if (r->shape == SMPSIM__MASK)
             mask_row_coverage(f, p, view, row, cov);
         else if (feathered)
-            feathered_row_coverage(f, p, &index, &cols, row, xs, cov);
+            feathered_row_coverage(f, p, &index, &cols, row, xs, cov, &used);
         else
-            rings_row_coverage(f, &p->rings, row, xs, cov);
+            rings_row_coverage(f, p, row, xs, cov, &used);
+        st = smpsim__work_add(work, used + f->width, err);
         if (first_region) { /* nothing under it yet */
             float *d = f->density_per_cm2 + (size_t)row * f->width;
             uint16_t *reg = f->region + (size_t)row * f->width;
@@ -333,7 +325,7 @@ static bool composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
     }
     smpsim__segindex_free(&index);
     column_runs_free(&cols);
-    return true;
+    return st;
 }
 
 static void mask_bounds(const smpsim__region *r, const smpsim_view *view, double b[4])
@@ -363,6 +355,8 @@ static smpsim_status prepare_all(const smpsim_design *design, prepared *p, size_
         smpsim_status st = smpsim__region_rings(p[r].region, view, &p[r].rings, err);
         if (st != SMPSIM_OK)
             return st;
+        if (!smpsim__rings_slabs(&p[r].rings, &p[r].slabs))
+            return smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
         double half = p[r].region->params.feather_mm / 2.0, *pb = p[r].bounds;
         if (p[r].region->shape == SMPSIM__MASK)
             mask_bounds(p[r].region, view, pb);
@@ -420,7 +414,8 @@ static smpsim_status new_field_for(const double b[4], double cell_mm, bool clear
 
 /* The regions into f (cleared). */
 static smpsim_status rasterise_regions(const smpsim_design *design, prepared *p, size_t n,
-                                       size_t max_edges, smpsim_field *f, smpsim_error *err)
+                                       size_t max_edges, smpsim_field *f, smpsim__work *work,
+                                       smpsim_error *err)
 {
     /* How much of each cell earlier regions cover: needed from the second
      * region on (one region, the common case, needs no such pass). */
@@ -431,9 +426,8 @@ static smpsim_status rasterise_regions(const smpsim_design *design, prepared *p,
     if ((n > 1 && !covered) || !cov || !xs)
         st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
     for (size_t r = 0; st == SMPSIM_OK && r < n; r++)
-        if (!composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1),
-                              r == 0, covered, xs, cov))
-            st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
+        st = composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1), r == 0,
+                              covered, xs, cov, work, err);
     free(covered);
     free(cov);
     free(xs);
@@ -560,21 +554,27 @@ static void cache_store(smpsim__raster_cache *c, unsigned char *key, size_t len,
 static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t n,
                                size_t max_edges, const double b[4], double cell_mm,
                                smpsim_field **field, size_t *cap, smpsim__raster_cache *cache,
-                               smpsim__hairline_field *hairline, smpsim_error *err)
+                               smpsim__hairline_field *hairline, smpsim__work *work,
+                               smpsim_error *err)
 {
     size_t key_len = 0;
     unsigned char *key = cache ? make_key(p, n, cell_mm, &key_len) : NULL;
     double w = ceil((b[2] - b[0]) / cell_mm) + 2, h = ceil((b[3] - b[1]) / cell_mm) + 2;
     bool hit = w * h <= (double)MAX_FIELD_CELLS &&
                cache_hit(cache, key, key_len, (size_t)w * (size_t)h);
-    smpsim_status st = new_field_for(b, cell_mm, !hit, field, cap, err);
+    /* every cell is written at least once: the field's size is work too */
+    smpsim_status st = w * h <= (double)MAX_FIELD_CELLS
+                           ? smpsim__work_add(work, (uint64_t)(w * h), err)
+                           : SMPSIM_OK;
+    if (st == SMPSIM_OK)
+        st = new_field_for(b, cell_mm, !hit, field, cap, err);
     smpsim_field *f = *field;
     if (st == SMPSIM_OK && hit) {
         memcpy(f->density_per_cm2, cache->density_per_cm2,
                cache->cells * sizeof *f->density_per_cm2);
         memcpy(f->region, cache->region, cache->cells * sizeof *f->region);
     } else if (st == SMPSIM_OK) {
-        st = rasterise_regions(design, p, n, max_edges, f, err);
+        st = rasterise_regions(design, p, n, max_edges, f, work, err);
         if (st == SMPSIM_OK && key) {
             cache_store(cache, key, key_len, f);
             key = NULL;
@@ -589,8 +589,14 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
 smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
                                             smpsim_field **field, size_t *cap,
                                             smpsim__raster_cache *cache,
-                                            smpsim__hairline_field *hairline, smpsim_error *err)
+                                            smpsim__hairline_field *hairline, smpsim__work *work,
+                                            smpsim_error *err)
 {
+    smpsim__work own;
+    if (!work) {
+        smpsim__work_init(&own, smpsim__design_dot_options(design));
+        work = &own;
+    }
     if (hairline)
         memset(hairline, 0, sizeof *hairline);
     size_t n = smpsim_design_region_count(design);
@@ -608,9 +614,12 @@ smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double 
     size_t max_edges;
     smpsim_status st = prepare_all(design, p, n, b, &max_edges, err);
     if (st == SMPSIM_OK)
-        st = rasterise(design, p, n, max_edges, b, cell_mm, field, cap, cache, hairline, err);
-    for (size_t r = 0; r < n; r++)
+        st = rasterise(design, p, n, max_edges, b, cell_mm, field, cap, cache, hairline, work,
+                       err);
+    for (size_t r = 0; r < n; r++) {
         smpsim__rings_free(&p[r].rings);
+        smpsim__slabs_free(&p[r].slabs);
+    }
     free(p);
     return st;
 }
@@ -622,7 +631,7 @@ smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
         return smpsim__fail(err, SMPSIM_EINVAL, "field: out-pointer is NULL");
     *out = NULL;
     smpsim_field *f = NULL;
-    smpsim_status st = smpsim__design_field_hairline(design, cell_mm, &f, NULL, NULL, NULL, err);
+    smpsim_status st = smpsim__design_field_hairline(design, cell_mm, &f, NULL, NULL, NULL, NULL, err);
     if (st != SMPSIM_OK) {
         smpsim_field_free(f);
         return st;
