@@ -62,9 +62,9 @@ open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
 sums() { md5sum "$tmp/d.json" "$tmp/in.png" "$tmp/mask.png"; }
 before=$(sums)
 expect 2 "dots --out design" -- "$smpsim" dots --design "$tmp/d.json" --out "$tmp/d.json" && stderr_has "dots --out design" "is the design file; refusing"
-expect 2 "dots --out mask" -- "$smpsim" dots --design "$tmp/d.json" --out "$tmp/mask.png" && stderr_has "dots --out mask" "mask of the design's region 1; refusing"
+expect 2 "dots --out mask" -- "$smpsim" dots --design "$tmp/d.json" --out "$tmp/mask.png" && stderr_has "dots --out mask" "mask of the design's region 2; refusing"
 expect 2 "dots --out photo" -- "$smpsim" dots --design "$tmp/d.json" --out "$tmp/in.png" && stderr_has "dots --out photo" "design's photo; refusing"
-expect 2 "render --out mask" -- "$smpsim" render --design "$tmp/d.json" --out "$tmp/mask.png" && stderr_has "render --out mask" "mask of the design's region 1"
+expect 2 "render --out mask" -- "$smpsim" render --design "$tmp/d.json" --out "$tmp/mask.png" && stderr_has "render --out mask" "mask of the design's region 2"
 expect 2 "render --out design photo" -- "$smpsim" render --design "$tmp/d.json" --out "$tmp/in.png" && stderr_has "render --out photo" "refusing"
 expect 2 "compare --out mask" -- "$smpsim" compare --design "$tmp/d.json" --out "$tmp/mask.png" && stderr_has "compare --out mask" "refusing"
 expect 2 "sheet --out mask" -- "$smpsim" sheet --design "$tmp/d.json" --rows shade=3,6 --out "$tmp/mask.png" && stderr_has "sheet --out mask" "refusing"
@@ -424,7 +424,7 @@ expect 0 "render --from session" -- "$smpsim" render --from "$tmp/sess.png" --ou
 cmp -s "$tmp/sess.png" "$tmp/sess2.png" || fail "render --from lost --session/--earlier-years"
 expect 0 "render --from, override" -- "$smpsim" render --from "$tmp/look.png" --out "$tmp/look-fresh.png" --quiet --state fresh
 cmp -s "$tmp/look.png" "$tmp/look-fresh.png" && fail "--state fresh with --from changed nothing"
-expect 0 "render the override directly" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/look-fresh2.png" --quiet "${look[@]}" --state fresh
+expect 0 "render the override directly" -- "$smpsim" render --design "$designs/fair-frontal.json" --out "$tmp/look-fresh2.png" --quiet "${look[@]/#aged/fresh}"
 cmp -s "$tmp/look-fresh.png" "$tmp/look-fresh2.png" || fail "an override with --from is not the render with that flag"
 expect 0 "render --from --no-guides" -- "$smpsim" render --from "$tmp/look.png" --out "$tmp/look-ng.png" --quiet --no-guides
 cmp -s "$tmp/look.png" "$tmp/look-ng.png" && fail "--no-guides with --from changed nothing"
