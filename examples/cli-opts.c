@@ -13,8 +13,8 @@
 #define SRC(m) offsetof(source_args, m)
 const opt source_opts[7] = {
     {"--design", OPT_PATH, SRC(design), .bit = GIVEN_DESIGN,
-     .help = "  --design FILE          a design file (docs/design-format.md): view, regions,\n"
-             "                         hairline, sessions; its photo unless --photo is given\n"},
+     .help = "  --design FILE          a design file (docs/design-format.md): its view,\n"
+             "                         regions, hairline, sessions and photo\n"},
     {"--preset", OPT_STRING, SRC(preset), .bit = GIVEN_PRESET,
      .help = "  --preset NAME          a preset (`smpsim presets`), placed with --glabella and\n"
              "                         --scale (a flat view)\n"},
@@ -27,7 +27,8 @@ const opt source_opts[7] = {
      .help = "  --calibrate X0,Y0,X1,Y1,MM\n"
              "                         set the scale from two photo points MM millimetres apart\n"},
     {"--photo", OPT_PATH, SRC(photo), .bit = GIVEN_PHOTO,
-     .help = "  --photo FILE           input photo (PNG or JPEG; EXIF orientation applied)\n"},
+     .help = "  --photo FILE           input photo (PNG or JPEG; EXIF orientation applied);\n"
+             "                         instead of a design's own\n"},
     {"--seed", OPT_SEED, SRC(seed), .bit = GIVEN_SEED,
      .help = "  --seed N               random seed; same seed, same dots (default 1; a\n"
              "                         design's own)\n"},
