@@ -107,6 +107,30 @@ smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err
     return smpsim_image_load(path, &o, out, err);
 }
 
+void warn_off_photo(const smpsim_design *design, const smpsim_dots *dots,
+                    const smpsim_image *photo)
+{
+    size_t n = smpsim_design_region_count(design);
+    size_t *all = calloc(n + 1, sizeof *all), *seen = calloc(n + 1, sizeof *seen);
+    const smpsim_view *view = smpsim_design_get_view(design);
+    for (size_t i = 0; all && seen && i < dots->count; i++) {
+        const smpsim_dot *d = &dots->dots[i];
+        size_t r = d->region <= n ? d->region : 0;
+        double x, y, scale;
+        all[r]++;
+        if (smpsim_view_map(view, d->x_mm, d->y_mm, &x, &y, &scale) && x >= 0.0 && y >= 0.0 &&
+            x < photo->width && y < photo->height)
+            seen[r]++;
+    }
+    for (size_t r = 1; all && seen && r <= n; r++)
+        if (all[r] > 0 && seen[r] * 10 < all[r])
+            complain("warning: region %zu: %zu of its %zu dots fall outside the %ux%u photo; "
+                     "check its coordinates, units (mm or px) and the view",
+                     r - 1, all[r] - seen[r], all[r], photo->width, photo->height);
+    free(all);
+    free(seen);
+}
+
 static sigset_t held_from; /* the mask before signals_hold() */
 
 void signals_hold(void)

@@ -40,6 +40,11 @@ int same_file(const char *a, const char *b);
  * (".NAME.XXXXXX" beside NAME), so a handler could not know what to remove;
  * with the signals held no temporary outlives the process. */
 void signals_hold(void);
+/* Warns (stderr) about each region with dots of which most (over 90 %)
+ * fall outside the photo: a region drawn off the photo, or in the wrong
+ * units, which a dot count alone would hide. */
+void warn_off_photo(const smpsim_design *design, const smpsim_dots *dots,
+                    const smpsim_image *photo);
 /* smpsim_image_load() that prints the library's warnings about the file
  * (a JPEG without its end marker) on stderr, naming it. */
 smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err);

@@ -460,6 +460,8 @@ int cmd_render(int argc, char **argv)
         st = smpsim_design_dots(design, &dots, &err);
     if (st == SMPSIM_OK)
         st = sample_and_shade(&a, img, smpsim_design_get_view(design), dots, &err);
+    if (st == SMPSIM_OK)
+        warn_off_photo(design, dots, img);
     /* --camera-blur auto measured for the drawing; the stored look keeps "auto" */
     smpsim_render_options drawn = a.look.o;
     if (st == SMPSIM_OK)
