@@ -107,6 +107,38 @@ smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err
     return smpsim_image_load(path, &o, out, err);
 }
 
+void warn_off_photo(const smpsim_design *design, const smpsim_image *photo)
+{
+    /* the design's field, cell by cell: its expected dots per region, and
+     * how many of them land on the photo */
+    smpsim_field *f = NULL;
+    if (smpsim_design_field(design, 0.0, &f, NULL) != SMPSIM_OK)
+        return;
+    size_t n = smpsim_design_region_count(design);
+    double *all = calloc(n + 1, sizeof *all), *seen = calloc(n + 1, sizeof *seen);
+    const smpsim_view *view = smpsim_design_get_view(design);
+    for (uint32_t j = 0; all && seen && j < f->height; j++)
+        for (uint32_t i = 0; i < f->width; i++) {
+            size_t at = (size_t)j * f->width + i, r = f->region[at] <= n ? f->region[at] : 0;
+            double d = f->density_per_cm2[at], x, y, scale;
+            if (!(d > 0.0))
+                continue;
+            all[r] += d;
+            if (smpsim_view_map(view, f->origin_x_mm + (i + 0.5) * f->cell_mm,
+                                f->origin_y_mm + (j + 0.5) * f->cell_mm, &x, &y, &scale) &&
+                x >= 0.0 && y >= 0.0 && x < photo->width && y < photo->height)
+                seen[r] += d;
+        }
+    for (size_t r = 1; all && seen && r <= n; r++)
+        if (all[r] > 0.0 && seen[r] < 0.1 * all[r])
+            complain("warning: region %zu: %.0f %% of it lies outside the %ux%u photo; check its "
+                     "coordinates, units (mm or px) and the view",
+                     r, 100.0 * (1.0 - seen[r] / all[r]), photo->width, photo->height);
+    free(all);
+    free(seen);
+    smpsim_field_free(f);
+}
+
 static sigset_t held_from; /* the mask before signals_hold() */
 
 void signals_hold(void)
@@ -124,14 +156,14 @@ void signals_release(void)
     sigprocmask(SIG_SETMASK, &held_from, NULL); /* a held signal is delivered here */
 }
 
-/* path (relative to the folder of file unless absolute); NULL when out of memory */
-static char *path_next_to(const char *file, const char *path)
+/* path, relative to the folder of design_path unless absolute. */
+static char *next_to(const char *design_path, const char *path)
 {
-    const char *slash = strrchr(file, '/');
-    size_t dir = slash && path[0] != '/' ? (size_t)(slash - file) + 1 : 0;
+    const char *slash = strrchr(design_path, '/');
+    size_t dir = slash && path[0] != '/' ? (size_t)(slash - design_path) + 1 : 0;
     char *p = malloc(dir + strlen(path) + 1);
     if (p) {
-        memcpy(p, file, dir);
+        memcpy(p, design_path, dir);
         strcpy(p + dir, path);
     }
     return p;
@@ -157,8 +189,9 @@ int refuse_overwrite(const char *command, const char *out, const char *const *in
                                            : smpsim_design_region_mask_path(design, r);
         if (!given)
             continue;
-        char *path = design_path && r < n_regions ? path_next_to(design_path, given)
-                                                  : strdup(given);
+        /* the photo path is resolved when the file is loaded; masks are
+         * named relative to the design file */
+        char *path = r < n_regions && design_path ? next_to(design_path, given) : strdup(given);
         int same = path && same_file(path, out);
         free(path);
         if (same && r == n_regions)
@@ -204,7 +237,7 @@ smpsim_status save_picture(const smpsim_image *img, const char *path,
                            const smpsim_text *extra, size_t n_extra, smpsim_error *err)
 {
     smpsim_status st;
-    signals_hold();
+    signals_hold(); /* no temporary left by SIGINT/SIGTERM/SIGHUP mid-write */
     if (is_jpeg_name(path))
         st = smpsim_image_save_jpeg(img, path, 0, err);
     else if (look)

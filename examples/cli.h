@@ -39,6 +39,11 @@ int same_file(const char *a, const char *b);
  * with the signals held no temporary outlives the process. */
 void signals_hold(void);
 void signals_release(void);
+/* Warns (stderr) about each region of which most (over 90 % of its
+ * dots, as its field expects them) falls outside the photo: a region drawn
+ * off the photo, or in the wrong units, which a dot count alone would
+ * hide. */
+void warn_off_photo(const smpsim_design *design, const smpsim_image *photo);
 /* smpsim_image_load() that prints the library's warnings about the file
  * (a JPEG without its end marker) on stderr, naming it. */
 smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err);

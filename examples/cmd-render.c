@@ -222,6 +222,8 @@ static int cmd_render(int argc, char **argv)
         st = smpsim_design_set_photo(design, photo, &err);
     if (st == SMPSIM_OK)
         st = smpsim_preview_render(design, img, &a.look, &preview, &info, &err);
+    if (st == SMPSIM_OK)
+        warn_off_photo(design, img);
     if (st == SMPSIM_OK && !a.quiet)
         print_info(&a.look, &info);
     /* The stored look keeps --camera-blur auto, for --from. */

@@ -86,6 +86,16 @@ if [ -x /usr/bin/time ] && ! ldd "$smpsim" 2>/dev/null | grep -q libasan; then
 fi
 [ ! -e "$tmp/z.png" ] && [ ! -e "$tmp/z.csv" ] || fail "output written for /dev/zero"
 
+# issue 19: a region off the photo is warned about, not just counted.
+cat >"$tmp/off.json" <<'EOF'
+{"format_version": 1, "view": {"px_per_mm": 6.5, "offset_px": [580, 560]},
+ "regions": [{"type": "polygon", "points_mm": [[-20, -60], [20, -60], [20, -20], [-20, -20]]},
+             {"type": "polygon", "points_mm": [[1000, 1000], [1040, 1000], [1040, 1040], [1000, 1040]]}]}
+EOF
+expect 0 "render a region off the photo" -- "$smpsim" render --design "$tmp/off.json" --photo "$photo" --out "$tmp/off.png"
+stderr_has "region off the photo" "warning: region 2: 100 % of it lies outside the 1160x610 photo"
+! grep -q "region 1" "$tmp/err" || fail "region 1 (on the photo) was warned about: $(cat "$tmp/err")"
+
 # issue 19: a UTF-8 byte order mark is accepted (CSV and JSON); a NUL byte
 # in a CSV is named as such.
 "$smpsim" dots --design "$SMPSIM_SAMPLES/designs/strip-scar.json" --out "$tmp/plain.csv" >/dev/null 2>&1

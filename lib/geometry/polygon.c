@@ -14,6 +14,17 @@ bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y)
     return in;
 }
 
+int smpsim__polygon_winding(const double *xy, size_t n, double x, double y)
+{
+    int w = 0;
+    for (size_t i = 0, j = n - 1; i < n; j = i++) {
+        double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
+        if ((yi > y) != (yj > y) && x < smpsim__crossing_x(xi, yi, xj, yj, y))
+            w += yi > y ? 1 : -1;
+    }
+    return w;
+}
+
 size_t smpsim__polygon_crossings(const double *xy, size_t n, double y, double *xs)
 {
     size_t k = 0;

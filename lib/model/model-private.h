@@ -106,7 +106,8 @@ smpsim_status smpsim__hairline_apply(const smpsim__hairline_field *h, smpsim_fie
  * slower. */
 void smpsim__hairline_index(smpsim__hairline_field *h, const smpsim_field *field);
 
-/* shapes.c: a region's outline as rings (closed polygons, even-odd) in mm.
+/* shapes.c: a region's outline as rings (closed polygons, filled by the
+ * non-zero winding rule) in mm.
  * Masks have no rings. */
 typedef struct smpsim__rings {
     size_t n_rings;
@@ -159,11 +160,18 @@ void smpsim__slabs_free(smpsim__slabs *s);
  * edges it tested to *work. */
 bool smpsim__rings_contain_in(const smpsim__rings *rings, const smpsim__slabs *s, double x,
                               double y, uint64_t *work);
-/* The x of every edge crossing the line at y, as smpsim__polygon_crossings()
- * gives them ring by ring (in another order); returns how many. Adds the
- * edges it tested to *work. */
+/* Where an edge crosses a line: x as smpsim__polygon_crossings() gives it,
+ * and the edge's direction (+1: towards +y), which the winding number
+ * adds up. */
+typedef struct smpsim__crossing {
+    double x;
+    int dir;
+} smpsim__crossing;
+/* Every edge crossing the line at y (as smpsim__polygon_crossings() finds
+ * them ring by ring, in another order); returns how many. Adds the edges it
+ * tested to *work. */
 size_t smpsim__rings_crossings(const smpsim__rings *rings, const smpsim__slabs *s, double y,
-                               double *xs, uint64_t *work);
+                               smpsim__crossing *out, uint64_t *work);
 /* shapes.c: the rings' nearest edge through a point grid (pointgrid.c)
  * of points strung along every edge at most `step` apart, each standing for its
  * edge: the same distance and point as smpsim__rings_nearest(), measuring

@@ -169,15 +169,19 @@ static inline double length_of(double dx, double dy)
     return dy == 0.0 ? fabs(dx) : (dx == 0.0 ? fabs(dy) : hypot(dx, dy));
 }
 
+/* Non-zero winding: a polygon drawn around twice, overlapping punch discs
+ * or a strip scar bending over itself are filled once, not left with holes
+ * where they overlap (as the even-odd rule would). Where the winding is at
+ * most 1 (every simple outline), both rules agree. */
 bool smpsim__rings_contain(const smpsim__rings *rings, double x, double y)
 {
-    bool in = false;
+    int w = 0;
     for (size_t k = 0; k < rings->n_rings; k++) {
         size_t n = rings->start[k + 1] - rings->start[k];
-        if (n >= 3 && smpsim__polygon_contains(rings->xy + 2 * rings->start[k], n, x, y))
-            in = !in;
+        if (n >= 3)
+            w += smpsim__polygon_winding(rings->xy + 2 * rings->start[k], n, x, y);
     }
-    return in;
+    return w != 0;
 }
 
 double smpsim__rings_nearest(const smpsim__rings *rings, double x, double y, double *nx,
@@ -517,10 +521,10 @@ static const uint32_t *ring_edges(const smpsim__rings *rings, const smpsim__slab
     return s->slab_edges;
 }
 
-/* Toggles for the edges of ring k that cross the line at y right of x (x
- * NaN: appends every crossing's x to xs instead). */
+/* Adds up the directions of the edges of ring k that cross the line at y
+ * right of x into *w (out non-NULL: appends every crossing instead). */
 static size_t ring_line(const smpsim__rings *rings, const smpsim__slabs *s, size_t k, double x,
-                        double y, double *xs, bool *in, uint64_t *work)
+                        double y, smpsim__crossing *out, int *w, uint64_t *work)
 {
     size_t from, to, n = 0;
     const uint32_t *list = ring_edges(rings, s, k, y, &from, &to);
@@ -531,10 +535,11 @@ static size_t ring_line(const smpsim__rings *rings, const smpsim__slabs *s, size
         if ((v[1] > y) == (v[3] > y))
             continue;
         double cx = smpsim__crossing_x(v[0], v[1], v[2], v[3], y);
-        if (xs)
-            xs[n++] = cx;
+        int dir = v[1] > y ? 1 : -1;
+        if (out)
+            out[n++] = (smpsim__crossing){cx, dir};
         else if (x < cx)
-            *in = !*in;
+            *w += dir;
     }
     return n;
 }
@@ -542,33 +547,33 @@ static size_t ring_line(const smpsim__rings *rings, const smpsim__slabs *s, size
 bool smpsim__rings_contain_in(const smpsim__rings *rings, const smpsim__slabs *s, double x,
                               double y, uint64_t *work)
 {
-    /* A ring toggles only for points within its box (beyond it, no edge
-     * crosses y, or every crossing is on the right: an even number of
-     * them); parity does not care about the rings' order. */
+    /* A ring winds only around points within its box (beyond it, no edge
+     * crosses y, or every crossing is on the right: they add up to 0); the
+     * sum does not care about the rings' order. */
     if (s->w == 0 || !(x == x && y == y))
         return false;
     double fx = (x - s->x0) * s->inv_cell, fy = (y - s->y0) * s->inv_cell;
     if (!(fx >= 0.0 && fy >= 0.0 && fx < s->w && fy < s->h))
         return false;
     size_t c = (size_t)fy * s->w + (size_t)fx;
-    bool in = false;
+    int w = 0;
     *work += s->cell_first[c + 1] - s->cell_first[c];
     for (uint32_t r = s->cell_first[c]; r < s->cell_first[c + 1]; r++) {
         size_t k = s->cell_rings[r];
         const double *box = s->box + 4 * k;
         if (x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3])
-            ring_line(rings, s, k, x, y, NULL, &in, work);
+            ring_line(rings, s, k, x, y, NULL, &w, work);
     }
-    return in;
+    return w != 0;
 }
 
 size_t smpsim__rings_crossings(const smpsim__rings *rings, const smpsim__slabs *s, double y,
-                               double *xs, uint64_t *work)
+                               smpsim__crossing *out, uint64_t *work)
 {
     if (s->w == 0 || !(y >= s->y0 && (y - s->y0) * s->inv_cell < s->h))
         return 0;
     size_t j = (size_t)((y - s->y0) * s->inv_cell), n = 0;
-    bool unused = false;
+    int unused = 0;
     for (uint32_t i = 0; i < s->w; i++) {
         size_t c = j * s->w + i;
         *work += 1 + s->cell_first[c + 1] - s->cell_first[c];
@@ -578,7 +583,7 @@ size_t smpsim__rings_crossings(const smpsim__rings *rings, const smpsim__slabs *
             /* each ring once: in the cell of its box's left side */
             if (cell_of(box[0], s->x0, s->inv_cell, s->w) != i || y < box[1] || y > box[3])
                 continue;
-            n += ring_line(rings, s, k, NAN, y, xs + n, &unused, work);
+            n += ring_line(rings, s, k, NAN, y, out + n, &unused, work);
         }
     }
     return n;

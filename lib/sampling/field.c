@@ -70,10 +70,15 @@ double smpsim_field_expected_count(const smpsim_field *field)
     return (sum[0] + sum[1] + sum[2] + sum[3]) * field->cell_mm * field->cell_mm / 100.0;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* By x, and at equal x the edges going towards -y first: so that where
+ * two edges meet on the line (a vertex at a local extreme) the winding
+ * never steps past 1 and back, and simple outlines keep |winding| <= 1. */
+static int cmp_crossing(const void *a, const void *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    const smpsim__crossing *p = a, *q = b;
+    if (p->x != q->x)
+        return (p->x > q->x) - (p->x < q->x);
+    return (p->dir > q->dir) - (p->dir < q->dir);
 }
 
 /* Adds the horizontal coverage of span [xa, xb) (in cells) on one sub-row
@@ -104,20 +109,40 @@ typedef struct prepared {
     double bounds[4];    /* mm, grown by half the feather */
 } prepared;
 
-/* Coverage (0..1) of the rings over one row of cells, even-odd rule:
- * crossings of the ring edges with SUBROWS sub-rows (only the edges of the
- * sub-row's slab can cross it), spans between them. */
+/* Coverage (0..1) of the rings over one row of cells, non-zero winding
+ * rule: crossings of the ring edges with SUBROWS sub-rows (only the edges
+ * the slabs list for a sub-row can cross it), spans where the winding is
+ * not 0. Where it never exceeds 1 (simple outlines) the spans are those
+ * between crossings 0 and 1, 2 and 3, ..., added as such. */
 static void rings_row_coverage(const smpsim_field *f, const prepared *p, uint32_t row,
-                               double *xs, float *cov, uint64_t *work)
+                               smpsim__crossing *xs, float *cov, uint64_t *work)
 {
     for (int s = 0; s < SUBROWS; s++) {
         double y = f->origin_y_mm + (row + (s + 0.5) / SUBROWS) * f->cell_mm;
         size_t k = smpsim__rings_crossings(&p->rings, &p->slabs, y, xs, work);
         for (size_t i = 0; i < k; i++)
-            xs[i] = (xs[i] - f->origin_x_mm) / f->cell_mm;
-        qsort(xs, k, sizeof *xs, cmp_double);
-        for (size_t i = 0; i + 1 < k; i += 2)
-            add_span(cov, f->width, xs[i], xs[i + 1], 1.0f / SUBROWS);
+            xs[i].x = (xs[i].x - f->origin_x_mm) / f->cell_mm;
+        qsort(xs, k, sizeof *xs, cmp_crossing);
+        int w = 0, most = 0;
+        for (size_t i = 0; i < k; i++) {
+            w += xs[i].dir;
+            most = abs(w) > most ? abs(w) : most;
+        }
+        if (most <= 1) {
+            for (size_t i = 0; i + 1 < k; i += 2)
+                add_span(cov, f->width, xs[i].x, xs[i + 1].x, 1.0f / SUBROWS);
+            continue;
+        }
+        double from = 0.0;
+        w = 0;
+        for (size_t i = 0; i < k; i++) {
+            int before = w;
+            w += xs[i].dir;
+            if (before == 0 && w != 0)
+                from = xs[i].x;
+            else if (before != 0 && w == 0)
+                add_span(cov, f->width, from, xs[i].x, 1.0f / SUBROWS);
+        }
     }
 }
 
@@ -188,7 +213,8 @@ static float feathered(double d, double half, double feather)
  * crossing falls inside the run: 1 or 0 throughout, without measuring. */
 static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
                                    const smpsim__segindex *index, const column_runs *cols,
-                                   uint32_t row, double *xs, float *cov, uint64_t *work)
+                                   uint32_t row, smpsim__crossing *xs, float *cov,
+                                   uint64_t *work)
 {
     double feather = p->region->params.feather_mm, half = feather / 2.0;
     double y = f->origin_y_mm + (row + 0.5) * f->cell_mm;
@@ -196,10 +222,13 @@ static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
         return;
     const smpsim__rings *r = &p->rings;
     size_t k = smpsim__rings_crossings(r, &p->slabs, y, xs, work), m = 0;
+    int total = 0, prefix = 0; /* winding: of all crossings, of those passed */
     for (size_t i = 0; i < k; i++) /* a NaN crossing never counts */
-        if (!isnan(xs[i]))
+        if (!isnan(xs[i].x)) {
+            total += xs[i].dir;
             xs[m++] = xs[i];
-    qsort(xs, m, sizeof *xs, cmp_double);
+        }
+    qsort(xs, m, sizeof *xs, cmp_crossing);
     double fy = (y - index->y0) * index->inv_leaf; /* as smpsim__segindex_leaf() */
     bool row_indexed = fy >= 0.0 && fy < index->ny;
     size_t passed = 0; /* crossings at or before x: x only grows along the row */
@@ -212,19 +241,19 @@ static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
             count = index->count[leaf];
             edges = index->ids + index->first[leaf];
         }
-        while (passed < m && !(cols->x[i0] < xs[passed]))
-            passed++;
-        if (edges && count == 0 && (passed == m || cols->x[i1 - 1] < xs[passed])) {
-            float c = (m - passed) & 1u ? 1.0f : 0.0f;
+        while (passed < m && !(cols->x[i0] < xs[passed].x))
+            prefix += xs[passed++].dir;
+        if (edges && count == 0 && (passed == m || cols->x[i1 - 1] < xs[passed].x)) {
+            float c = total - prefix != 0 ? 1.0f : 0.0f;
             for (uint32_t i = i0; i < i1; i++)
                 cov[i] = c;
             continue;
         }
         for (uint32_t i = i0; i < i1; i++) {
             double x = cols->x[i], nx, ny, d;
-            while (passed < m && !(x < xs[passed]))
-                passed++;
-            bool inside = (m - passed) & 1u;
+            while (passed < m && !(x < xs[passed].x))
+                prefix += xs[passed++].dir;
+            bool inside = total - prefix != 0; /* the winding around (x, y) */
             if (edges && count == 0) {
                 cov[i] = inside ? 1.0f : 0.0f;
                 continue;
@@ -266,7 +295,7 @@ static void row_span(const smpsim_field *f, const prepared *p, uint32_t *first, 
 /* The first region writes its rows outright (and their coverage into
  * covered, which is NULL when no region follows). */
 static smpsim_status composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
-                                      uint16_t id, bool first_region, float *covered, double *xs,
+                                      uint16_t id, bool first_region, float *covered, smpsim__crossing *xs,
                                       float *cov, smpsim__work *work, smpsim_error *err)
 {
     const smpsim__region *r = p->region;
@@ -408,7 +437,7 @@ static smpsim_status rasterise_regions(const smpsim_design *design, prepared *p,
      * region on (one region, the common case, needs no such pass). */
     float *covered = n > 1 ? calloc((size_t)f->width * f->height, sizeof *covered) : NULL;
     float *cov = malloc(f->width * sizeof *cov);
-    double *xs = malloc((max_edges + 1) * sizeof *xs);
+    smpsim__crossing *xs = malloc((max_edges + 1) * sizeof *xs);
     smpsim_status st = SMPSIM_OK;
     if ((n > 1 && !covered) || !cov || !xs)
         st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
