@@ -341,6 +341,22 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, void *args)
     return 0;
 }
 
+int cli_asks_help(const cli_command *cmd, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+        size_t g, k;
+        const opt *o = find(cmd, argv[i], &g, &k);
+        if (o && o->kind == OPT_POINTS)
+            while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
+                i++;
+        else if (o && o->kind != OPT_SWITCH)
+            i++; /* its value, whatever it reads */
+    }
+    return 0;
+}
+
 void cli_help(const cli_command *cmd, FILE *f)
 {
     fputs(cmd->usage, f);

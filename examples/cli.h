@@ -136,6 +136,8 @@ typedef struct cli_command {
  * another command), a missing or bad value, a flag given twice, a stray
  * argument. */
 int cli_parse(const cli_command *cmd, int argc, char **argv, void *args);
+/* True when --help or -h is among the arguments (as a flag, not a value). */
+int cli_asks_help(const cli_command *cmd, int argc, char **argv);
 /* Writes `smpsim CMD --help` from cmd's tables. */
 void cli_help(const cli_command *cmd, FILE *f);
 /* The command table (smpsim.c) and the commands. */

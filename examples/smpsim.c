@@ -54,7 +54,7 @@ static int run(int argc, char **argv)
         const cli_command *command = cli_commands[c];
         if (strcmp(cmd, command->name) != 0)
             continue;
-        if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        if (cli_asks_help(command, argc - 1, argv + 1)) {
             cli_help(command, stdout);
             return 0;
         }

@@ -128,5 +128,9 @@ for cmd in render dots metrics check presets plan stats compare sheet; do
     done
 done
 "$smpsim" compare --help | grep -q -- "--auto-shade" || fail "compare --help lacks --auto-shade"
+# --help anywhere among the flags, but not as a flag's value
+expect 0 "check FILE --help" -- "$smpsim" check "$tmp/two.json" --help && grep -q "^Usage: smpsim check" "$tmp/out" || fail "check FILE --help"
+expect 0 "dots ... -h" -- "$smpsim" dots --width-mm 5 -h && grep -q "^Usage: smpsim dots" "$tmp/out" || fail "dots ... -h"
+expect 2 "plan --title --help" -- "$smpsim" plan --title --help --design "$tmp/two.json" && stderr_has "a title --help" "--out"
 
 finish "flags OK"
