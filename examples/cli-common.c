@@ -248,6 +248,16 @@ smpsim_status save_picture(const smpsim_image *img, const char *path,
     return st;
 }
 
+smpsim_status stdout_flushed(smpsim_status st, smpsim_error *err)
+{
+    if (st == SMPSIM_OK && fflush(stdout) != 0) {
+        st = SMPSIM_EIO;
+        snprintf(err->message, sizeof err->message, "writing standard output: %s",
+                 strerror(errno));
+    }
+    return st;
+}
+
 int write_stdout(void *closure, const void *data, size_t size)
 {
     (void)closure;

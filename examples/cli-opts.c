@@ -71,15 +71,17 @@ const opt look_opts[13] = {
     {"--earlier-years", OPT_NUMBER, RENDER(earlier_years), 0, 50, .bit = LOOK_EARLIER,
      .help = "  --earlier-years N      with --session: earlier sessions aged N years (touch-up)\n"},
     {"--camera-blur", OPT_BLUR, RENDER(camera_blur_px), .bit = LOOK_CAMERA_BLUR,
-     .help = "  --camera-blur PX|auto  the photo's own blur on modelled dots (--state fresh,\n"
-             "                         healed, aged; --session), their darkened area kept: the\n"
-             "                         10-90 % rise of an edge, 0.1..8 px (default 1.5); 0 = none;\n"
-             "                         auto: measured from the photo's sharpest edges (printed)\n"},
+     .help =
+         "  --camera-blur PX|auto  the photo's own blur on modelled dots (--state fresh,\n"
+         "                         healed, aged; --session), their darkened area kept: the\n"
+         "                         10-90 % rise of an edge, 0.1..8 px (default 1.5); 0 = none;\n"
+         "                         auto: measured from the photo's sharpest edges (printed)\n"},
     {"--distance-m", OPT_NUMBER, LOOK(distance_m), 0.05, 100, .bit = LOOK_DISTANCE,
      .help = "  --distance-m D         the preview as an eye sees it from D metres (0.5, 1, 3)\n"},
     {"--skin", OPT_TUPLE, LOOK(skin_xy), 2, .what = "X,Y in pixels", .bit = LOOK_SKIN,
-     .help = "  --skin X,Y             sample the skin around this photo point (default: under\n"
-             "                         the dots); prints its colour and approximate Fitzpatrick type\n"},
+     .help =
+         "  --skin X,Y             sample the skin around this photo point (default: under\n"
+         "                         the dots); prints its colour and approximate Fitzpatrick type\n"},
     {"--hair", OPT_TUPLE, LOOK(hair_xy), 2, .what = "X,Y in pixels", .bit = LOOK_HAIR,
      .help = "  --hair X,Y             sample the hair colour around this photo point\n"},
     {"--auto-shade", OPT_SWITCH, LOOK(auto_shade), 1, .bit = LOOK_AUTO_SHADE,
@@ -112,7 +114,8 @@ const opt region_opts[3] = {
     {"--dot-mm", OPT_NUMBER, REGION(dot_mm), 0.01, 3, .bit = GIVEN_DOT_MM,
      .help = "  --dot-mm D             visible dot diameter in mm (default 0.20)\n"},
     {"--shade", OPT_NUMBER, REGION(shade), 1, 10, .bit = GIVEN_SHADE,
-     .help = "  --shade S              pigment shade 1..10, 10 = undiluted carbon black (default 5)\n"},
+     .help =
+         "  --shade S              pigment shade 1..10, 10 = undiluted carbon black (default 5)\n"},
 };
 
 const char *state_name(int state)
@@ -153,8 +156,8 @@ static void list_names(const char *const *names, char *buf, size_t size)
     size_t used = 0;
     buf[0] = '\0';
     for (size_t k = 0; names[k] && used < size; k++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", k == 0 ? "" : names[k + 1] ? ", " : " or ",
-                                 names[k]);
+        used += (size_t)snprintf(buf + used, size - used, "%s%s",
+                                 k == 0 ? "" : names[k + 1] ? ", " : " or ", names[k]);
 }
 
 /* What a value of o must be, for the message about a bad one. */

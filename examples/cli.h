@@ -112,6 +112,12 @@ typedef struct cli_command {
     size_t positional_offset, given_offset;
 } cli_command;
 
+/* A command's entry: its tables, its arguments' type (with a uint64_t
+ * `given`), what a bare argument is (NULL: none) and where it goes. */
+#define CLI_COMMAND(name_, summary_, run_, usage_, footer_, groups_, type, positional_, at) \
+    {.name = name_, .summary = summary_, .run = run_, .usage = usage_, .footer = footer_,  \
+     .groups = groups_, .n_groups = sizeof groups_ / sizeof *groups_,                     \
+     .positional = positional_, .positional_offset = at, .given_offset = offsetof(type, given)}
 #define OPT_GROUP(table, type, member, only, heading) \
     {table, sizeof table / sizeof *table, offsetof(type, member), only, heading}
 #define OPT_OWN(table, heading) {table, sizeof table / sizeof *table, 0, 0, heading}
@@ -180,6 +186,9 @@ typedef struct polygons {
 } polygons;
 void polygons_free(polygons *p);
 
+/* st, or SMPSIM_EIO (naming standard output) when what was written there
+ * cannot be flushed: a full disk, a closed pipe. */
+smpsim_status stdout_flushed(smpsim_status st, smpsim_error *err);
 /* smpsim_write_func for standard output. */
 int write_stdout(void *closure, const void *data, size_t size);
 

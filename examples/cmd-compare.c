@@ -190,13 +190,6 @@ done:
     return rc;
 }
 
-const cli_command compare_command = {
-    .name = "compare",
-    .summary = "before and after: the photo and the preview side by side or split",
-    .run = cmd_compare,
-    .usage = compare_usage,
-    .footer = compare_footer,
-    .groups = compare_groups,
-    .n_groups = sizeof compare_groups / sizeof *compare_groups,
-    .given_offset = offsetof(compare_args, given),
-};
+const cli_command compare_command =
+    CLI_COMMAND("compare", "before and after: the photo and the preview side by side or split",
+                cmd_compare, compare_usage, compare_footer, compare_groups, compare_args, NULL, 0);

@@ -138,17 +138,10 @@ static int cmd_presets(int argc, char **argv)
     return 0;
 }
 
-const cli_command check_command = {
-    .name = "check",
-    .summary = "validate a design file and print its design-rule warnings",
-    .run = cmd_check,
-    .usage = check_usage,
-    .groups = check_groups,
-    .n_groups = 1,
-    .positional = "design",
-    .positional_offset = offsetof(check_args, path),
-    .given_offset = offsetof(check_args, given),
-};
+const cli_command check_command =
+    CLI_COMMAND("check", "validate a design file and print its design-rule warnings",
+                cmd_check, check_usage, NULL, check_groups, check_args, "design",
+                offsetof(check_args, path));
 
 const cli_command presets_command = {
     .name = "presets",

@@ -203,12 +203,7 @@ static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots,
     }
     smpsim_status st = view ? smpsim_dots_write_view(dots, view, fmt, write_stdout, NULL, err)
                             : smpsim_dots_write(dots, fmt, write_stdout, NULL, err);
-    if (st == SMPSIM_OK && fflush(stdout) != 0) {
-        st = SMPSIM_EIO;
-        snprintf(err->message, sizeof err->message, "writing standard output: %s",
-                 strerror(errno));
-    }
-    return st;
+    return stdout_flushed(st, err);
 }
 
 static int cmd_dots(int argc, char **argv)
@@ -243,14 +238,7 @@ static int cmd_dots(int argc, char **argv)
     return rc;
 }
 
-const cli_command dots_command = {
-    .name = "dots",
-    .summary = "the dots of a rectangle, density map, design or preset as CSV or\n"
+const cli_command dots_command =
+    CLI_COMMAND("dots", "the dots of a rectangle, density map, design or preset as CSV or\n"
                "            JSON, with where each dot lands in the photo",
-    .run = cmd_dots,
-    .usage = dots_usage,
-    .footer = dots_footer,
-    .groups = dots_groups,
-    .n_groups = sizeof dots_groups / sizeof *dots_groups,
-    .given_offset = offsetof(dots_args, given),
-};
+                cmd_dots, dots_usage, dots_footer, dots_groups, dots_args, NULL, 0);

@@ -189,14 +189,7 @@ static int cmd_metrics(int argc, char **argv)
     return 0;
 }
 
-const cli_command metrics_command = {
-    .name = "metrics",
-    .summary = "measure a dot list: density, spacing (rho, CV), groups, spectrum",
-    .run = cmd_metrics,
-    .usage = metrics_usage,
-    .groups = metrics_groups,
-    .n_groups = sizeof metrics_groups / sizeof *metrics_groups,
-    .positional = "dot list",
-    .positional_offset = offsetof(metrics_args, path),
-    .given_offset = offsetof(metrics_args, given),
-};
+const cli_command metrics_command =
+    CLI_COMMAND("metrics", "measure a dot list: density, spacing (rho, CV), groups, spectrum",
+                cmd_metrics, metrics_usage, NULL, metrics_groups, metrics_args, "dot list",
+                offsetof(metrics_args, path));

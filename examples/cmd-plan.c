@@ -64,7 +64,8 @@ static const opt plan_opts[] = {
              "                         below override: without them the same PDF again, byte\n"
              "                         for byte; or the design of a preview PNG\n"},
     {"--out", OPT_PATH, offsetof(plan_args, out),
-     .help = "  --out FILE             the plan, written atomically; .pdf or .svg picks the format\n"},
+     .help =
+         "  --out FILE             the plan, written atomically; .pdf or .svg picks the format\n"},
     {"--format", OPT_ENUM, offsetof(plan_args, format), .names = format_names,
      .set = set_plus_one,
      .help = "  --format pdf|svg       the format, when the file name does not say it\n"},
@@ -217,13 +218,6 @@ static int cmd_plan(int argc, char **argv)
     return rc;
 }
 
-const cli_command plan_command = {
-    .name = "plan",
-    .summary = "write a 1:1 treatment plan to print (PDF or SVG)",
-    .run = cmd_plan,
-    .usage = plan_usage,
-    .footer = plan_footer,
-    .groups = plan_groups,
-    .n_groups = sizeof plan_groups / sizeof *plan_groups,
-    .given_offset = offsetof(plan_args, given),
-};
+const cli_command plan_command =
+    CLI_COMMAND("plan", "write a 1:1 treatment plan to print (PDF or SVG)",
+                cmd_plan, plan_usage, plan_footer, plan_groups, plan_args, NULL, 0);

@@ -242,13 +242,6 @@ static int cmd_render(int argc, char **argv)
     return rc;
 }
 
-const cli_command render_command = {
-    .name = "render",
-    .summary = "composite a treatment's dots over a photo and write a preview PNG",
-    .run = cmd_render,
-    .usage = render_usage,
-    .footer = render_footer,
-    .groups = render_groups,
-    .n_groups = sizeof render_groups / sizeof *render_groups,
-    .given_offset = offsetof(render_args, given),
-};
+const cli_command render_command =
+    CLI_COMMAND("render", "composite a treatment's dots over a photo and write a preview PNG",
+                cmd_render, render_usage, render_footer, render_groups, render_args, NULL, 0);

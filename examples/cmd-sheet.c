@@ -565,13 +565,6 @@ done:
     return rc;
 }
 
-const cli_command sheet_command = {
-    .name = "sheet",
-    .summary = "a labelled grid of previews varying two parameters",
-    .run = cmd_sheet,
-    .usage = sheet_usage,
-    .footer = sheet_footer,
-    .groups = sheet_groups,
-    .n_groups = sizeof sheet_groups / sizeof *sheet_groups,
-    .given_offset = offsetof(sheet_args, given),
-};
+const cli_command sheet_command =
+    CLI_COMMAND("sheet", "a labelled grid of previews varying two parameters",
+                cmd_sheet, sheet_usage, sheet_footer, sheet_groups, sheet_args, NULL, 0);

@@ -104,12 +104,7 @@ static smpsim_status report_stats(const stats_args *a, const smpsim_stats *s,
         st = smpsim_stats_write_json(s, w, n, write_stdout, NULL, err);
     else
         print_text(s, w, n);
-    if (st == SMPSIM_OK && fflush(stdout) != 0) {
-        st = SMPSIM_EIO;
-        snprintf(err->message, sizeof err->message, "writing standard output: %s",
-                 strerror(errno));
-    }
-    return st;
+    return stdout_flushed(st, err);
 }
 
 static int cmd_stats(int argc, char **argv)
@@ -142,13 +137,6 @@ static int cmd_stats(int argc, char **argv)
     return rc;
 }
 
-const cli_command stats_command = {
-    .name = "stats",
-    .summary = "dots per session and region, area, spacing, coverage, working time",
-    .run = cmd_stats,
-    .usage = stats_usage,
-    .footer = stats_footer,
-    .groups = stats_groups,
-    .n_groups = sizeof stats_groups / sizeof *stats_groups,
-    .given_offset = offsetof(stats_args, given),
-};
+const cli_command stats_command =
+    CLI_COMMAND("stats", "dots per session and region, area, spacing, coverage, working time",
+                cmd_stats, stats_usage, stats_footer, stats_groups, stats_args, NULL, 0);
