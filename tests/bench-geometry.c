@@ -122,6 +122,7 @@ int main(int argc, char **argv)
     printf("smpsim %s geometry benchmark (median of %d runs; ratios against a same-count "
            "rectangle run alongside)\n",
            smpsim_version(), RUNS);
+#if SMPSIM_HAVE_JSON /* design files */
     const char *names[] = {"crown", "fair-frontal", "strip-scar"};
     for (int i = 0; i < 3; i++) {
         char path[4096];
@@ -135,6 +136,9 @@ int main(int argc, char **argv)
         report(names[i], d, 0);
         smpsim_design_free(d);
     }
+#else
+    (void)samples;
+#endif
     if (argc > 2) /* "samples": only the sample designs (older libraries take minutes below) */
         return 0;
     smpsim_design *d = discs(100000);

@@ -750,8 +750,10 @@ SMPSIM_API double smpsim_field_expected_count(const smpsim_field *field);
 
 /** Rasterises a design's regions into a density field with cells of
  *  cell_mm (0 = 0.25 mm). Edge cells get density x covered fraction, so the
- *  expected count equals density x area to well under 1 %. SMPSIM_EINVAL for
- *  a design without regions. @since 0.1 */
+ *  expected count equals density x area to well under 1 %. Outlines are
+ *  filled by the non-zero winding rule. SMPSIM_EINVAL for a design without
+ *  regions; SMPSIM_ELIMIT beyond the work budget and SMPSIM_ECANCELED from
+ *  the cancel callback of the design's dot options. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
                                              smpsim_field **out, smpsim_error *err);
 
@@ -945,7 +947,10 @@ SMPSIM_API smpsim_status smpsim_design_set_dot_options(smpsim_design *design,
 /** The design's dots: its field sampled with its seed and dot options, each
  *  dot given its region's diameter and shade (with the per-dot variation of
  *  the options), session 1, and a group number (1-based) when grouping is
- *  on. Every dot lies inside its region's polygon. @since 0.1 */
+ *  on. Every dot lies inside its region's polygon. SMPSIM_ELIMIT beyond
+ *  the dot options' max_dots or max_work (the message says which),
+ *  SMPSIM_ECANCELED when their cancel callback asks; *out is NULL then.
+ *  @since 0.1 */
 SMPSIM_API smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
                                             smpsim_error *err);
 
