@@ -337,7 +337,7 @@ static smpsim_status set_regions(smpsim_design **d, const char *key, double valu
 }
 
 /* The design and look of one cell. */
-static smpsim_status apply(const axis *ax, size_t k, smpsim_design **d,
+static smpsim_status apply(const sheet_args *a, const axis *ax, size_t k, smpsim_design **d,
                            smpsim_render_options *look, const char *photo_path,
                            smpsim_error *err)
 {
@@ -352,6 +352,8 @@ static smpsim_status apply(const axis *ax, size_t k, smpsim_design **d,
     case P_PRESET: {
         smpsim_design *nd = NULL;
         st = smpsim_design_new_preset(ax->values[k], &nd, err);
+        if (st == SMPSIM_OK && (a->given & GIVEN_SEED)) /* --seed: every cell's */
+            smpsim_design_set_seed(nd, a->src.seed);
         if (st == SMPSIM_OK)
             st = smpsim_design_set_view(nd, smpsim_design_get_view(*d), err);
         if (st == SMPSIM_OK)
@@ -391,9 +393,9 @@ static smpsim_status render_cell(const sheet_args *a, const smpsim_design *base,
                                                                                 : &a->rows;
     size_t k1 = rows_first ? r : c, k2 = rows_first ? c : r;
     if (st == SMPSIM_OK)
-        st = apply(first, k1, &d, &look.render, photo_path, err);
+        st = apply(a, first, k1, &d, &look.render, photo_path, err);
     if (st == SMPSIM_OK)
-        st = apply(second, k2, &d, &look.render, photo_path, err);
+        st = apply(a, second, k2, &d, &look.render, photo_path, err);
     if (st == SMPSIM_OK)
         st = smpsim_design_set_photo(d, photo_path, err);
     smpsim_look drawn = look; /* the cell's look keeps "auto" */

@@ -51,6 +51,10 @@ for flags in "--guides" "--seed 9" "--scale 3" "--distance-m 3" "--auto-shade"; 
     expect 0 "sheet $flags" -- "$smpsim" sheet --design "$tmp/flat.json" --rows shade=3,6 --out "$tmp/sh2.png" --quiet $flags &&
         { cmp -s "$tmp/sh.png" "$tmp/sh2.png" && fail "sheet $flags changed nothing"; }
 done
+# --seed holds for a cell whose design a preset replaces too
+expect 0 "sheet preset cell --seed" -- "$smpsim" sheet --design "$tmp/flat.json" --cols preset=norwood-2,norwood-3 --cell 1,2 --seed 4 --out "$tmp/pc.png" --quiet
+expect 0 "sheet preset cell" -- "$smpsim" sheet --design "$tmp/flat.json" --cols preset=norwood-2,norwood-3 --cell 1,2 --out "$tmp/pc1.png" --quiet
+cmp -s "$tmp/pc.png" "$tmp/pc1.png" && fail "sheet --seed is lost in a preset cell"
 # a sheet's cell is render's preview with the same flags, byte for byte
 expect 0 "sheet --cell" -- "$smpsim" sheet --design "$tmp/flat.json" --cols state=fresh,healed --cell 1,2 --guides --seed 4 --out "$tmp/cell.png" --quiet
 expect 0 "render the cell" -- "$smpsim" render --design "$tmp/flat.json" --state healed --guides --seed 4 --out "$tmp/cell-r.png" --quiet
