@@ -100,6 +100,55 @@ static void caption_text(const compare_args *a, const smpsim_design *d, char *bu
         snprintf(buf + used, size - used, "   |   %s", a->date);
 }
 
+/* Before and after on one canvas, with the divider, the labels and the
+ * caption bar. */
+static smpsim_status compose(const compare_args *a, const smpsim_design *design,
+                             const smpsim_image *photo, const smpsim_image *after,
+                             smpsim_image **out, smpsim_error *err)
+{
+    int have_split = (a->given & GIVEN_SPLIT) != 0;
+    smpsim_status st = SMPSIM_OK;
+    int w = (int)photo->width, h = (int)photo->height;
+    int split = have_split ? (int)(a->split + 0.5) : w / 2;
+    int total_w = have_split ? w : 2 * w;
+    cairo_t *cr = canvas_new(total_w, h + CAPTION_H, err);
+    if (!cr)
+        st = err->status;
+    if (st == SMPSIM_OK && !have_split) {
+        st = canvas_paint(cr, photo, 0, 0, w, h, 0, 0, err);
+        if (st == SMPSIM_OK)
+            st = canvas_paint(cr, after, 0, 0, w, h, w, 0, err);
+        split = w;
+    } else if (st == SMPSIM_OK) {
+        st = canvas_paint(cr, photo, 0, 0, split, h, 0, 0, err);
+        if (st == SMPSIM_OK)
+            st = canvas_paint(cr, after, split, 0, w - split, h, split, 0, err);
+    }
+    if (st == SMPSIM_OK) {
+        /* The divider: a white line with dark edges, 4 px in all. */
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_rectangle(cr, split - 2, 0, 4, h);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_rectangle(cr, split - 1, 0, 2, h);
+        cairo_fill(cr);
+        /* Labels in the corners, and the caption bar. */
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        canvas_text(cr, "before", 8, 22, 16, 1);
+        canvas_text(cr, "after", split + 8, 22, 16, 1);
+        cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+        cairo_rectangle(cr, 0, h, total_w, CAPTION_H);
+        cairo_fill(cr);
+        char text[1024];
+        caption_text(a, design, text, sizeof text);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        canvas_text(cr, text, 10, h + 21, 14, 0);
+    }
+    if (cr)
+        st = st == SMPSIM_OK ? canvas_finish(cr, out, err) : (cairo_destroy(cr), st);
+    return st;
+}
+
 static int cmd_compare(int argc, char **argv)
 {
     compare_args a = {.out = NULL};
@@ -135,46 +184,8 @@ static int cmd_compare(int argc, char **argv)
         st = SMPSIM_ELIMIT;
         snprintf(err.message, sizeof err.message, "the photo is too wide to compare");
     }
-    if (st == SMPSIM_OK) {
-        int w = (int)photo->width, h = (int)photo->height;
-        int split = have_split ? (int)(a.split + 0.5) : w / 2;
-        int total_w = have_split ? w : 2 * w;
-        cairo_t *cr = canvas_new(total_w, h + CAPTION_H, &err);
-        if (!cr)
-            st = err.status;
-        if (st == SMPSIM_OK && !have_split) {
-            st = canvas_paint(cr, photo, 0, 0, w, h, 0, 0, &err);
-            if (st == SMPSIM_OK)
-                st = canvas_paint(cr, after, 0, 0, w, h, w, 0, &err);
-            split = w;
-        } else if (st == SMPSIM_OK) {
-            st = canvas_paint(cr, photo, 0, 0, split, h, 0, 0, &err);
-            if (st == SMPSIM_OK)
-                st = canvas_paint(cr, after, split, 0, w - split, h, split, 0, &err);
-        }
-        if (st == SMPSIM_OK) {
-            /* The divider: a white line with dark edges, 4 px in all. */
-            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            cairo_rectangle(cr, split - 2, 0, 4, h);
-            cairo_fill(cr);
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            cairo_rectangle(cr, split - 1, 0, 2, h);
-            cairo_fill(cr);
-            /* Labels in the corners, and the caption bar. */
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            canvas_text(cr, "before", 8, 22, 16, 1);
-            canvas_text(cr, "after", split + 8, 22, 16, 1);
-            cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-            cairo_rectangle(cr, 0, h, total_w, CAPTION_H);
-            cairo_fill(cr);
-            char text[1024];
-            caption_text(&a, design, text, sizeof text);
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            canvas_text(cr, text, 10, h + 21, 14, 0);
-        }
-        if (cr)
-            st = st == SMPSIM_OK ? canvas_finish(cr, &out, &err) : (cairo_destroy(cr), st);
-    }
+    if (st == SMPSIM_OK)
+        st = compose(&a, design, photo, after, &out, &err);
     if (st == SMPSIM_OK)
         st = save_picture(out, a.out, design, NULL, NULL, 0, &err);
     if (st == SMPSIM_OK && !a.quiet)

@@ -29,7 +29,7 @@ static const char *const plan_footer =
     "render` finds it (relative to the design file), so that `smpsim render --from\n"
     "PLAN.pdf --out PREVIEW.png` finds it too.\n"
     "Print at 100 % (no \"fit to page\"): the scale bar must measure 50 mm.\n"
-    "Prints one line: the file, its pages, sheets and dots.\n"
+    "Prints one line (none with --quiet): the file, its pages, sheets and dots.\n"
     "Exit status: 0 written, 1 failed (invalid design, a --from file that is not an\n"
     "smpsim plan or preview, write error; no file is left behind), 2 bad command\n"
     "line.\n";
@@ -51,7 +51,7 @@ static const char *const crop_names[] = {"auto", "always", "never", NULL};
 typedef struct plan_args {
     source_args src;
     const char *from, *out, *title, *date;
-    int format, paper, crop;
+    int format, paper, crop, quiet;
     unsigned session;
     double overlap_mm;
     uint64_t given;
@@ -88,6 +88,8 @@ static const opt plan_opts[] = {
              "                         the design spans several sheets)\n"},
     {"--overlap-mm", OPT_NUMBER, offsetof(plan_args, overlap_mm), 2, 50,
      .help = "  --overlap-mm MM        overlap between sheets, 2..50 (default 10)\n"},
+    {"--quiet", OPT_SWITCH, offsetof(plan_args, quiet), 1,
+     .help = "  --quiet                print nothing on success\n"},
 };
 
 static const opt_group plan_groups[] = {
@@ -211,7 +213,7 @@ static int cmd_plan(int argc, char **argv)
     smpsim_plan_options o;
     fill_plan_options(&a, date, &ps.options, &o);
     if (st == SMPSIM_OK)
-        st = write_plan(d, (smpsim_plan_format)plan_format(&a), &o, a.out, 0, &err);
+        st = write_plan(d, (smpsim_plan_format)plan_format(&a), &o, a.out, a.quiet, &err);
     int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
     plan_source_free(&ps);
     smpsim_design_free(d);

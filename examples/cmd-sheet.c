@@ -432,6 +432,79 @@ static void cell_label(const axis *ax, size_t k, char *buf, size_t size)
     snprintf(buf, size, "%s = %s", param_names[ax->p], ax->values[k]);
 }
 
+/* --cell R,C: the cell's preview alone (cropped), as render writes it. */
+static smpsim_status write_cell(const sheet_args *a, const smpsim_design *base,
+                                const smpsim_image *photo, const char *photo_path,
+                                const int rect[4], smpsim_error *err)
+{
+    smpsim_image *img = NULL, *cut = NULL;
+    smpsim_design *d = NULL;
+    smpsim_look look; /* as `smpsim render` stores it: smpsim:render */
+    smpsim_status st = render_cell(a, base, photo, photo_path, (size_t)a->cell[0] - 1,
+                                   (size_t)a->cell[1] - 1, &img, &d, &look, err);
+    if (st == SMPSIM_OK && (a->given & GIVEN_CROP))
+        st = crop_image(img, rect, &cut, err);
+    if (st == SMPSIM_OK)
+        st = save_picture(cut ? cut : img, a->out, d, &look, NULL, 0, err);
+    if (st == SMPSIM_OK && !a->quiet)
+        printf("%s: cell %g,%g (%dx%d px)\n", a->out, a->cell[0], a->cell[1], rect[2], rect[3]);
+    smpsim_image_free(img);
+    smpsim_image_free(cut);
+    smpsim_design_free(d);
+    return st;
+}
+
+/* The title, the labels and every cell's preview (the rect of it) on cr,
+ * with a progress line per cell unless quiet. */
+static smpsim_status draw_grid(const sheet_args *a, const smpsim_design *base,
+                               const smpsim_image *photo, const char *photo_path,
+                               const int rect[4], int label_w, int header_h, cairo_t *cr,
+                               smpsim_error *err)
+{
+    size_t R = a->rows.n, C = a->cols.n, N = R * C;
+    smpsim_status st = SMPSIM_OK;
+    char title[512];
+    const char *name = smpsim_design_get_name(base);
+    if (a->title)
+        snprintf(title, sizeof title, "%s", a->title);
+    else
+        snprintf(title, sizeof title, "%s", name && name[0] ? name : "smpsim sheet");
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    canvas_text(cr, title, MARGIN, MARGIN + 26, 22, 1);
+    int x0 = MARGIN + label_w, y0 = MARGIN + TITLE_H + header_h;
+    char label[128];
+    for (size_t c = 0; a->cols.p != P_NONE && c < C; c++) {
+        cell_label(&a->cols, c, label, sizeof label);
+        canvas_text(cr, label, x0 + (double)c * (rect[2] + GAP) + 4, y0 - 7, 15, 0);
+    }
+    for (size_t r = 0; a->rows.p != P_NONE && r < R; r++) {
+        cell_label(&a->rows, r, label, sizeof label);
+        canvas_text(cr, label, MARGIN, y0 + (double)r * (rect[3] + GAP) + rect[3] / 2.0 + 5, 15,
+                    0);
+    }
+    for (size_t r = 0; st == SMPSIM_OK && r < R; r++)
+        for (size_t c = 0; st == SMPSIM_OK && c < C; c++) {
+            smpsim_image *img = NULL;
+            smpsim_design *d = NULL;
+            if (!a->quiet) {
+                char rl[128] = "", cl[128] = "";
+                if (a->rows.p != P_NONE)
+                    snprintf(rl, sizeof rl, " %s=%s", param_names[a->rows.p], a->rows.values[r]);
+                if (a->cols.p != P_NONE)
+                    snprintf(cl, sizeof cl, " %s=%s", param_names[a->cols.p], a->cols.values[c]);
+                fprintf(stderr, "sheet: %zu/%zu%s%s\n", r * C + c + 1, N, rl, cl);
+            }
+            st = render_cell(a, base, photo, photo_path, r, c, &img, &d, NULL, err);
+            if (st == SMPSIM_OK)
+                st = canvas_paint(cr, img, rect[0], rect[1], rect[2], rect[3],
+                                  x0 + (int)c * (rect[2] + GAP), y0 + (int)r * (rect[3] + GAP),
+                                  err);
+            smpsim_image_free(img);
+            smpsim_design_free(d);
+        }
+    return st;
+}
+
 static int cmd_sheet(int argc, char **argv)
 {
     sheet_args a = {.out = NULL};
@@ -472,23 +545,10 @@ static int cmd_sheet(int argc, char **argv)
         }
     }
     if ((a.given & GIVEN_CELL)) {
-        smpsim_image *img = NULL, *cut = NULL;
-        smpsim_design *d = NULL;
-        smpsim_look look; /* as `smpsim render` stores it: smpsim:render */
-        st = render_cell(&a, base, photo, photo_path, (size_t)a.cell[0] - 1,
-                         (size_t)a.cell[1] - 1, &img, &d, &look, &err);
-        if (st == SMPSIM_OK && (a.given & GIVEN_CROP))
-            st = crop_image(img, rect, &cut, &err);
-        if (st == SMPSIM_OK)
-            st = save_picture(cut ? cut : img, a.out, d, &look, NULL, 0, &err);
-        if (st == SMPSIM_OK && !a.quiet)
-            printf("%s: cell %g,%g (%dx%d px)\n", a.out, a.cell[0], a.cell[1], rect[2], rect[3]);
-        smpsim_image_free(img);
-        smpsim_image_free(cut);
-        smpsim_design_free(d);
+        st = write_cell(&a, base, photo, photo_path, rect, &err);
         goto done;
     }
-    size_t R = a.rows.n, C = a.cols.n, N = R * C;
+    size_t R = a.rows.n, C = a.cols.n;
     int label_w = a.rows.p != P_NONE ? LABEL_W : 0, header_h = a.cols.p != P_NONE ? HEADER_H : 0;
     double width = 2.0 * MARGIN + label_w + (double)C * rect[2] + (double)(C - 1) * GAP;
     double height = 2.0 * MARGIN + TITLE_H + header_h + (double)R * rect[3] + (double)(R - 1) * GAP;
@@ -502,45 +562,7 @@ static int cmd_sheet(int argc, char **argv)
         st = err.status;
         goto done;
     }
-    char title[512];
-    const char *name = smpsim_design_get_name(base);
-    if (a.title)
-        snprintf(title, sizeof title, "%s", a.title);
-    else
-        snprintf(title, sizeof title, "%s", name && name[0] ? name : "smpsim sheet");
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    canvas_text(cr, title, MARGIN, MARGIN + 26, 22, 1);
-    int x0 = MARGIN + label_w, y0 = MARGIN + TITLE_H + header_h;
-    char label[128];
-    for (size_t c = 0; a.cols.p != P_NONE && c < C; c++) {
-        cell_label(&a.cols, c, label, sizeof label);
-        canvas_text(cr, label, x0 + (double)c * (rect[2] + GAP) + 4, y0 - 7, 15, 0);
-    }
-    for (size_t r = 0; a.rows.p != P_NONE && r < R; r++) {
-        cell_label(&a.rows, r, label, sizeof label);
-        canvas_text(cr, label, MARGIN, y0 + (double)r * (rect[3] + GAP) + rect[3] / 2.0 + 5, 15,
-                    0);
-    }
-    for (size_t r = 0; st == SMPSIM_OK && r < R; r++)
-        for (size_t c = 0; st == SMPSIM_OK && c < C; c++) {
-            smpsim_image *img = NULL;
-            smpsim_design *d = NULL;
-            if (!a.quiet) {
-                char rl[128] = "", cl[128] = "";
-                if (a.rows.p != P_NONE)
-                    snprintf(rl, sizeof rl, " %s=%s", param_names[a.rows.p], a.rows.values[r]);
-                if (a.cols.p != P_NONE)
-                    snprintf(cl, sizeof cl, " %s=%s", param_names[a.cols.p], a.cols.values[c]);
-                fprintf(stderr, "sheet: %zu/%zu%s%s\n", r * C + c + 1, N, rl, cl);
-            }
-            st = render_cell(&a, base, photo, photo_path, r, c, &img, &d, NULL, &err);
-            if (st == SMPSIM_OK)
-                st = canvas_paint(cr, img, rect[0], rect[1], rect[2], rect[3],
-                                  x0 + (int)c * (rect[2] + GAP), y0 + (int)r * (rect[3] + GAP),
-                                  &err);
-            smpsim_image_free(img);
-            smpsim_design_free(d);
-        }
+    st = draw_grid(&a, base, photo, photo_path, rect, label_w, header_h, cr, &err);
     if (st == SMPSIM_OK) {
         st = canvas_finish(cr, &sheet, &err);
         cr = NULL;

@@ -116,6 +116,11 @@ done
 expect 2 "needs a value" -- "$smpsim" stats --design && stderr_has "needs a value" "^smpsim: --design needs a value"
 expect 2 "enum" -- "$smpsim" plan --design "$tmp/two.json" --out "$tmp/p.pdf" --paper a3 && stderr_has "enum" "--paper 'a3' is not a4 or letter"
 
+# plan prints its summary line as render does, and --quiet silences both
+expect 0 "plan --quiet" -- "$smpsim" plan --design "$tmp/two.json" --out "$tmp/q.pdf" --quiet
+[ -s "$tmp/out" ] && fail "plan --quiet printed: $(cat "$tmp/out")"
+[ -s "$tmp/q.pdf" ] || fail "plan --quiet wrote no plan"
+
 # -- regions are numbered from 1 in check, stats and dots alike ----------
 expect 0 "check two regions" -- "$smpsim" check "$tmp/two.json"
 grep -q "warning: region 2: at 220 dots/cm2" "$tmp/out" || fail "check numbers regions from 0: $(grep region "$tmp/out")"
