@@ -51,6 +51,8 @@ char *studio_preset_json(studio_engine *e, const char *name);
 char *studio_presets_json(void);
 char *studio_hairline_controls_json(studio_engine *e);
 char *studio_warnings_json(studio_engine *e);
+char *studio_hairline_mm_json(studio_engine *e);
+char *studio_map_json(studio_engine *e, const char *points_json, int to_px);
 int studio_render(studio_engine *e, const char *look_json);
 uint8_t *studio_out_pixels(const studio_engine *e);
 uint32_t studio_out_width(const studio_engine *e);
@@ -164,6 +166,15 @@ static char *dump(json_t *root)
     return text;
 }
 
+/* [[x, y], ...] of n points. */
+static json_t *point_list(const double *xy, size_t n)
+{
+    json_t *points = json_array();
+    for (size_t i = 0; points && i < n; i++)
+        json_array_append_new(points, json_pack("[ff]", xy[2 * i], xy[2 * i + 1]));
+    return points;
+}
+
 char *studio_presets_json(void)
 {
     json_t *list = json_array();
@@ -181,12 +192,45 @@ char *studio_hairline_controls_json(studio_engine *e)
     if (need_design(e) != 0 ||
         check(e, smpsim_design_hairline_controls(e->design, &xy, &n, &units, &e->err)) != 0)
         return NULL;
-    json_t *points = json_array();
-    for (size_t i = 0; points && i < n; i++)
-        json_array_append_new(points, json_pack("[ff]", xy[2 * i], xy[2 * i + 1]));
+    json_t *points = point_list(xy, n);
     free(xy);
     return dump(json_pack("{s:s, s:o}", "units", units == SMPSIM_UNITS_PX ? "px" : "mm",
                           "points", points));
+}
+
+char *studio_hairline_mm_json(studio_engine *e)
+{
+    double *xy = NULL;
+    size_t n = 0;
+    if (need_design(e) != 0)
+        return NULL;
+    smpsim_design_hairline_mm(e->design, &xy, &n, NULL); /* none: [] */
+    json_t *points = point_list(xy, n);
+    free(xy);
+    return dump(points);
+}
+
+/* Points between scalp mm and photo pixels through the design's view. */
+char *studio_map_json(studio_engine *e, const char *points_json, int to_px)
+{
+    if (need_design(e) != 0)
+        return NULL;
+    json_t *in = json_loads(points_json, 0, NULL), *out = json_array();
+    const smpsim_view *view = smpsim_design_get_view(e->design);
+    size_t i;
+    json_t *p;
+    json_array_foreach(in, i, p)
+    {
+        double x = json_number_value(json_array_get(p, 0));
+        double y = json_number_value(json_array_get(p, 1)), u, v;
+        if (to_px)
+            smpsim_view_to_px(view, x, y, &u, &v);
+        else
+            smpsim_view_to_mm(view, x, y, &u, &v);
+        json_array_append_new(out, json_pack("[ff]", u, v));
+    }
+    json_decref(in);
+    return dump(out);
 }
 
 char *studio_warnings_json(studio_engine *e)

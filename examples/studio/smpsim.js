@@ -111,6 +111,26 @@ class Engine {
         return JSON.parse(this.#takeString(this.m._studio_hairline_controls_json(this.e)));
     }
 
+    /** The hairline as a smooth polyline in scalp mm: [[x, y]...] ([] for none). */
+    hairlineMm() {
+        return JSON.parse(this.#takeString(this.m._studio_hairline_mm_json(this.e)));
+    }
+
+    /** Points [[x, y]...] from scalp mm to photo pixels through the design's view. */
+    toPx(points) {
+        return this.#map(points, 1);
+    }
+
+    /** Points [[x, y]...] from photo pixels to scalp mm through the design's view. */
+    toMm(points) {
+        return this.#map(points, 0);
+    }
+
+    #map(points, toPx) {
+        return JSON.parse(this.#withString(JSON.stringify(points), (p) =>
+            this.#takeString(this.m._studio_map_json(this.e, p, toPx))));
+    }
+
     /** Renders the design over the photo in a look: the keys of the
      *  smpsim:render chunk (docs/outputs.md: state, years, uv, depth_mm,
      *  blowout_mm, session, earlier_years, camera_blur_px, distance_m), as
