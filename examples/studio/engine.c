@@ -26,7 +26,10 @@ typedef struct studio_engine {
     smpsim_image *photo;   /* as given: RGBA8 */
     smpsim_design *design;
     smpsim_dots *dots;     /* of design; NULL until needed */
-    smpsim_generator *generator;
+    smpsim_generator *generator; /* keeps its caches between designs */
+    smpsim_renderer *renderer;   /* keeps its dot kernels between renders */
+    smpsim_render_options drawn; /* the renderer's options (zeroed padding too) */
+    int have_drawn;
     smpsim_image *out;     /* the last render */
     unsigned char *png;    /* the last export */
     size_t png_size, png_capacity;
@@ -82,8 +85,9 @@ static int check(studio_engine *e, smpsim_status st)
 studio_engine *studio_new(void)
 {
     studio_engine *e = calloc(1, sizeof *e);
-    if (e && smpsim_generator_new(&e->generator, NULL) != SMPSIM_OK) {
-        free(e);
+    if (e && (smpsim_generator_new(&e->generator, NULL) != SMPSIM_OK ||
+              smpsim_renderer_new(NULL, &e->renderer, NULL) != SMPSIM_OK)) {
+        studio_free(e);
         e = NULL;
     }
     return e;
@@ -97,6 +101,7 @@ void studio_free(studio_engine *e)
     smpsim_design_free(e->design);
     smpsim_dots_free(e->dots);
     smpsim_generator_free(e->generator);
+    smpsim_renderer_free(e->renderer);
     smpsim_image_free(e->out);
     free(e->png);
     free(e);
@@ -429,9 +434,17 @@ static int render_look(studio_engine *e, look *l)
     smpsim_image_free(e->out);
     e->out = NULL;
     const smpsim_view *view = smpsim_design_get_view(e->design);
-    smpsim_status st = smpsim_image_copy(e->photo, &e->out, &e->err);
+    smpsim_status st = SMPSIM_OK;
+    if (!e->have_drawn || memcmp(&drawn, &e->drawn, sizeof drawn) != 0) {
+        /* new options drop the renderer's kernels: only when they change */
+        st = smpsim_renderer_set_options(e->renderer, &drawn, &e->err);
+        e->drawn = drawn;
+        e->have_drawn = st == SMPSIM_OK;
+    }
     if (st == SMPSIM_OK)
-        st = smpsim_render_dots(e->out, view, e->dots, &drawn, &e->err);
+        st = smpsim_image_copy(e->photo, &e->out, &e->err);
+    if (st == SMPSIM_OK) /* smpsim_render_dots() with the kernels kept */
+        st = smpsim_renderer_render(e->renderer, e->out, view, e->dots, &e->err);
     if (st == SMPSIM_OK && l->distance_m > 0)
         st = smpsim_image_view_at_distance(e->out, view->px_per_mm, l->distance_m, &e->err);
     return check(e, st);

@@ -80,14 +80,15 @@ function undoRedo(from, to) {
     render();
 }
 
-/** The hairline as control points in mm (a landmark one too), so they can move. */
+/** The hairline as control points in mm (a landmark one too), so they can
+ *  move; the engine holds the same design. A hairline in photo pixels stays
+ *  in pixels: its points are moved in pixels. */
 function controlsOf(design) {
     const h = design.hairline;
-    if (!h || h.points_mm) return design;
+    if (!h || h.points_mm || h.points_px) return design;
     const c = studio.engine.hairlineControls();
     if (c.units !== 'mm' || c.points.length === 0) return design;
     delete h.landmarks;
-    delete h.points_px;
     h.points_mm = c.points;
     return design;
 }
@@ -156,8 +157,8 @@ function choosePreset(name) {
 
 function setGlabella(p) {
     studio.glabella = p;
-    if (studio.design?.view?.kind === 'flat') {
-        commit((d) => { d.view.offset_px = p; });
+    if (studio.design?.view) {
+        commit((d) => { d.view[d.view.kind === 'flat' ? 'offset_px' : 'glabella_px'] = p; });
     } else {
         refreshWarningsIfAny();
         draw();
@@ -383,14 +384,21 @@ function moveHandle(h, p) {
     render();
 }
 
+/** Puts control point i of the design's hairline at mm (in the units the
+ *  design gives its points in), rounded to a micrometre (a pixel's thousandth). */
+function setControl(d, i, mm) {
+    const round = (v) => Math.round(v * 1000) / 1000;
+    const h = controlsOf(d).hairline;
+    if (h.points_px) h.points_px[i] = studio.engine.toPx([mm])[0].map(round);
+    else h.points_mm[i] = mm.map(round);
+}
+
 function applyMove({ h, p }) {
     const d = JSON.parse(JSON.stringify(studio.design));
     if (h.kind === 'glabella') {
-        if (!d || d.view.kind !== 'flat') return;
-        d.view.offset_px = p;
+        d.view[d.view.kind === 'flat' ? 'offset_px' : 'glabella_px'] = p;
     } else {
-        const mm = studio.engine.toMm([p])[0];
-        d.hairline.points_mm[h.index] = mm.map((v) => Math.round(v * 1000) / 1000);
+        setControl(d, h.index, studio.engine.toMm([p])[0]);
     }
     try {
         applyDesign(d, false);
@@ -410,8 +418,8 @@ $('stage').addEventListener('keydown', (e) => {
     const h = studio.selected;
     commit((d) => {
         if (h.kind === 'control') {
-            const pt = d.hairline.points_mm[h.index];
-            d.hairline.points_mm[h.index] = [pt[0] + step[0], pt[1] + step[1]];
+            const pt = studio.controls[h.index];
+            setControl(d, h.index, [pt[0] + step[0], pt[1] + step[1]]);
         } else if (d.view.kind === 'flat') {
             const s = d.view.px_per_mm;
             d.view.offset_px = [d.view.offset_px[0] + step[0] * s, d.view.offset_px[1] + step[1] * s];
@@ -455,7 +463,7 @@ async function openDesign(file) {
     } catch (e) {
         return showStatus(`${file.name}: ${e.message}`, true);
     }
-    commit(() => JSON.parse(studio.engine.designJson()));
+    if (commit(() => JSON.parse(studio.engine.designJson()))) setTool('edit');
 }
 
 function download(bytes, name, type) {
