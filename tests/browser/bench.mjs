@@ -11,8 +11,8 @@ import { SKIP, CHROMIUM, loadPuppeteer, launch, close, openStudio, clientOf, med
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const [build, designArg, photoArg] = process.argv.slice(2);
-const designFile = designArg || path.join(root, 'samples/designs/fair-frontal.json');
-const photo = photoArg || path.join(root, 'samples/photos/scalp-front-fair-bald.png');
+const designFile = path.resolve(designArg || path.join(root, 'samples/designs/fair-frontal.json'));
+const photo = path.resolve(photoArg || path.join(root, 'samples/photos/scalp-front-fair-bald.png'));
 const pageFile = path.resolve(build || '', 'studio/index.html');
 const puppeteer = await loadPuppeteer();
 if (!build || !puppeteer || !fs.existsSync(CHROMIUM) || !fs.existsSync(pageFile)) {

@@ -22,7 +22,7 @@ const [build, photoArg, shotsArg] = process.argv.slice(2);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const pageFile = path.resolve(build || '', 'studio/index.html');
 const cli = path.resolve(build || '', 'examples/smpsim');
-const photo = photoArg || path.join(root, 'samples/photos/scalp-front-dark-bald.png');
+const photo = path.resolve(photoArg || path.join(root, 'samples/photos/scalp-front-dark-bald.png'));
 const shots = shotsArg || path.join(build || '', 'studio-test');
 
 function skip(why) {
