@@ -21,6 +21,8 @@ const studio = {
     tool: 'edit',         // edit | glabella | pupils | ruler
     glabella: null,       // [x, y] photo px, before a design exists
     pxPerMm: 6.5,         // scale before a design exists (the CLI's default)
+    head: null,           // {center, radii, widthMm}: the head outline, from its breadth
+
     taps: [],             // the first tap of a two-tap scale
     selected: null,       // {kind: 'control', index} | {kind: 'glabella'}
     drag: null,           // {pointerId, handle, before}
@@ -137,9 +139,16 @@ function refreshWarnings() {
 
 // ---- placing the head: glabella, scale, preset -----------------------------
 
+/** The view a new design gets: a head view (the scalp as an ellipsoid seen
+ *  from the front, docs/views.md) when the head's outline is known, else a
+ *  flat one at the scale of the pupils or ruler. */
 function placeView(design) {
     const g = glabellaPx() || [studio.photo.width / 2, studio.photo.height * 0.75];
-    design.view = { kind: 'flat', px_per_mm: studio.pxPerMm, rotation_deg: 0, offset_px: g };
+    const h = studio.head;
+    design.view = h
+        ? { kind: 'head', camera: 'front', center_px: h.center, radii_px: h.radii, width_mm: h.widthMm,
+            depth_ratio: 1.25, glabella_px: g }
+        : { kind: 'flat', px_per_mm: studio.pxPerMm, rotation_deg: 0, offset_px: g };
     return design;
 }
 
@@ -169,10 +178,18 @@ function setScale(a, b) {
     const mm = Number($('known-mm').value);
     const px = Math.hypot(b[0] - a[0], b[1] - a[1]);
     if (!(mm > 0) || !(px > 1)) return showStatus('two distinct points are needed', true);
+    if (studio.tool === 'breadth') {
+        // the outline through both taps, a little taller than wide (as the sample heads)
+        studio.head = { center: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], radii: [px / 2, px / 2 * 1.04], widthMm: mm };
+        showStatus(`head outline ${px.toFixed(0)} px = ${mm} mm wide; drag its handles to fit`);
+        if (studio.design) commit((d) => placeView(d));
+        else draw();
+        return;
+    }
+    studio.head = null;
     studio.pxPerMm = px / mm;
     showStatus(`scale ${studio.pxPerMm.toFixed(2)} px/mm (${px.toFixed(0)} px = ${mm} mm)`);
-    if (studio.design?.view?.kind === 'flat')
-        commit((d) => { d.view.px_per_mm = studio.pxPerMm; });
+    if (studio.design) commit((d) => placeView(d));
 }
 
 function refreshWarningsIfAny() {
@@ -224,11 +241,16 @@ function fitView() {
     if (!p) return;
     // the photo and the glabella (which may lie beyond the photo's edge)
     let [x0, y0, x1, y1] = [0, 0, p.width, p.height];
-    const g = glabellaPx();
+    const g = glabellaPx(), head = headOutline();
     if (g) {
         const m = 40 * (p.width / 1000);
         x0 = Math.min(x0, g[0] - m); y0 = Math.min(y0, g[1] - m);
         x1 = Math.max(x1, g[0] + m); y1 = Math.max(y1, g[1] + m);
+    }
+    if (head) {
+        const [cx, cy] = head.center, [rx, ry] = head.radii;
+        x0 = Math.min(x0, cx - rx); y0 = Math.min(y0, cy - ry);
+        x1 = Math.max(x1, cx + rx); y1 = Math.max(y1, cy + ry);
     }
     const pad = 12 * dpr;
     const s = Math.min((canvas.width - 2 * pad) / (x1 - x0), (canvas.height - 2 * pad) / (y1 - y0));
@@ -295,6 +317,19 @@ function drawGuides(dpr) {
     studio.controlsPx.forEach((pt, i) =>
         handle(pt, '#ffd666', studio.selected?.kind === 'control' && studio.selected.index === i, dpr));
     if (studio.taps.length) handle(studio.taps[0], '#7ad7ff', true, dpr);
+    const head = headOutline();
+    if (head) {
+        const [x, y] = toCanvas(head.center), s = studio.view.scale;
+        ctx.strokeStyle = 'rgba(122, 215, 255, 0.85)';
+        ctx.lineWidth = 1.5 * dpr;
+        ctx.setLineDash([6 * dpr, 5 * dpr]);
+        ctx.beginPath();
+        ctx.ellipse(x, y, head.radii[0] * s, head.radii[1] * s, 0, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        for (const h of headHandles())
+            handle(h.at, '#7ad7ff', studio.selected?.kind === h.kind, dpr);
+    }
     const g = glabellaPx();
     if (g) {
         const [x, y] = toCanvas(g);
@@ -313,6 +348,23 @@ function eventPoint(e) {
     return toPhoto([(e.clientX - r.left) * dpr, (e.clientY - r.top) * dpr]);
 }
 
+/** The head outline (centre, radii) of the design's head view, or the one
+ *  proposed before a design exists; null for a flat view. */
+function headOutline() {
+    const v = studio.design?.view;
+    if (v) return v.kind === 'head' ? { center: v.center_px, radii: v.radii_px } : null;
+    return studio.head;
+}
+
+/** Handles of the head outline: its centre, its right edge, its top. */
+function headHandles() {
+    const h = headOutline();
+    if (!h) return [];
+    const [cx, cy] = h.center, [rx, ry] = h.radii;
+    return [{ kind: 'head-center', at: [cx, cy] }, { kind: 'head-x', at: [cx + rx, cy] },
+        { kind: 'head-y', at: [cx, cy - ry] }];
+}
+
 /** The handle under a photo point, within a finger's reach. */
 function handleAt(p, pointerType) {
     const reach = (pointerType === 'touch' ? 24 : 12) * (window.devicePixelRatio || 1) / studio.view.scale;
@@ -321,6 +373,10 @@ function handleAt(p, pointerType) {
         const d = Math.hypot(c[0] - p[0], c[1] - p[1]);
         if (d < bestD) { best = { kind: 'control', index: i }; bestD = d; }
     });
+    for (const h of headHandles()) {
+        const d = Math.hypot(h.at[0] - p[0], h.at[1] - p[1]);
+        if (d < bestD) { best = { kind: h.kind }; bestD = d; }
+    }
     const g = glabellaPx();
     if (g && Math.hypot(g[0] - p[0], g[1] - p[1]) < bestD) best = { kind: 'glabella' };
     return best;
@@ -347,6 +403,10 @@ canvas.addEventListener('pointerdown', (e) => {
     }
     const h = handleAt(p, e.pointerType);
     studio.selected = h;
+    if (h && !studio.design) { // before a preset: only the proposed outline moves
+        if (h.kind.startsWith('head-')) studio.dragHead = { pointerId: e.pointerId, kind: h.kind };
+        return draw();
+    }
     if (h) {
         canvas.setPointerCapture(e.pointerId);
         studio.drag = { pointerId: e.pointerId, handle: h, before: JSON.stringify(studio.design),
@@ -356,6 +416,14 @@ canvas.addEventListener('pointerdown', (e) => {
 });
 
 canvas.addEventListener('pointermove', (e) => {
+    const dh = studio.dragHead;
+    if (dh && dh.pointerId === e.pointerId) {
+        const view = { center_px: studio.head.center, radii_px: studio.head.radii };
+        moveHead(view, dh.kind, eventPoint(e));
+        studio.head.center = view.center_px;
+        studio.head.radii = view.radii_px;
+        return draw();
+    }
     const drag = studio.drag;
     if (!drag || drag.pointerId !== e.pointerId) return;
     drag.movedAt = performance.now();
@@ -363,6 +431,7 @@ canvas.addEventListener('pointermove', (e) => {
 });
 
 function endDrag(e) {
+    if (studio.dragHead?.pointerId === e.pointerId) studio.dragHead = null;
     const drag = studio.drag;
     if (!drag || drag.pointerId !== e.pointerId) return;
     studio.drag = null;
@@ -393,10 +462,21 @@ function setControl(d, i, mm) {
     else h.points_mm[i] = mm.map(round);
 }
 
+/** Moves a handle of a head view's outline (view: center_px, radii_px). */
+function moveHead(view, kind, p) {
+    const round = (v) => Math.round(v * 1000) / 1000;
+    const [cx, cy] = view.center_px;
+    if (kind === 'head-center') view.center_px = p.map(round);
+    else if (kind === 'head-x') view.radii_px = [round(Math.max(10, Math.abs(p[0] - cx))), view.radii_px[1]];
+    else view.radii_px = [view.radii_px[0], round(Math.max(10, Math.abs(cy - p[1])))];
+}
+
 function applyMove({ h, p }) {
     const d = JSON.parse(JSON.stringify(studio.design));
     if (h.kind === 'glabella') {
         d.view[d.view.kind === 'flat' ? 'offset_px' : 'glabella_px'] = p;
+    } else if (h.kind.startsWith('head-')) {
+        moveHead(d.view, h.kind, p);
     } else {
         setControl(d, h.index, studio.engine.toMm([p])[0]);
     }
@@ -420,9 +500,18 @@ $('stage').addEventListener('keydown', (e) => {
         if (h.kind === 'control') {
             const pt = studio.controls[h.index];
             setControl(d, h.index, [pt[0] + step[0], pt[1] + step[1]]);
-        } else if (d.view.kind === 'flat') {
+        } else if (h.kind === 'glabella' && d.view.kind === 'flat') {
             const s = d.view.px_per_mm;
             d.view.offset_px = [d.view.offset_px[0] + step[0] * s, d.view.offset_px[1] + step[1] * s];
+        } else if (h.kind === 'glabella') { // 0.5 mm on the scalp at the glabella, in photo px
+            const [g, moved] = studio.engine.toPx([[0, 0], step]);
+            const gp = d.view.glabella_px;
+            d.view.glabella_px = [gp[0] + moved[0] - g[0], gp[1] + moved[1] - g[1]];
+        } else {
+            const [cx, cy] = d.view.center_px, [rx, ry] = d.view.radii_px;
+            const at = { 'head-center': [cx, cy], 'head-x': [cx + rx, cy], 'head-y': [cx, cy - ry] }[h.kind];
+            const px = studio.engine.toPx([[0, 0], step]).reduce((a, b) => [b[0] - a[0], b[1] - a[1]]);
+            moveHead(d.view, h.kind, [at[0] + px[0], at[1] + px[1]]);
         }
     });
 });
@@ -528,7 +617,8 @@ function setTool(tool) {
         glabella: 'Tap the glabella: between the eyebrows (it may lie below the photo).',
         pupils: 'Tap the centres of the two pupils.',
         ruler: 'Tap both ends of the ruler or sticker; type its length in mm.',
-        breadth: 'Tap the left and right edges of the head at its widest (150 mm unless you type another).',
+        breadth: 'Tap the left and right edges of the head at its widest (150 mm unless you type another): ' +
+            'the outline gives the scalp its curve.',
         edit: studio.design ? 'Drag a hairline point (or the glabella); arrow keys nudge 0.5 mm.'
             : 'Choose a preset.',
     };

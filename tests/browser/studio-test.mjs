@@ -74,8 +74,9 @@ try {
     check(near(placed[0], glabella[0], 2) && near(placed[1], glabella[1], 2),
         `glabella placed at ${placed.map((v) => v.toFixed(1))} (tapped ${glabella})`);
 
-    // 3. the scale from the head's breadth: two taps 0.9 photo widths apart, 150 mm
-    await page.click('#tool-breadth');
+    // 3. the scale from a ruler: two taps 0.9 photo widths apart, 150 mm (a flat view)
+    await page.click('#tool-ruler');
+    await page.evaluate(() => { document.getElementById('known-mm').value = 150; });
     const y = height * 0.6, xa = width * 0.05, xb = width * 0.95;
     [cx, cy] = await clientOf(page, xa, y);
     await page.mouse.click(cx, cy);
@@ -85,7 +86,7 @@ try {
     // mouse events land on whole CSS pixels: each tap within half a pixel
     const s0 = await page.evaluate(() => window.studio.view.scale / (window.devicePixelRatio || 1));
     check(near(pxPerMm, (xb - xa) / 150, 1 / s0 / 150),
-        `scale ${pxPerMm.toFixed(3)} px/mm from the breadth (${((xb - xa) / 150).toFixed(3)} tapped)`);
+        `scale ${pxPerMm.toFixed(3)} px/mm from the ruler (${((xb - xa) / 150).toFixed(3)} tapped)`);
 
     // 4. a preset
     await page.select('#preset', 'male-mature');
@@ -174,27 +175,31 @@ try {
     await shot(page, 'healed');
 
     // 10. save the design (a download) and render it with the CLI over the same photo
-    await page.click('#save-design');
     const base = path.basename(photo).replace(/\.[^.]*$/, '');
     const savedFile = path.join(work, `${base}-design.json`);
-    for (let i = 0; i < 100 && !fs.existsSync(savedFile); i++) await new Promise((r) => setTimeout(r, 50));
-    const saved = fs.readFileSync(savedFile, 'utf8');
-    check(saved === await page.evaluate(() => window.studio.designText()),
-        'the saved design file is the engine\'s design JSON');
-    check(JSON.parse(saved).photo === path.basename(photo), 'the design names the photo');
     fs.copyFileSync(photo, path.join(work, path.basename(photo)));
-    const nativeFile = path.join(work, 'native.png');
-    execFileSync(cli, ['render', '--design', savedFile, '--state', 'healed', '--out', nativeFile,
-        '--quiet']);
-    const native = decodePng(fs.readFileSync(nativeFile));
-    const shown = await page.evaluate(() => {
-        const c = window.studio.preview;
-        return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
-    });
-    let differ = 0;
-    for (let i = 0; i < shown.length; i++) if (shown[i] !== native.rgba[i]) differ++;
-    check(native.width === width && native.height === height && shown.length === native.rgba.length &&
-        differ === 0, `the canvas equals \`smpsim render --design\` (${differ} bytes differ)`);
+    async function saveAndCompare(what) {
+        fs.rmSync(savedFile, { force: true });
+        await page.click('#save-design');
+        for (let i = 0; i < 100 && !fs.existsSync(savedFile); i++) await new Promise((r) => setTimeout(r, 50));
+        const saved = fs.readFileSync(savedFile, 'utf8');
+        check(saved === await page.evaluate(() => window.studio.designText()),
+            `${what}: the saved design file is the engine's design JSON`);
+        check(JSON.parse(saved).photo === path.basename(photo), `${what}: the design names the photo`);
+        const nativeFile = path.join(work, 'native.png');
+        execFileSync(cli, ['render', '--design', savedFile, '--state', 'healed', '--out', nativeFile,
+            '--quiet']);
+        const native = decodePng(fs.readFileSync(nativeFile));
+        const shown = await page.evaluate(() => {
+            const c = window.studio.preview;
+            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+        });
+        let differ = 0;
+        for (let i = 0; i < shown.length; i++) if (shown[i] !== native.rgba[i]) differ++;
+        check(native.width === width && native.height === height && shown.length === native.rgba.length &&
+            differ === 0, `${what}: the canvas equals \`smpsim render --design\` (${differ} bytes differ)`);
+    }
+    await saveAndCompare('flat view');
 
     // 11. export the PNG and make it again with the CLI
     await page.click('#export-png');
@@ -209,7 +214,21 @@ try {
     check(Buffer.compare(fs.readFileSync(exported), fs.readFileSync(again)) === 0,
         '`smpsim render --from` makes the exported PNG again, byte for byte');
 
-    // 12. a bad design file is refused with the library's message
+    // 12. the head's breadth instead: an outline (a head view), the dots follow the scalp's curve
+    await page.click('#tool-breadth');
+    [cx, cy] = await clientOf(page, width * 0.04, height * 0.75);
+    const [bx] = await clientOf(page, width * 0.96, height * 0.75);
+    await page.mouse.click(cx, cy);
+    await page.mouse.click(bx, cy);
+    await settle();
+    d = await design();
+    check(d.view.kind === 'head' && near(d.view.radii_px[0] * 2, width * 0.92, 2) &&
+        d.view.width_mm === 150 && near(d.view.glabella_px[1], placed[1], 1e-9),
+        `the head's breadth gives a head view (radii ${d.view.radii_px?.map((v) => v.toFixed(0))})`);
+    await shot(page, 'head-view');
+    await saveAndCompare('head view');
+
+    // 13. a bad design file is refused with the library's message
     const bad = path.join(work, 'bad.json');
     fs.writeFileSync(bad, '{"format_version": 1, "regions": [{"type": "circle"}]}');
     await (await page.$('#design-file')).uploadFile(bad);
