@@ -42,6 +42,8 @@ function lookJson() {
     if (look.state === 'aged') look.years = Number($('years').value) || 5;
     const session = Number($('session').value);
     if (session > 0) look.session = session;
+    const distance = Number($('distance').value);
+    if (distance > 0) look.distance_m = distance;
     return JSON.stringify(look);
 }
 
@@ -104,12 +106,27 @@ function refreshGeometry() {
     studio.controls = c.units === 'px' ? e.toMm(c.points) : c.points;
     studio.controlsPx = c.units === 'px' ? c.points : e.toPx(c.points);
     studio.hairlinePx = e.toPx(e.hairlineMm());
+    showRegionParams();
     const sessions = (studio.design.sessions || []).length;
     const sel = $('session');
     if (sel.options.length !== sessions + 1) {
         sel.length = 1;
         for (let k = 1; k <= sessions; k++) sel.add(new Option(`${k}`, `${k}`));
     }
+}
+
+/** The region parameters shown: the first region's (they set every region's). */
+const REGION_FIELDS = { density: 'density_per_cm2', 'dot-mm': 'dot_diameter_mm', shade: 'shade' };
+function showRegionParams() {
+    const r = studio.design?.regions?.[0];
+    for (const [id, key] of Object.entries(REGION_FIELDS))
+        if (document.activeElement !== $(id)) $(id).value = r?.[key] ?? '';
+}
+
+function setRegionParam(id) {
+    const v = Number($(id).value);
+    if (!studio.design?.regions?.length || !(v > 0)) return;
+    commit((d) => { for (const r of d.regions) r[REGION_FIELDS[id]] = v; });
 }
 
 function glabellaPx() {
@@ -343,9 +360,10 @@ function drawGuides(dpr) {
 
 // ---- pointer and keyboard input --------------------------------------------
 
+/** The photo point under a pointer, to a hundredth of a pixel. */
 function eventPoint(e) {
     const r = canvas.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
-    return toPhoto([(e.clientX - r.left) * dpr, (e.clientY - r.top) * dpr]);
+    return toPhoto([(e.clientX - r.left) * dpr, (e.clientY - r.top) * dpr]).map((v) => Math.round(v * 100) / 100);
 }
 
 /** The head outline (centre, radii) of the design's head view, or the one
@@ -645,8 +663,9 @@ function wire() {
     $('preset').addEventListener('change', (e) => choosePreset(e.target.value));
     $('undo').addEventListener('click', () => undoRedo(studio.undo, studio.redo));
     $('redo').addEventListener('click', () => undoRedo(studio.redo, studio.undo));
-    for (const id of ['state', 'years', 'session']) $(id).addEventListener('change', render);
+    for (const id of ['state', 'years', 'session', 'distance']) $(id).addEventListener('change', render);
     $('split').addEventListener('input', draw);
+    for (const id of Object.keys(REGION_FIELDS)) $(id).addEventListener('change', () => setRegionParam(id));
     $('guides').addEventListener('change', draw);
     const stage = $('stage');
     stage.addEventListener('dragover', (e) => { e.preventDefault(); stage.classList.add('dragover'); });
