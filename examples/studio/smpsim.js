@@ -133,8 +133,8 @@ class Engine {
 
     /** Renders the design over the photo in a look: the keys of the
      *  smpsim:render chunk (docs/outputs.md: state, years, uv, depth_mm,
-     *  blowout_mm, session, earlier_years, camera_blur_px, distance_m), as
-     *  JSON text; '' is the default look. Returns {width, height, rgba}: rgba
+     *  blowout_mm, session, earlier_years, camera_blur_px, distance_m, skin,
+     *  hair, auto_shade; not guides), as JSON text; '' is the default look. Returns {width, height, rgba}: rgba
      *  a Uint8ClampedArray copy, ready for new ImageData(). */
     render(lookJsonText = '') {
         const m = this.m;
