@@ -5,6 +5,7 @@
 //   node bench.mjs BUILD_DIR [DESIGN.json] [PHOTO]
 // Target (issue 17): median <= 33 ms, 30 frames/s while dragging.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SKIP, CHROMIUM, loadPuppeteer, launch, close, openStudio, clientOf, median, percentile }
     from './lib.mjs';
@@ -52,6 +53,8 @@ try {
     console.log(`engine (design, dots, render): median ${median(engine).toFixed(1)} ms, 90th percentile ` +
         `${percentile(engine, 90).toFixed(1)} ms; share of the median frame ` +
         `${(100 * median(engine) / median(total)).toFixed(0)} %`);
+    // the machine is shared: the load says how far to trust the figures
+    console.log(`load average ${os.loadavg().map((v) => v.toFixed(1)).join(', ')} on ${os.cpus().length} CPUs`);
     if (outside.length) console.log(`requests that left the page: ${outside.length}`);
 } finally {
     await close(browser);
