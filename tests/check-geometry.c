@@ -171,12 +171,13 @@ static void set_budget(smpsim_design *d, uint64_t max_work, int (*cancel)(void *
 }
 
 /* The work grows with dots plus outline points: 20 000 overlapping discs
- * (320 000 edges, ~25 000 dots) fit in 40 units per dot and edge. Tested
+ * (320 000 edges, ~25 000 dots) fit in 80 units per dot and edge (edge
+ * tests, sorts of crossings, cells). Tested
  * dot by dot against every edge, as before issue 19, they took ~1e10. */
 START_TEST(test_many_discs_within_linear_budget)
 {
     smpsim_design *d = disc_design(20000, 1.0, 1.2);
-    set_budget(d, 40ull * (25000 + 20000 * 16), NULL, NULL);
+    set_budget(d, 80ull * (25000 + 20000 * 16), NULL, NULL);
     smpsim_dots *dots = NULL;
     smpsim_error err = {0};
     ck_assert_msg(smpsim_design_dots(d, &dots, &err) == SMPSIM_OK, "%s", err.message);

@@ -928,13 +928,16 @@ typedef struct smpsim_dot_options {
     /** Refuse designs asking for more dots than this (0 = 20 000 000):
      *  SMPSIM_ELIMIT. */
     size_t max_dots;
-    /** Work budget of the outline geometry (rasterising the regions, keeping
-     *  dots inside their outlines), in outline edges tested: beyond it the
+    /** Work budget of the outline geometry (rasterising the regions and
+     *  field cells, keeping dots inside their outlines), in outline edges
+     *  tested, crossings sorted (n log2 n) and cells written: beyond it the
      *  call stops with SMPSIM_ELIMIT and a message giving the budget
-     *  (0 = 2 000 000 000, a few seconds on a 2020s laptop; every sample
-     *  design needs well under 1 %). Outlines are indexed, so the work grows
-     *  with dots plus outline points; designs that still exceed it have
-     *  edges crossing most rows (e.g. a 100 000-point zigzag). @since 0.1 */
+     *  (0 = 300 000 000, about 3 s of one core; the sample designs need
+     *  under 2 000 000, a 100 000-disc points region or a 100 000-point
+     *  polygon under 90 000 000). Outlines are
+     *  indexed, so the work grows with dots plus outline points; designs
+     *  that still exceed it have edges crossing most rows of the field (a
+     *  100 000-point zigzag). @since 0.1 */
     uint64_t max_work;
     /** Asked now and then (every million units of work or so) during
      *  smpsim_design_dots(), smpsim_generator_dots() and

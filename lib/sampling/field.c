@@ -109,6 +109,16 @@ typedef struct prepared {
     double bounds[4];    /* mm, grown by half the feather */
 } prepared;
 
+/* The work of sorting n crossings, in units of edge tests: n log2 n (a
+ * row crossed by 100 000 edges costs its sort above all). */
+static uint64_t sort_work(size_t n)
+{
+    uint64_t bits = 1;
+    while (bits < 64 && ((uint64_t)1 << bits) < n)
+        bits++;
+    return (uint64_t)n * bits;
+}
+
 /* Coverage (0..1) of the rings over one row of cells, non-zero winding
  * rule: crossings of the ring edges with SUBROWS sub-rows (only the edges
  * the slabs list for a sub-row can cross it), spans where the winding is
@@ -123,6 +133,7 @@ static void rings_row_coverage(const smpsim_field *f, const prepared *p, uint32_
         for (size_t i = 0; i < k; i++)
             xs[i].x = (xs[i].x - f->origin_x_mm) / f->cell_mm;
         qsort(xs, k, sizeof *xs, cmp_crossing);
+        *work += sort_work(k);
         int w = 0, most = 0;
         for (size_t i = 0; i < k; i++) {
             w += xs[i].dir;
@@ -229,6 +240,7 @@ static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
             xs[m++] = xs[i];
         }
     qsort(xs, m, sizeof *xs, cmp_crossing);
+    *work += sort_work(m);
     double fy = (y - index->y0) * index->inv_leaf; /* as smpsim__segindex_leaf() */
     bool row_indexed = fy >= 0.0 && fy < index->ny;
     size_t passed = 0; /* crossings at or before x: x only grows along the row */

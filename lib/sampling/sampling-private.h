@@ -8,7 +8,7 @@
 /* work.c: the geometry's work budget and cancel callback (see
  * smpsim_dot_options.max_work), shared by the field and the dots of one
  * call. */
-#define SMPSIM__DEFAULT_MAX_WORK UINT64_C(2000000000)
+#define SMPSIM__DEFAULT_MAX_WORK UINT64_C(300000000)
 typedef struct smpsim__work {
     uint64_t used, limit, next_poll;
     int (*cancel)(void *);
