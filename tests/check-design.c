@@ -100,7 +100,14 @@ START_TEST(test_design_rejects_bad_polygons)
     smpsim_error_clear(&err);
     ck_assert_int_eq(smpsim_design_add_polygon(d, line, 3, SMPSIM_UNITS_MM, NULL, &err),
                      SMPSIM_EINVAL);
-    ck_assert_ptr_nonnull(strstr(err.message, "no area"));
+    ck_assert_ptr_nonnull(strstr(err.message, "polygon has no area (its points are on one line)"));
+    /* issue 19: a bowtie's halves cancel; the message says why */
+    double bowtie[] = {0, 0, 10, 10, 10, 0, 0, 10};
+    smpsim_error_clear(&err);
+    ck_assert_int_eq(smpsim_design_add_polygon(d, bowtie, 4, SMPSIM_UNITS_MM, NULL, &err),
+                     SMPSIM_EINVAL);
+    ck_assert_msg(strstr(err.message, "crosses itself"), "%s", err.message);
+    ck_assert_ptr_nonnull(strstr(err.message, "bowtie"));
     ck_assert_int_eq(smpsim_design_add_polygon(d, line, 2, SMPSIM_UNITS_MM, NULL, NULL),
                      SMPSIM_EINVAL);
     ck_assert_uint_eq(smpsim_design_region_count(d), 0);

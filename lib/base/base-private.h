@@ -6,6 +6,7 @@
 
 #include <smpsim/smpsim.h>
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -106,6 +107,16 @@ void smpsim__rng_normal2(smpsim__rng *rng, double z[2]);
 
 /* text-out.c: buffered printf-style output onto a smpsim_write_func.
  * close flushes, frees, and tells whether every write succeeded. */
+/* text-out.c: numbers in C notation whatever the host's locale (a GTK or
+ * Qt host sets LC_NUMERIC from the environment, and "1,5" would then be
+ * written for 1.5, and "1.5" read as 1): the calling thread uses the C
+ * locale from begin to end (nothing changes if it cannot be made). */
+typedef struct smpsim__c_numbers {
+    locale_t c, old;
+} smpsim__c_numbers;
+void smpsim__c_numbers_begin(smpsim__c_numbers *s);
+void smpsim__c_numbers_end(smpsim__c_numbers *s);
+
 typedef struct smpsim__text_out smpsim__text_out;
 smpsim__text_out *smpsim__text_out_new(smpsim_write_func write, void *closure);
 void smpsim__text_put(smpsim__text_out *o, const char *fmt, ...) SMPSIM_PRINTF(2, 3);

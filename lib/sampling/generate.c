@@ -47,18 +47,39 @@ static const smpsim_region_params *params_of(const source *src, unsigned region)
     return &smpsim__design_region(src->design, region ? region - 1u : 0u)->params;
 }
 
-static void keep_inside(smpsim_dot *d, const smpsim__rings *rings)
+/* A hard-edged region's outline, indexed for the dots' queries: slabs for
+ * inside or not, a grid for the nearest edge (built when a first dot is
+ * outside; without it, every edge is measured: the same point, slower). */
+typedef struct outline {
+    smpsim__rings rings;
+    smpsim__slabs slabs;
+    smpsim__rings_near near;
+    int state; /* 0: no grid yet, 1: built, -1: could not be built */
+} outline;
+
+static double nearest_point(outline *o, double x, double y, double *nx, double *ny,
+                            uint64_t *work)
 {
-    double x = d->x_mm, y = d->y_mm, nx, ny;
-    if (smpsim__rings_contain(rings, x, y))
+    if (o->state == 0)
+        o->state = smpsim__rings_near_build(&o->rings, &o->near) ? 1 : -1;
+    if (o->state > 0)
+        return smpsim__rings_near_find(&o->rings, &o->near, x, y, nx, ny, work);
+    *work += o->rings.n_rings ? o->rings.start[o->rings.n_rings] : 0;
+    return smpsim__rings_nearest(&o->rings, x, y, nx, ny);
+}
+
+static void keep_inside(smpsim_dot *d, outline *o, uint64_t *work)
+{
+    double x = d->x_mm, y = d->y_mm, nx = x, ny = y;
+    if (smpsim__rings_contain_in(&o->rings, &o->slabs, x, y, work))
         return;
-    smpsim__rings_nearest(rings, x, y, &nx, &ny);
+    nearest_point(o, x, y, &nx, &ny, work);
     double dx = nx - x, dy = ny - y, len = hypot(dx, dy);
     if (len > 0.0) {
         nx += dx / len * INSET_MM;
         ny += dy / len * INSET_MM;
     }
-    if (smpsim__rings_contain(rings, nx, ny)) {
+    if (smpsim__rings_contain_in(&o->rings, &o->slabs, nx, ny, work)) {
         d->x_mm = (float)nx;
         d->y_mm = (float)ny;
     }
@@ -69,24 +90,34 @@ static void keep_inside(smpsim_dot *d, const smpsim__rings *rings)
  * its polygon: put it back just inside, at the nearest point of the outline.
  * Feathered regions and masks have soft edges by design. */
 static smpsim_status keep_in_regions(const smpsim_design *design, smpsim_dots *dots,
-                                     smpsim_error *err)
+                                     smpsim__work *work, smpsim_error *err)
 {
     size_t n_regions = smpsim_design_region_count(design);
-    for (size_t r = 0; r < n_regions; r++) {
+    smpsim_status st = SMPSIM_OK;
+    for (size_t r = 0; st == SMPSIM_OK && r < n_regions; r++) {
         const smpsim__region *reg = smpsim__design_region(design, r);
         if (reg->params.feather_mm > 0.0 || reg->shape == SMPSIM__MASK)
             continue;
-        smpsim__rings rings;
-        smpsim_status st =
-            smpsim__region_rings(reg, smpsim_design_get_view(design), &rings, err);
+        outline o = {0};
+        st = smpsim__region_rings(reg, smpsim_design_get_view(design), &o.rings, err);
         if (st != SMPSIM_OK)
             return st;
-        for (size_t i = 0; i < dots->count; i++)
+        if (!smpsim__rings_slabs(&o.rings, &o.slabs))
+            st = smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
+        uint64_t used = 0;
+        for (size_t i = 0; st == SMPSIM_OK && i < dots->count; i++) {
             if (dots->dots[i].region == r + 1)
-                keep_inside(&dots->dots[i], &rings);
-        smpsim__rings_free(&rings);
+                keep_inside(&dots->dots[i], &o, &used);
+            if ((i & 1023u) == 1023u || i + 1 == dots->count) {
+                st = smpsim__work_add(work, used, err);
+                used = 0;
+            }
+        }
+        smpsim__rings_near_free(&o.near);
+        smpsim__slabs_free(&o.slabs);
+        smpsim__rings_free(&o.rings);
     }
-    return SMPSIM_OK;
+    return st;
 }
 
 static double clip(double z)
@@ -235,8 +266,8 @@ static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,
 /* field -> centres -> attributes -> groups -> (outline) -> variation. The
  * field is left holding densities per group. */
 static smpsim_status make_dots(smpsim_field *field, const source *src,
-                               const smpsim_dot_options *o, uint64_t seed, smpsim_dots **out,
-                               smpsim_error *err)
+                               const smpsim_dot_options *o, uint64_t seed, smpsim__work *work,
+                               smpsim_dots **out, smpsim_error *err)
 {
     smpsim_dots *dots = NULL, *grouped = NULL;
     float *order = NULL;
@@ -251,7 +282,7 @@ static smpsim_status make_dots(smpsim_field *field, const source *src,
         dots = grouped;
     }
     if (st == SMPSIM_OK && src->design)
-        st = keep_in_regions(src->design, dots, err);
+        st = keep_in_regions(src->design, dots, work, err);
     if (st != SMPSIM_OK) {
         smpsim_dots_free(dots);
         return st;
@@ -300,8 +331,10 @@ static smpsim_status design_dots(const smpsim_design *design, smpsim_field **fie
 {
     /* The field resolves (and indexes) the hairline; the dots reuse it. */
     source src = {design, NULL, NULL, 0, {0}, {INFINITY, -INFINITY}};
+    smpsim__work work;
+    smpsim__work_init(&work, smpsim__design_dot_options(design));
     smpsim_status st =
-        smpsim__design_field_hairline(design, 0.0, field, cap, cache, &src.hairline, err);
+        smpsim__design_field_hairline(design, 0.0, field, cap, cache, &src.hairline, &work, err);
     src.sessions = smpsim_design_sessions(design, &src.n_sessions);
     for (size_t j = 0; j < src.n_sessions; j++) {
         src.offsets[0] = fmin(src.offsets[0], src.sessions[j].hairline_offset_mm);
@@ -309,7 +342,7 @@ static smpsim_status design_dots(const smpsim_design *design, smpsim_field **fie
     }
     if (st == SMPSIM_OK)
         st = make_dots(*field, &src, smpsim__design_dot_options(design),
-                       smpsim_design_get_seed(design), out, err);
+                       smpsim_design_get_seed(design), &work, out, err);
     smpsim__hairline_field_free(&src.hairline);
     return st;
 }
@@ -362,7 +395,9 @@ smpsim_status smpsim_field_dots(const smpsim_field *field, const smpsim_region_p
         return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
     memcpy(copy.density_per_cm2, field->density_per_cm2, n * sizeof *copy.density_per_cm2);
     source src = {NULL, &p, NULL, 0, {0}, {0.0, 0.0}};
-    st = make_dots(&copy, &src, &o, seed, out, err);
+    smpsim__work work;
+    smpsim__work_init(&work, &o);
+    st = make_dots(&copy, &src, &o, seed, &work, out, err);
     free(copy.density_per_cm2);
     return st;
 }

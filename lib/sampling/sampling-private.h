@@ -5,6 +5,27 @@
 
 #include "model/model-private.h"
 
+/* work.c: the geometry's work budget and cancel callback (see
+ * smpsim_dot_options.max_work), shared by the field and the dots of one
+ * call. */
+#define SMPSIM__DEFAULT_MAX_WORK UINT64_C(300000000)
+typedef struct smpsim__work {
+    uint64_t used, limit, next_poll;
+    int (*cancel)(void *);
+    void *cancel_arg;
+} smpsim__work;
+
+/* From resolved dot options (max_work filled in). */
+void smpsim__work_init(smpsim__work *w, const smpsim_dot_options *o);
+/* Adds units of work: SMPSIM_ELIMIT beyond the budget, SMPSIM_ECANCELED when
+ * the callback says so (asked every million units or so), else OK. */
+smpsim_status smpsim__work_poll(smpsim__work *w, smpsim_error *err);
+static inline smpsim_status smpsim__work_add(smpsim__work *w, uint64_t units, smpsim_error *err)
+{
+    w->used += units;
+    return w->used < w->next_poll ? SMPSIM_OK : smpsim__work_poll(w, err);
+}
+
 /* eliminate.c: weighted sample elimination (Yuksel 2015). Keeps `keep` of
  * the n points; dmax[i] is point i's interaction distance (the hexagonal
  * spacing at its local target density). alive[i] is set to 1 for the
@@ -52,11 +73,13 @@ void smpsim__raster_cache_free(smpsim__raster_cache *cache);
  * holds them (and leaves them there when not; NULL: no cache), and hands back
  * the design's hairline as resolved and indexed for the field (n = 0
  * without one; free it with smpsim__hairline_field_free() in any case), so
- * that the dots' depths need not resolve it again. */
+ * that the dots' depths need not resolve it again. Work is charged to
+ * work (NULL: a budget of its own from the design's dot options). */
 smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
                                             smpsim_field **field, size_t *cap,
                                             smpsim__raster_cache *cache,
-                                            smpsim__hairline_field *hairline, smpsim_error *err);
+                                            smpsim__hairline_field *hairline, smpsim__work *work,
+                                            smpsim_error *err);
 
 /* tile.c: the fast sampler, thresholding a progressive blue-noise tile;
  * expected (dots) and field_max come from the checked field. */
