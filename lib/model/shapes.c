@@ -714,6 +714,9 @@ double smpsim__rings_near_find(const smpsim__rings *rings, smpsim__rings_near *n
     long reach = 1, max_reach = g->w > g->h ? g->w : g->h;
     for (;;) {
         size_t n;
+        double cells = (2.0 * reach + 1.0) * (2.0 * reach + 1.0);
+        if (cells > 4.0 * (double)nr->n_points + 64.0) /* far from every edge: */
+            break;                                        /* measure them all */
         if (!gather(nr, x, y, reach, &n))
             break;
         *work += n;
