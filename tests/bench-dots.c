@@ -24,9 +24,11 @@
 #define RUNS 5
 
 /* Runs argv with stdout and stderr to /dev/null; wall time in seconds,
- * *peak the child's maximum resident set in bytes. */
-static double run(char *const argv[], double *peak)
+ * *cpu the child's CPU time (user + system, all threads), *peak its maximum
+ * resident set in bytes. */
+static double run(char *const argv[], double *cpu, double *peak)
 {
+    fflush(stdout); /* not printed again by the child */
     double t0 = bench_now_s();
     pid_t pid = fork();
     if (pid == 0) {
@@ -43,6 +45,8 @@ static double run(char *const argv[], double *peak)
         exit(1);
     }
     *peak = ru.ru_maxrss * 1024.0;
+    *cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
     return bench_now_s() - t0;
 }
 
@@ -65,7 +69,7 @@ int main(int argc, char **argv)
     printf("smpsim end-to-end dots (process start included; medians of %d runs, interleaved "
            "with the Bridson program)\n",
            RUNS);
-    double per_dot_100k = 0.0;
+    double per_dot_100k = 0.0, cpu_per_dot_100k = 0.0;
     for (size_t k = 0; k < 3; k++) {
         char side[32];
         snprintf(side, sizeof side, "%.4f", sqrt((double)sizes[k])); /* 100 dots/cm2 = 1/mm2 */
@@ -73,22 +77,26 @@ int main(int argc, char **argv)
                         "100", "--format", "none", NULL};
         char *base[] = {argv[2], side, (char *)radius, NULL};
         double t_ours[RUNS], t_base[RUNS], peak_ours[RUNS], peak_base[RUNS];
+        double c_ours[RUNS], c_base[RUNS];
         for (int i = 0; i < RUNS; i++) {
-            t_base[i] = run(base, &peak_base[i]);
-            t_ours[i] = run(ours, &peak_ours[i]);
+            t_base[i] = run(base, &c_base[i], &peak_base[i]);
+            t_ours[i] = run(ours, &c_ours[i], &peak_ours[i]);
         }
         double tb = median(t_base, RUNS), pb = median(peak_base, RUNS);
         double t = median(t_ours, RUNS), peak = median(peak_ours, RUNS);
+        double cb = median(c_base, RUNS), c = median(c_ours, RUNS);
         double per_dot = t / sizes[k];
         if (sizes[k] == 100000)
-            per_dot_100k = per_dot;
-        printf("dots-e2e  %7zu dots: %8.1f ms (%6.1f ns/dot), Bridson %8.1f ms; peak %6.1f MB = "
-               "%5.1f B/dot (Bridson %5.1f B/dot); %.2fx Bridson\n",
-               sizes[k], t * 1e3, per_dot * 1e9, tb * 1e3, peak / 1e6, peak / sizes[k],
-               pb / sizes[k], tb / t);
+            per_dot_100k = per_dot, cpu_per_dot_100k = c / sizes[k];
+        printf("dots-e2e  %7zu dots: %8.1f ms (%6.1f ns/dot), Bridson %8.1f ms; CPU %7.1f ms, "
+               "Bridson %8.1f ms (%.2fx); peak %6.1f MB = %5.1f B/dot (Bridson %5.1f B/dot); "
+               "%.2fx Bridson\n",
+               sizes[k], t * 1e3, per_dot * 1e9, tb * 1e3, c * 1e3, cb * 1e3, cb / c,
+               peak / 1e6, peak / sizes[k], pb / sizes[k], tb / t);
         if (sizes[k] == 1000000)
-            printf("dots-growth  time per dot at 1M against 100k (target <= 1.25x): %.2fx\n",
-                   per_dot / per_dot_100k);
+            printf("dots-growth  time per dot at 1M against 100k (target <= 1.25x): CPU %.2fx, "
+                   "wall %.2fx\n",
+                   c / sizes[k] / cpu_per_dot_100k, per_dot / per_dot_100k);
         fflush(stdout);
     }
     return 0;
