@@ -947,6 +947,11 @@ typedef struct smpsim_dot_options {
     int (*cancel)(void *cancel_arg);
     /** Passed to cancel (borrowed: it must outlive the calls). */
     void *cancel_arg;
+    /** Threads that sample the field and give the dots their attributes
+     *  (0 = one per online CPU, at most 8; 1 = only the calling thread;
+     *  0..64). Any number gives the same dots, in the same order. Small
+     *  designs use fewer. @since 0.1 */
+    unsigned threads;
 } smpsim_dot_options;
 
 SMPSIM_API void smpsim_dot_options_init_(smpsim_dot_options *opts, size_t struct_size);

@@ -46,6 +46,9 @@ smpsim_status smpsim__resolve_dot_options(const smpsim_dot_options *in, smpsim_d
         o->transition_strength == 0.0 ? 0.25 : fmax(o->transition_strength, 0.0);
     if (o->mode != SMPSIM_SAMPLE_FAST && o->mode != SMPSIM_SAMPLE_BEST)
         return smpsim__fail(err, SMPSIM_EINVAL, "dot options: unknown mode %d", (int)o->mode);
+    if (o->threads > SMPSIM__MAX_DOT_THREADS)
+        return smpsim__fail(err, SMPSIM_EINVAL, "dot options: threads is %u, expected 0..%d",
+                            o->threads, SMPSIM__MAX_DOT_THREADS);
     if (!(o->group_min_mm > 0.0 && o->group_max_mm >= o->group_min_mm && o->group_max_mm <= 5.0))
         return smpsim__fail(err, SMPSIM_EINVAL,
                             "dot options: group distance %g..%g mm, expected 0 < min <= max <= 5",
