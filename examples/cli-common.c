@@ -133,7 +133,7 @@ void warn_off_photo(const smpsim_design *design, const smpsim_image *photo)
         if (all[r] > 0.0 && seen[r] < 0.1 * all[r])
             complain("warning: region %zu: %.0f %% of it lies outside the %ux%u photo; check its "
                      "coordinates, units (mm or px) and the view",
-                     r - 1, 100.0 * (1.0 - seen[r] / all[r]), photo->width, photo->height);
+                     r, 100.0 * (1.0 - seen[r] / all[r]), photo->width, photo->height);
     free(all);
     free(seen);
     smpsim_field_free(f);
@@ -184,6 +184,7 @@ int refuse_overwrite(const char *command, const char *out, const char *const *in
     /* what the design reads: its photo and masks, next to the design file */
     size_t n_regions = smpsim_design_region_count(design);
     for (size_t r = 0; r <= n_regions; r++) {
+        /* the photo's path is resolved when the design is loaded; a mask's is as given */
         const char *given = r == n_regions ? smpsim_design_get_photo(design)
                                            : smpsim_design_region_mask_path(design, r);
         if (!given)
@@ -198,27 +199,7 @@ int refuse_overwrite(const char *command, const char *out, const char *const *in
                                         "overwrite it", out);
         if (same)
             return usage_error(command, "--out '%s' is the mask of the design's region %zu; "
-                                        "refusing to overwrite it", out, r);
-    }
-    return 0;
-}
-
-/* Handles flags of the form "--name NUMBER" from a table; returns 1 if it
- * took the flag, 0 if the flag is not in the table, -1 on error. */
-int take_number(const char *command, const numeric_flag *table, size_t n, void *args,
-                       const char *flag, const char *value)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(flag, table[i].name) != 0)
-            continue;
-        if (!value)
-            return usage_error(command, "%s needs a value", flag), -1;
-        double *dst = (double *)(void *)((char *)args + table[i].offset);
-        if (parse_double(value, table[i].lo, table[i].hi, dst) != 0)
-            return usage_error(command, "%s '%s' is not a number from %g to %g", flag, value,
-                               table[i].lo, table[i].hi),
-                   -1;
-        return 1;
+                                        "refusing to overwrite it", out, r + 1);
     }
     return 0;
 }
@@ -267,16 +248,96 @@ smpsim_status save_picture(const smpsim_image *img, const char *path,
     return st;
 }
 
+smpsim_status stdout_flushed(smpsim_status st, smpsim_error *err)
+{
+    if (st == SMPSIM_OK && fflush(stdout) != 0) {
+        st = SMPSIM_EIO;
+        snprintf(err->message, sizeof err->message, "writing standard output: %s",
+                 strerror(errno));
+    }
+    return st;
+}
+
 int write_stdout(void *closure, const void *data, size_t size)
 {
     (void)closure;
     return fwrite(data, 1, size, stdout) == size ? 0 : -1;
 }
 
-/* ---- Previews shared by compare and sheet ---- */
+/* ---- Where a design comes from, shared by render, compare, sheet, dots ---- */
 
-smpsim_status preview_open(const preview_source *src, smpsim_design **design, char **photo_path,
-                           smpsim_image **photo, smpsim_error *err)
+void source_init(source_args *s)
+{
+    memset(s, 0, sizeof *s);
+    s->scale = 6.5;
+    s->seed = 1;
+}
+
+int check_source(const char *command, const source_args *s, uint64_t given, int photo)
+{
+    if ((s->design != NULL) + (s->preset != NULL) != 1)
+        return usage_error(command, "give one of --design, --preset");
+    return check_placing(command, s, given, photo);
+}
+
+int check_placing(const char *command, const source_args *s, uint64_t given, int photo)
+{
+    if ((given & GIVEN_SCALE) && (given & GIVEN_CALIBRATE))
+        return usage_error(command, "give --scale or --calibrate, not both");
+    if (given & GIVEN_CALIBRATE && !(s->calib[4] > 0))
+        return usage_error(command, "--calibrate: MM must be above 0");
+    if ((given & GIVEN_GLABELLA) && !s->preset)
+        return usage_error(command, "--glabella places a --preset; a design file's view says "
+                                    "where its glabella is");
+    if (photo && s->preset && !(given & GIVEN_GLABELLA))
+        return usage_error(command, "--preset needs --glabella X,Y: where the glabella (between "
+                                    "the eyebrows) is in the photo");
+    if (photo && s->preset && !s->photo)
+        return usage_error(command, "--preset needs --photo");
+    return 0;
+}
+
+smpsim_status place_view(const char *command, const source_args *s, uint64_t given,
+                         const char *label, smpsim_view *v, int *usage, smpsim_error *err)
+{
+    if (v->kind != SMPSIM_VIEW_FLAT) {
+        if (!(given & (GIVEN_SCALE | GIVEN_CALIBRATE)))
+            return SMPSIM_OK;
+        *usage = usage_error(command, "%s sets the scale of a flat view; %s has a head view "
+                                      "(its \"view\" sets the scale)",
+                             given & GIVEN_SCALE ? "--scale" : "--calibrate", label);
+        return err->status = SMPSIM_EINVAL;
+    }
+    if ((given & GIVEN_SCALE) || s->preset)
+        v->px_per_mm = s->scale;
+    if (given & GIVEN_CALIBRATE) {
+        smpsim_status st = smpsim_view_calibrate(v, s->calib[0], s->calib[1], s->calib[2],
+                                                 s->calib[3], s->calib[4], err);
+        if (st != SMPSIM_OK)
+            return st;
+    }
+    if (s->preset && (given & GIVEN_GLABELLA)) {
+        v->offset_x_px = s->glabella[0];
+        v->offset_y_px = s->glabella[1];
+    }
+    return SMPSIM_OK;
+}
+
+smpsim_status place_design(const char *command, const source_args *s, uint64_t given,
+                           const char *label, smpsim_design *d, int *usage, smpsim_error *err)
+{
+    if (given & GIVEN_SEED)
+        smpsim_design_set_seed(d, s->seed);
+    smpsim_view v = *smpsim_design_get_view(d);
+    if (v.kind != SMPSIM_VIEW_FLAT && !(given & (GIVEN_SCALE | GIVEN_CALIBRATE)))
+        return SMPSIM_OK;
+    smpsim_status st = place_view(command, s, given, label, &v, usage, err);
+    return st == SMPSIM_OK ? smpsim_design_set_view(d, &v, err) : st;
+}
+
+smpsim_status preview_open(const char *command, const source_args *src, uint64_t given,
+                           const char *out, smpsim_design **design, char **photo_path,
+                           smpsim_image **photo, int *usage, smpsim_error *err)
 {
     *design = NULL;
     *photo_path = NULL;
@@ -284,27 +345,26 @@ smpsim_status preview_open(const preview_source *src, smpsim_design **design, ch
     smpsim_status st = load_design_arg(src->design, src->preset, design, err);
     if (st != SMPSIM_OK)
         return st;
-    const char *given = smpsim_design_get_photo(*design);
+    const char *given_photo = smpsim_design_get_photo(*design);
     if (src->photo)
         *photo_path = strdup(src->photo);
-    else if (given && src->design) /* relative to the design file, resolved when loaded */
-        *photo_path = strdup(given);
+    else if (given_photo && src->design) /* relative to the design file, resolved when loaded */
+        *photo_path = strdup(given_photo);
     if (!*photo_path) {
         snprintf(err->message, sizeof err->message, "%s has no photo; give --photo",
                  src->design ? src->design : "the preset");
         st = SMPSIM_EINVAL;
     }
+    if (st == SMPSIM_OK) { /* the design's own photo and masks */
+        const char *in[] = {*photo_path}, *what[] = {"photo"};
+        if ((*usage = refuse_overwrite(command, out, in, what, 1, *design, src->design)) != 0)
+            st = SMPSIM_EINVAL;
+    }
     if (st == SMPSIM_OK)
         st = load_image(*photo_path, photo, err);
-    if (st == SMPSIM_OK && src->preset) {
-        smpsim_view v = *smpsim_design_get_view(*design);
-        if (v.kind == SMPSIM_VIEW_FLAT) {
-            v.px_per_mm = src->scale;
-            v.offset_x_px = src->glabella[0];
-            v.offset_y_px = src->glabella[1];
-            st = smpsim_design_set_view(*design, &v, err);
-        }
-    }
+    if (st == SMPSIM_OK)
+        st = place_design(command, src, given, src->design ? src->design : "the preset", *design,
+                          usage, err);
     if (st == SMPSIM_OK)
         st = smpsim_design_set_photo(*design, *photo_path, err);
     if (st != SMPSIM_OK) {
@@ -318,116 +378,17 @@ smpsim_status preview_open(const preview_source *src, smpsim_design **design, ch
     return st;
 }
 
-static const char *const state_names[] = {"as-given", "fresh", "healed", "aged"};
-
-const char *state_name(int state)
+int refuse_region_params(const char *command, uint64_t given, const char *source)
 {
-    return state >= 0 && state < 4 ? state_names[state] : "?";
-}
-
-int parse_state(const char *text)
-{
-    for (int s = 0; s < 4; s++)
-        if (strcmp(text, state_names[s]) == 0)
-            return s;
-    return -1;
-}
-
-/* --camera-blur PX and "camera_blur_px": 0 is none (SMPSIM_CAMERA_SHARP),
- * 0.1..8 the 10-90 % rise in pixels; 0 on success, -1 for anything else. */
-static int camera_blur_from(double x, double *camera_blur_px)
-{
-    if (!(x == 0.0 || (x >= 0.1 && x <= 8.0)))
-        return -1;
-    *camera_blur_px = x == 0.0 ? SMPSIM_CAMERA_SHARP : x;
-    return 0;
-}
-
-/* The source flags --design, --preset, --glabella, --scale, --photo: 1
- * taken (its value too), 0 not one of them, -1 error (reported). */
-static int take_source_flag(const char *command, preview_source *src, const char *f,
-                            const char *v)
-{
-    static const char *const flags[] = {"--design", "--preset", "--glabella", "--scale",
-                                        "--photo"};
-    size_t k = 0, n = sizeof flags / sizeof *flags;
-    while (k < n && strcmp(f, flags[k]) != 0)
-        k++;
-    if (k == n)
+    if (!(given & GIVEN_REGION_PARAMS))
         return 0;
-    if (!v)
-        return usage_error(command, "%s needs a value", f), -1;
-    switch (k) {
-    case 0: src->design = v; break;
-    case 1: src->preset = v; break;
-    case 2:
-        if (parse_tuple(v, src->glabella, 2) != 0)
-            return usage_error(command, "--glabella '%s' is not X,Y in pixels", v), -1;
-        src->have_glabella = 1;
-        break;
-    case 3:
-        if (parse_double(v, 0.01, 10000, &src->scale) != 0)
-            return usage_error(command, "--scale '%s' is not a number from 0.01 to 10000", v),
-                   -1;
-        break;
-    default: src->photo = v;
-    }
-    return 1;
-}
-
-int check_source(const char *command, const preview_source *src)
-{
-    if ((src->design != NULL) == (src->preset != NULL))
-        return usage_error(command, "give one of --design, --preset");
-    if (src->preset && !src->have_glabella)
-        return usage_error(command, "--preset needs --glabella X,Y");
-    if (src->preset && !src->photo)
-        return usage_error(command, "--preset needs --photo");
-    return 0;
-}
-
-int take_state_flag(const char *command, smpsim_render_options *o, const char *f,
-                    const char *v)
-{
-    if (strcmp(f, "--state") != 0 && strcmp(f, "--years") != 0 && strcmp(f, "--session") != 0 &&
-        strcmp(f, "--earlier-years") != 0 && strcmp(f, "--camera-blur") != 0)
-        return 0;
-    if (!v)
-        return usage_error(command, "%s needs a value", f), -1;
-    double x;
-    int bad = 0;
-    if (strcmp(f, "--state") == 0) {
-        int state = parse_state(v);
-        if (state >= 0)
-            o->state = (smpsim_dot_state)state;
-        else
-            return usage_error(command, "--state '%s' is not as-given, fresh, healed or aged", v),
-                   -1;
-    } else if (strcmp(f, "--years") == 0) {
-        bad = parse_double(v, 0.01, 50, &o->years);
-    } else if (strcmp(f, "--earlier-years") == 0) {
-        bad = parse_double(v, 0, 50, &o->earlier_years);
-    } else if (strcmp(f, "--camera-blur") == 0) {
-        if (strcmp(v, "auto") == 0)
-            o->camera_blur_px = SMPSIM_CAMERA_BLUR_AUTO;
-        else if (parse_double(v, 0, 8, &x) != 0 || camera_blur_from(x, &o->camera_blur_px) != 0)
-            return usage_error(command,
-                               "--camera-blur '%s' is not auto, 0 (none) or 0.1..8 px", v),
-                   -1;
-    } else {
-        bad = parse_double(v, 1, 1000, &x) || x != floor(x);
-        o->session = bad ? 0 : (unsigned)x;
-    }
-    if (bad)
-        return usage_error(command, "%s '%s' is out of range or not a number", f, v), -1;
-    return 1;
-}
-
-int take_preview_flag(const char *command, smpsim_render_options *look, preview_source *src,
-                      const char *f, const char *v)
-{
-    int took = take_state_flag(command, look, f, v);
-    return took == 0 ? take_source_flag(command, src, f, v) : took;
+    return usage_error(command, "%s with %s: --density, --dot-mm and --shade make a design of "
+                                "their own; a design's regions set theirs (edit the design "
+                                "file, or compare values with `smpsim sheet --rows shade=...`)",
+                       given & GIVEN_DENSITY ? "--density"
+                       : given & GIVEN_DOT_MM ? "--dot-mm"
+                                              : "--shade",
+                       source);
 }
 
 /* ---- Designs read back from previews and plans ---- */
@@ -520,6 +481,20 @@ void print_preview_info(const smpsim_preview_info *info, int quiet)
            info->camera_blur_px,
            e->at_floor ? ", sharper than measurable" : e->rise_px > 8.0 ? ", at most 8" : "",
            e->n_edges, e->rise_low_px, e->rise_high_px, e->median_rise_px);
+}
+
+static const char *const fitzpatrick_names[7] = {"?", "I", "II", "III", "IV", "V", "VI"};
+
+void print_sampled(const smpsim_look *look, const smpsim_preview_info *info)
+{
+    if (!info->sampled)
+        return;
+    const smpsim_colour *skin = &info->skin, *hair = &info->hair;
+    printf("skin %s (L* %.0f, ITA %.0f deg, approx. Fitzpatrick %s)", skin->hex, skin->lightness,
+           skin->ita_deg, fitzpatrick_names[skin->fitzpatrick]);
+    if (look->have_hair)
+        printf(", hair %s (L* %.0f)", hair->hex, hair->lightness);
+    printf(", default shade %.1f%s\n", info->default_shade, look->auto_shade ? " (used)" : "");
 }
 
 smpsim_status resolve_camera_blur(smpsim_look *look, const smpsim_image *photo, int quiet,

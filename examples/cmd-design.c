@@ -11,7 +11,9 @@ static const char *const check_usage =
     "temples filled in, line too straight or too regular, shade darker than the hair,\n"
     "dots too close to survive healing), each with what to change, and its dot counts\n"
     "per session. Exit status 0 when the file is valid (even with warnings), 1 when\n"
-    "it is not (the message names the JSON path and the problem).\n";
+    "it is not (the message names the JSON path and the problem). Regions are\n"
+    "numbered from 1, as `smpsim stats` and the dots' region column count them.\n"
+    "\n";
 
 static const char *const presets_usage =
     "Usage: smpsim presets\n"
@@ -86,22 +88,25 @@ static void report(const char *path, const smpsim_design *d, const smpsim_warnin
         printf("  warning: %s\n", w[i].message);
 }
 
-int cmd_check(int argc, char **argv)
+typedef struct check_args {
+    const char *path;
+    int json;
+    uint64_t given;
+} check_args;
+
+static const opt check_opts[] = {
+    {"--json", OPT_SWITCH, offsetof(check_args, json), 1,
+     .help = "  --json                 one JSON object on standard output\n"},
+};
+static const opt_group check_groups[] = {OPT_OWN(check_opts, NULL)};
+
+static int cmd_check(int argc, char **argv)
 {
-    const char *path = NULL;
-    int json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return fputs(check_usage, stdout), 0;
-        if (strcmp(argv[i], "--json") == 0)
-            json = 1;
-        else if (argv[i][0] == '-')
-            return usage_error("check", "unknown option '%s'", argv[i]);
-        else if (path)
-            return usage_error("check", "one design at a time");
-        else
-            path = argv[i];
-    }
+    check_args a = {.path = NULL};
+    if (cli_parse(&check_command, argc, argv, &a) != 0)
+        return EXIT_USAGE;
+    const char *path = a.path;
+    int json = a.json;
     if (!path)
         return usage_error("check", "a design file is required");
     smpsim_error err = {0};
@@ -123,13 +128,24 @@ int cmd_check(int argc, char **argv)
     return rc;
 }
 
-int cmd_presets(int argc, char **argv)
+static int cmd_presets(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return fputs(presets_usage, stdout), 0;
-    if (argc > 1)
-        return usage_error("presets", "unexpected argument '%s'", argv[1]);
+    uint64_t given = 0;
+    if (cli_parse(&presets_command, argc, argv, &given) != 0)
+        return EXIT_USAGE;
     for (size_t i = 0; i < smpsim_preset_count(); i++)
         printf("%-18s %s\n", smpsim_preset_name(i), smpsim_preset_description(i));
     return 0;
 }
+
+const cli_command check_command =
+    CLI_COMMAND("check", "validate a design file and print its design-rule warnings",
+                cmd_check, check_usage, NULL, check_groups, check_args, "design",
+                offsetof(check_args, path));
+
+const cli_command presets_command = {
+    .name = "presets",
+    .summary = "list the design presets (hairlines, Norwood and Ludwig templates)",
+    .run = cmd_presets,
+    .usage = presets_usage,
+};

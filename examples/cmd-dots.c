@@ -16,29 +16,14 @@ static const char *const dots_usage =
     "       smpsim dots --design DESIGN.json [OPTIONS]\n"
     "       smpsim dots --preset NAME [--glabella X,Y] [OPTIONS]\n"
     "Generates blue-noise dots in millimetres and writes them one per line.\n"
-    "\n"
-    "  --width-mm W, --height-mm H   a W x H mm rectangle at a uniform density\n"
-    "  --density-map MAP.png         or a grey map painted by an artist: black = no\n"
-    "                                dots, white = --density; placed at --scale\n"
-    "  --scale PX_PER_MM             map pixels (or photo pixels, for --preset with\n"
-    "                                --glabella) per millimetre (default 6.5)\n"
-    "  --design DESIGN.json          or the dots of a design file (its regions, hairline,\n"
-    "                                sessions; --seed, --mode and --groups override it)\n"
-    "  --preset NAME                 or of a preset (see `smpsim presets`)\n"
-    "  --glabella X,Y                place the preset on a photo, as `smpsim render`\n"
-    "                                does: the glabella at pixel X,Y, --scale px/mm\n"
-    "  --density DOTS_PER_CM2        impressions per cm2 (default 100; with a map,\n"
-    "                                the density of white)\n"
-    "  --dot-mm D                    dot diameter in mm (default 0.20)\n"
-    "  --shade S                     shade 1..10 (default 5)\n"
-    "  --groups                      follicle-like groups of 1-4 dots (28/53/17/2 %)\n"
-    "  --mode fast|best              sampler: fast (default; tens of millions of\n"
-    "                                dots/s) or best (exact count, ~100k dots/s)\n"
-    "  --seed N                      random seed (default 1)\n"
-    "  --format csv|json|none        output format (default csv); none generates and\n"
-    "                                discards (for timing), printing the count on stderr\n"
-    "  --out FILE                    write to FILE atomically instead of standard output\n"
-    "\n"
+    "A design file or preset has its own regions, hairline and sessions: --seed,\n"
+    "--mode and --groups override it, --scale and --calibrate its flat view;\n"
+    "--glabella places a preset on a photo as `smpsim render` does (the glabella\n"
+    "at pixel X,Y, --scale px/mm). A density map is placed at --scale (map pixels\n"
+    "per millimetre).\n"
+    "\n";
+
+static const char *const dots_footer =
     "CSV header: x_mm,y_mm,diameter_mm,shade,session,group,region[,x_px,y_px,visible]\n"
     "x_mm, y_mm: scalp millimetres (design coordinates; for a map, from its top-left\n"
     "corner). x_px, y_px, visible: where the dot lands in the photo, 2 decimals:\n"
@@ -51,105 +36,80 @@ static const char *const dots_usage =
     "the head's outline; do not draw it. A position the view cannot give is empty\n"
     "(JSON: null). JSON has the same keys, visible as true/false.\n";
 
+enum { FORMAT_CSV, FORMAT_JSON, FORMAT_NONE };
+static const char *const format_names[] = {"csv", "json", "none", NULL};
+static const char *const mode_names[] = {"fast", "best", NULL};
+
 typedef struct dots_args {
-    double width_mm, height_mm, density, dot_mm, shade, scale;
-    uint64_t seed;
-    int groups, seed_given, mode_given, have_glabella;
-    double glabella[2];
-    const char *format, *out, *map, *mode, *design, *preset;
+    source_args src;
+    region_args params;
+    double width_mm, height_mm;
+    int groups, format, mode;
+    const char *out, *map;
+    uint64_t given;
 } dots_args;
 
-static const numeric_flag dots_numbers[] = {
-    {"--width-mm", 0.1, 10000, offsetof(dots_args, width_mm)},
-    {"--height-mm", 0.1, 10000, offsetof(dots_args, height_mm)},
-    {"--density", 0.01, 1000, offsetof(dots_args, density)},
-    {"--dot-mm", 0.01, 3, offsetof(dots_args, dot_mm)},
-    {"--shade", 1, 10, offsetof(dots_args, shade)},
-    {"--scale", 0.01, 10000, offsetof(dots_args, scale)},
+#define GIVEN_MODE (1ull << 40)
+#define GIVEN_RECTANGLE (1ull << 41)
+#define GIVEN_MAP (1ull << 42)
+#define GIVEN_HEIGHT (1ull << 43)
+
+static const opt dots_opts[] = {
+    {"--width-mm", OPT_NUMBER, offsetof(dots_args, width_mm), 0.1, 10000,
+     .bit = GIVEN_RECTANGLE,
+     .help = "  --width-mm W, --height-mm H\n"
+             "                         a W x H mm rectangle at a uniform density\n"},
+    {"--height-mm", OPT_NUMBER, offsetof(dots_args, height_mm), 0.1, 10000,
+     .bit = GIVEN_HEIGHT},
+    {"--density-map", OPT_PATH, offsetof(dots_args, map), .bit = GIVEN_MAP,
+     .help = "  --density-map MAP.png  or a grey map painted by an artist: black = no dots,\n"
+             "                         white = --density; placed at --scale\n"},
+    {"--groups", OPT_SWITCH, offsetof(dots_args, groups), 1,
+     .help = "  --groups               follicle-like groups of 1-4 dots (28/53/17/2 %)\n"},
+    {"--mode", OPT_ENUM, offsetof(dots_args, mode), .names = mode_names, .bit = GIVEN_MODE,
+     .help = "  --mode fast|best       sampler: fast (default; tens of millions of dots/s)\n"
+             "                         or best (exact count, ~100k dots/s)\n"},
+    {"--format", OPT_ENUM, offsetof(dots_args, format), .names = format_names,
+     .help = "  --format csv|json|none output format (default csv); none generates and\n"
+             "                         discards (for timing), printing the count on stderr\n"},
+    {"--out", OPT_PATH, offsetof(dots_args, out),
+     .help = "  --out FILE             write to FILE atomically instead of standard output\n"},
 };
 
-typedef struct text_flag {
-    const char *name;
-    size_t offset;
-} text_flag;
-
-static const text_flag dots_texts[] = {
-    {"--format", offsetof(dots_args, format)},
-    {"--out", offsetof(dots_args, out)},
-    {"--density-map", offsetof(dots_args, map)},
-    {"--mode", offsetof(dots_args, mode)},
-    {"--design", offsetof(dots_args, design)},
-    {"--preset", offsetof(dots_args, preset)},
+static const opt_group dots_groups[] = {
+    OPT_OWN(dots_opts, NULL),
+    OPT_GROUP(source_opts, dots_args, src, ~(GIVEN_PHOTO), NULL),
+    OPT_GROUP(region_opts, dots_args, params, 0, NULL),
 };
-
-/* The "--name TEXT" flag's slot in a, or NULL if flag is not one of them. */
-static const char **text_slot(dots_args *a, const char *flag)
-{
-    for (size_t k = 0; k < sizeof dots_texts / sizeof *dots_texts; k++)
-        if (strcmp(flag, dots_texts[k].name) == 0)
-            return (const char **)(void *)((char *)a + dots_texts[k].offset);
-    return NULL;
-}
 
 static int check_dots_args(const dots_args *a)
 {
-    int sources = (a->map != NULL) + (a->design != NULL) + (a->preset != NULL) +
-                  (a->width_mm != 0 || a->height_mm != 0);
+    int rect = (a->given & (GIVEN_RECTANGLE | GIVEN_HEIGHT)) != 0;
+    int sources = (a->map != NULL) + (a->src.design != NULL) + (a->src.preset != NULL) + rect;
     if (sources > 1)
         return usage_error("dots", "give one of --width-mm/--height-mm, --density-map, --design, "
                                    "--preset");
-    if (sources == 0 || (!a->map && !a->design && !a->preset && (a->width_mm == 0 || a->height_mm == 0)))
+    if (sources == 0 || (rect && (a->width_mm == 0 || a->height_mm == 0)))
         return usage_error("dots", "--width-mm and --height-mm (or --density-map, --design, "
                                    "--preset) are required");
-    if (strcmp(a->format, "csv") != 0 && strcmp(a->format, "json") != 0 &&
-        strcmp(a->format, "none") != 0)
-        return usage_error("dots", "--format '%s' is not csv, json or none", a->format);
-    if (strcmp(a->mode, "fast") != 0 && strcmp(a->mode, "best") != 0)
-        return usage_error("dots", "--mode '%s' is not fast or best", a->mode);
-    if (a->have_glabella && !a->preset)
-        return usage_error("dots", "--glabella places a preset: give --preset NAME");
-    const char *inputs[] = {a->design, a->map}, *what[] = {"design file", "density map"};
+    if ((a->src.design || a->src.preset) &&
+        refuse_region_params("dots", a->given, a->src.design ? "--design" : "--preset"))
+        return EXIT_USAGE;
+    if (check_placing("dots", &a->src, a->given, 0) != 0)
+        return EXIT_USAGE;
+    /* a scale places dots on a photo or a map: a rectangle has neither */
+    const char *unplaced = rect ? "a --width-mm/--height-mm rectangle"
+                           : a->src.preset && !(a->given & GIVEN_GLABELLA)
+                               ? "a preset without --glabella"
+                               : NULL;
+    if (unplaced && (a->given & (GIVEN_SCALE | GIVEN_CALIBRATE)))
+        return usage_error("dots", "%s places dots on a photo; %s has none",
+                           a->given & GIVEN_SCALE ? "--scale" : "--calibrate", unplaced);
+    if (a->map && (a->given & GIVEN_CALIBRATE))
+        return usage_error("dots", "--calibrate sets a photo's scale; a density map's is "
+                                   "--scale (map pixels per millimetre)");
+    const char *inputs[] = {a->src.design, a->map}, *what[] = {"design file", "density map"};
     return refuse_overwrite("dots", a->out, inputs, what, 2, NULL, NULL);
-}
-
-static int parse_dots(int argc, char **argv, dots_args *a)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int took =
-            take_number("dots", dots_numbers, sizeof dots_numbers / sizeof *dots_numbers, a, f, v);
-        if (took < 0)
-            return -1;
-        if (took > 0) {
-            i++;
-            continue;
-        }
-        if (strcmp(f, "--groups") == 0) {
-            a->groups = 1;
-            continue;
-        }
-        if (strcmp(f, "--glabella") == 0) {
-            if (!v || parse_tuple(v, a->glabella, 2) != 0)
-                return usage_error("dots", "--glabella '%s' is not X,Y in pixels",
-                                   v ? v : "");
-            a->have_glabella = 1;
-            i++;
-            continue;
-        }
-        const char **slot = text_slot(a, f);
-        if (strcmp(f, "--seed") != 0 && !slot)
-            return usage_error("dots", "unknown option '%s'", f);
-        if (!v)
-            return usage_error("dots", "%s needs a value", f);
-        i++;
-        if (slot)
-            *slot = v;
-        else if (parse_u64(v, &a->seed) != 0)
-            return usage_error("dots", "--seed '%s' is not a whole number 0..2^64-1", v);
-        a->seed_given |= strcmp(f, "--seed") == 0;
-        a->mode_given |= strcmp(f, "--mode") == 0;
-    }
-    return check_dots_args(a);
 }
 
 static smpsim_status rectangle_dots(const dots_args *a, const smpsim_region_params *p,
@@ -160,7 +120,7 @@ static smpsim_status rectangle_dots(const dots_args *a, const smpsim_region_para
     double rect[8] = {0, 0, a->width_mm, 0, a->width_mm, a->height_mm, 0, a->height_mm};
     smpsim_status st = smpsim_design_new(&d, err);
     if (st == SMPSIM_OK) {
-        smpsim_design_set_seed(d, a->seed);
+        smpsim_design_set_seed(d, a->src.seed);
         st = smpsim_design_add_polygon(d, rect, 4, SMPSIM_UNITS_MM, p, err);
     }
     if (st == SMPSIM_OK)
@@ -177,44 +137,46 @@ static smpsim_status map_dots(const dots_args *a, const smpsim_region_params *p,
 {
     smpsim_image *map = NULL;
     smpsim_field *field = NULL;
-    *view = smpsim_view_flat(a->scale);
+    *view = smpsim_view_flat(a->src.scale);
     smpsim_status st = load_image(a->map, &map, err);
     if (st == SMPSIM_OK)
-        st = smpsim_field_from_map(map, view, a->density, 0.0, &field, err);
+        st = smpsim_field_from_map(map, view, a->params.density, 0.0, &field, err);
     if (st == SMPSIM_OK)
-        st = smpsim_field_dots(field, p, o, a->seed, out, err);
+        st = smpsim_field_dots(field, p, o, a->src.seed, out, err);
     smpsim_field_free(field);
     smpsim_image_free(map);
     return st;
 }
 
 /* A design file or preset, with --seed, --mode and --groups on top, and
- * its view: a design's own, or a preset's placed with --glabella. */
+ * its view: a design's own (--scale, --calibrate: a flat view's scale), or
+ * a preset's placed with --glabella. */
 static smpsim_status design_dots(const dots_args *a, smpsim_dots **out, smpsim_view *view,
                                  int *usage, smpsim_error *err)
 {
     smpsim_design *d = NULL;
-    smpsim_status st = load_design_arg(a->design, a->preset, &d, err);
+    smpsim_status st = load_design_arg(a->src.design, a->src.preset, &d, err);
     if (st != SMPSIM_OK)
         return st;
-    if (refuse_overwrite("dots", a->out, NULL, NULL, 0, d, a->design) != 0) {
+    if (refuse_overwrite("dots", a->out, NULL, NULL, 0, d, a->src.design) != 0) {
         *usage = 1;
         smpsim_design_free(d);
         return SMPSIM_EINVAL;
     }
+    /* A design file's view placed as render places it; a preset's view
+     * copy placed on the photo (--glabella), its dots left as they are. */
+    if (a->src.design)
+        st = place_design("dots", &a->src, a->given, a->src.design, d, usage, err);
+    else if (a->given & GIVEN_SEED)
+        smpsim_design_set_seed(d, a->src.seed);
     *view = *smpsim_design_get_view(d);
-    if (a->have_glabella && view->kind == SMPSIM_VIEW_FLAT) {
-        view->px_per_mm = a->scale;
-        view->offset_x_px = a->glabella[0];
-        view->offset_y_px = a->glabella[1];
-    }
-    if (a->seed_given)
-        smpsim_design_set_seed(d, a->seed);
-    if (a->mode_given || a->groups) {
+    if (st == SMPSIM_OK && a->src.preset && (a->given & GIVEN_GLABELLA))
+        st = place_view("dots", &a->src, a->given, "the preset", view, usage, err);
+    if (st == SMPSIM_OK && ((a->given & GIVEN_MODE) || a->groups)) {
         smpsim_dot_options o;
         smpsim_dot_options_init(&o);
         o.groups = a->groups;
-        o.mode = strcmp(a->mode, "best") == 0 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
+        o.mode = a->mode == 1 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
         st = smpsim_design_set_dot_options(d, &o, err);
     }
     if (st == SMPSIM_OK)
@@ -227,11 +189,11 @@ static smpsim_status design_dots(const dots_args *a, smpsim_dots **out, smpsim_v
 static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots,
                                 const smpsim_view *view, smpsim_error *err)
 {
-    if (strcmp(a->format, "none") == 0) {
+    if (a->format == FORMAT_NONE) {
         fprintf(stderr, "%zu dots\n", dots->count);
         return SMPSIM_OK;
     }
-    smpsim_dots_format fmt = strcmp(a->format, "json") == 0 ? SMPSIM_DOTS_JSON : SMPSIM_DOTS_CSV;
+    smpsim_dots_format fmt = a->format == FORMAT_JSON ? SMPSIM_DOTS_JSON : SMPSIM_DOTS_CSV;
     if (a->out) {
         signals_hold();
         smpsim_status st = view ? smpsim_dots_save_view(dots, view, fmt, a->out, err)
@@ -241,43 +203,42 @@ static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots,
     }
     smpsim_status st = view ? smpsim_dots_write_view(dots, view, fmt, write_stdout, NULL, err)
                             : smpsim_dots_write(dots, fmt, write_stdout, NULL, err);
-    if (st == SMPSIM_OK && fflush(stdout) != 0) {
-        st = SMPSIM_EIO;
-        snprintf(err->message, sizeof err->message, "writing standard output: %s",
-                 strerror(errno));
-    }
-    return st;
+    return stdout_flushed(st, err);
 }
 
-int cmd_dots(int argc, char **argv)
+static int cmd_dots(int argc, char **argv)
 {
-    dots_args a = {.density = 100, .dot_mm = 0.2, .shade = 5, .scale = 6.5, .seed = 1,
-                   .format = "csv", .mode = "fast"};
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return fputs(dots_usage, stdout), 0;
-    if (parse_dots(argc, argv, &a) != 0)
+    dots_args a = {.params = {.density = 100, .dot_mm = 0.2, .shade = 5}};
+    source_init(&a.src);
+    if (cli_parse(&dots_command, argc, argv, &a) != 0 || check_dots_args(&a) != 0)
         return EXIT_USAGE;
     smpsim_error err = {0};
     smpsim_dots *dots = NULL;
     smpsim_region_params p;
     smpsim_region_params_init(&p);
-    p.density_per_cm2 = a.density;
-    p.dot_diameter_mm = a.dot_mm;
-    p.shade = a.shade;
+    p.density_per_cm2 = a.params.density;
+    p.dot_diameter_mm = a.params.dot_mm;
+    p.shade = a.params.shade;
     smpsim_dot_options o;
     smpsim_dot_options_init(&o);
     o.groups = a.groups;
-    o.mode = strcmp(a.mode, "best") == 0 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
+    o.mode = a.mode == 1 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
     smpsim_view view;
     int usage = 0;
-    smpsim_status st = (a.design || a.preset) ? design_dots(&a, &dots, &view, &usage, &err)
-                       : a.map           ? map_dots(&a, &p, &o, &dots, &view, &err)
-                                         : rectangle_dots(&a, &p, &o, &dots, &err);
+    int from_design = a.src.design || a.src.preset;
+    smpsim_status st = from_design ? design_dots(&a, &dots, &view, &usage, &err)
+                       : a.map     ? map_dots(&a, &p, &o, &dots, &view, &err)
+                                   : rectangle_dots(&a, &p, &o, &dots, &err);
     /* A rectangle, or a preset not placed on a photo, has no photo. */
-    int has_photo = a.design || a.map || (a.preset && a.have_glabella);
+    int has_photo = a.src.design || a.map || (a.src.preset && (a.given & GIVEN_GLABELLA));
     if (st == SMPSIM_OK)
         st = write_dots(&a, dots, has_photo ? &view : NULL, &err);
     int rc = usage ? EXIT_USAGE : st == SMPSIM_OK ? 0 : library_error(&err, st);
     smpsim_dots_free(dots);
     return rc;
 }
+
+const cli_command dots_command =
+    CLI_COMMAND("dots", "the dots of a rectangle, density map, design or preset as CSV or\n"
+               "            JSON, with where each dot lands in the photo",
+                cmd_dots, dots_usage, dots_footer, dots_groups, dots_args, NULL, 0);

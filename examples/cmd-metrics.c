@@ -8,16 +8,12 @@
 
 static const char *const metrics_usage =
     "Usage: smpsim metrics DOTS.csv | --design DESIGN.json | --preset NAME\n"
-    "                      [--window X0,Y0,X1,Y1] [--json]\n"
+    "                      [--window X0,Y0,X1,Y1] [--json] [--seed N]\n"
     "Prints the quality measures of a dot list (as written by `smpsim dots`):\n"
     "count and density, normalised Poisson-disk radius rho (dart throwing ~0.75,\n"
     "lattice 1), nearest-neighbour mean and coefficient of variation, follicle-group\n"
     "histogram, and the power spectrum's low-frequency power and anisotropy.\n"
-    "\n"
-    "  --window X0,Y0,X1,Y1   measure the dots in this rectangle (mm; default: the\n"
-    "                         dots' bounding box shrunk by 10 % on each side, so that\n"
-    "                         outlines do not count)\n"
-    "  --json                 machine-readable output\n";
+    "\n";
 
 typedef struct report {
     double window[4], area_cm2, rho, nn_mean, nn_cv, share[5];
@@ -99,53 +95,66 @@ static void print_json(const char *path, const report *r)
     printf("}\n");
 }
 
+typedef struct metrics_args {
+    source_args src;
+    const char *path;
+    double window[4];
+    int json;
+    uint64_t given;
+} metrics_args;
+
+#define GIVEN_WINDOW (1ull << 40)
+
+static const opt metrics_opts[] = {
+    {"--window", OPT_TUPLE, offsetof(metrics_args, window), 4, .what = "X0,Y0,X1,Y1 in mm",
+     .bit = GIVEN_WINDOW,
+     .help = "  --window X0,Y0,X1,Y1   measure the dots in this rectangle (mm; default: the\n"
+             "                         dots' bounding box shrunk by 10 % on each side, so that\n"
+             "                         outlines do not count)\n"},
+    {"--json", OPT_SWITCH, offsetof(metrics_args, json), 1,
+     .help = "  --json                 machine-readable output\n"},
+};
+
+static const opt_group metrics_groups[] = {
+    OPT_GROUP(source_opts, metrics_args, src, GIVEN_DESIGN | GIVEN_PRESET | GIVEN_SEED, NULL),
+    OPT_OWN(metrics_opts, NULL),
+};
+
 /* The dots to measure: a CSV list, or a design's (file or preset). */
-static smpsim_status load_dots(const char *path, const char *design, const char *preset,
-                               smpsim_dots **out, smpsim_error *err)
+static smpsim_status load_dots(const metrics_args *a, smpsim_dots **out, smpsim_error *err)
 {
-    if (path)
-        return smpsim_dots_load_csv(path, 0, out, err);
+    if (a->path)
+        return smpsim_dots_load_csv(a->path, 0, out, err);
     smpsim_design *d = NULL;
-    smpsim_status st = load_design_arg(design, preset, &d, err);
+    smpsim_status st = load_design_arg(a->src.design, a->src.preset, &d, err);
+    if (st == SMPSIM_OK && (a->given & GIVEN_SEED))
+        smpsim_design_set_seed(d, a->src.seed);
     if (st == SMPSIM_OK)
         st = smpsim_design_dots(d, out, err);
     smpsim_design_free(d);
     return st;
 }
 
-int cmd_metrics(int argc, char **argv)
+static int cmd_metrics(int argc, char **argv)
 {
-    const char *path = NULL, *design = NULL, *preset = NULL;
-    int json = 0, have_window = 0;
+    metrics_args a = {.path = NULL};
+    source_init(&a.src);
     report r = {0};
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return fputs(metrics_usage, stdout), 0;
-        if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "--window") == 0) {
-            if (i + 1 >= argc || parse_tuple(argv[++i], r.window, 4) != 0 ||
-                !(r.window[2] > r.window[0] && r.window[3] > r.window[1]))
-                return usage_error("metrics", "--window needs X0,Y0,X1,Y1 with X1 > X0, Y1 > Y0");
-            have_window = 1;
-        } else if (strcmp(argv[i], "--design") == 0 || strcmp(argv[i], "--preset") == 0) {
-            if (i + 1 >= argc)
-                return usage_error("metrics", "%s needs a value", argv[i]);
-            *(argv[i][2] == 'd' ? &design : &preset) = argv[i + 1];
-            i++;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return usage_error("metrics", "unknown option '%s'", argv[i]);
-        } else if (path) {
-            return usage_error("metrics", "one dot list at a time ('%s' and '%s')", path, argv[i]);
-        } else {
-            path = argv[i];
-        }
-    }
+    if (cli_parse(&metrics_command, argc, argv, &a) != 0)
+        return EXIT_USAGE;
+    const char *path = a.path, *design = a.src.design, *preset = a.src.preset;
+    int json = a.json, have_window = (a.given & GIVEN_WINDOW) != 0;
+    if (have_window && !(a.window[2] > a.window[0] && a.window[3] > a.window[1]))
+        return usage_error("metrics", "--window needs X0,Y0,X1,Y1 with X1 > X0, Y1 > Y0");
+    memcpy(r.window, a.window, sizeof r.window);
     if ((path != NULL) + (design != NULL) + (preset != NULL) != 1)
         return usage_error("metrics", "give one dot list (CSV), --design or --preset");
+    if (path && (a.given & GIVEN_SEED))
+        return usage_error("metrics", "--seed makes a design's dots again; a dot list has its "
+                                      "own");
     smpsim_error err = {0};
     smpsim_dots *dots = NULL;
-    smpsim_status st = load_dots(path, design, preset, &dots, &err);
+    smpsim_status st = load_dots(&a, &dots, &err);
     const char *label = path ? path : (design ? design : preset);
     if (st != SMPSIM_OK)
         return library_error(&err, st);
@@ -179,3 +188,8 @@ int cmd_metrics(int argc, char **argv)
     smpsim_dots_free(dots);
     return 0;
 }
+
+const cli_command metrics_command =
+    CLI_COMMAND("metrics", "measure a dot list: density, spacing (rho, CV), groups, spectrum",
+                cmd_metrics, metrics_usage, NULL, metrics_groups, metrics_args, "dot list",
+                offsetof(metrics_args, path));

@@ -23,27 +23,12 @@ static const char *const sheet_usage =
     "  session   the skin after session K, 1..1000\n"
     "  preset    a preset name: replaces the design (keeping its view)\n"
     "\n"
-    "  --design FILE          a design file; its photo unless --photo is given\n"
-    "  --preset NAME          a preset, placed with --glabella and --scale\n"
-    "  --glabella X,Y         the glabella in the photo, for --preset\n"
-    "  --scale PX_PER_MM      scale of a preset's flat view (default 6.5)\n"
-    "  --photo FILE           the photo (PNG or JPEG)\n"
-    "  --out FILE.png         the sheet; never an input; written atomically\n"
-    "  --rows PARAM=V1,...    the rows (up to 16 values)\n"
-    "  --cols PARAM=V1,...    the columns (up to 16 values)\n"
-    "  --grid GRID.json       rows, cols, title and crop from a file:\n"
-    "                         {\"rows\": \"shade=3,5\", \"cols\": {\"param\": \"state\",\n"
-    "                          \"values\": [\"fresh\", \"healed\"]}, \"title\": \"...\",\n"
-    "                          \"crop\": [X, Y, W, H]}\n"
-    "  --title TEXT           the title (default: the design's name)\n"
-    "  --crop X,Y,W,H         show only this rectangle of each preview (pixels)\n"
-    "  --cell R,C             write only the preview of row R, column C (from 1),\n"
-    "                         as `smpsim render` would with the same parameters\n"
-    "  --state, --years, --session, --earlier-years, --camera-blur\n"
-    "                         the look of every cell (as render) unless varied;\n"
-    "                         --camera-blur auto is measured once, on the photo\n"
-    "  --quiet                no progress on stderr and nothing on stdout\n"
-    "\n"
+    "The design, its placing and the look of every cell take the flags of `smpsim\n"
+    "render`, with the same meaning, unless varied; --camera-blur auto is measured\n"
+    "once, on the photo.\n"
+    "\n";
+
+static const char *const sheet_footer =
     "Layout: a margin of 16 px, a title bar of 40 px, column labels 24 px high,\n"
     "row labels 150 px wide, 8 px between cells: the sheet is\n"
     "  32 + 150 + C x W + (C - 1) x 8  pixels wide and\n"
@@ -70,18 +55,54 @@ typedef struct axis {
     char spec[1200];
 } axis;
 
+#define GIVEN_CROP (1ull << 40)
+#define GIVEN_CELL (1ull << 41)
+
 typedef struct sheet_args {
-    preview_source src;
+    source_args src;
     const char *out, *grid, *title;
     const char *rows_spec, *cols_spec;
     double crop[4];
-    int have_crop, quiet, have_cell;
+    int quiet;
     double cell[2];
-    smpsim_render_options look;
+    smpsim_look look;
     double measured_blur_px; /* --camera-blur auto: the photo's, measured once */
     axis rows, cols;
     char title_buf[256];
+    uint64_t given;
 } sheet_args;
+
+static const opt sheet_opts[] = {
+    {"--out", OPT_PATH, offsetof(sheet_args, out),
+     .help = "  --out FILE.png         the sheet; never an input; written atomically\n"},
+    {"--rows", OPT_STRING, offsetof(sheet_args, rows_spec),
+     .help = "  --rows PARAM=V1,...    the rows (up to 16 values)\n"},
+    {"--cols", OPT_STRING, offsetof(sheet_args, cols_spec),
+     .help = "  --cols PARAM=V1,...    the columns (up to 16 values)\n"},
+    {"--grid", OPT_PATH, offsetof(sheet_args, grid),
+     .help = "  --grid GRID.json       rows, cols, title and crop from a file:\n"
+             "                         {\"rows\": \"shade=3,5\", \"cols\": {\"param\": \"state\",\n"
+             "                          \"values\": [\"fresh\", \"healed\"]}, \"title\": \"...\",\n"
+             "                          \"crop\": [X, Y, W, H]}\n"},
+    {"--title", OPT_STRING, offsetof(sheet_args, title),
+     .help = "  --title TEXT           the title (default: the design's name)\n"},
+    {"--crop", OPT_TUPLE, offsetof(sheet_args, crop), 4, .what = "X,Y,W,H in pixels",
+     .bit = GIVEN_CROP,
+     .help = "  --crop X,Y,W,H         show only this rectangle of each preview (pixels)\n"},
+    {"--cell", OPT_TUPLE, offsetof(sheet_args, cell), 2, .what = "ROW,COLUMN (from 1)",
+     .bit = GIVEN_CELL,
+     .help = "  --cell R,C             write only the preview of row R, column C (from 1),\n"
+             "                         as `smpsim render` would with the same parameters\n"},
+    {"--quiet", OPT_SWITCH, offsetof(sheet_args, quiet), 1,
+     .help = "  --quiet                no progress on stderr and nothing on stdout\n"},
+};
+
+static const opt_group sheet_groups[] = {
+    OPT_GROUP(source_opts, sheet_args, src, 0, NULL),
+    OPT_OWN(sheet_opts, NULL),
+    OPT_GROUP(look_opts, sheet_args, look, 0,
+              "How the dots look (as render; docs/realism.md), unless varied:"),
+};
 
 /* One value of PARAM: 0 valid, -1 not (message in why). */
 static int check_value(param p, const char *v, double *num, char *why, size_t size)
@@ -228,7 +249,7 @@ static int read_grid(sheet_args *a)
                 }
                 a->crop[i] = json_number_value(json_array_get(v, i));
             }
-            a->have_crop = 1;
+            a->given |= GIVEN_CROP;
         } else {
             snprintf(why, sizeof why, "%s: unknown key or wrong type (rows, cols, title, crop)",
                      key);
@@ -241,55 +262,19 @@ static int read_grid(sheet_args *a)
     return rc;
 }
 
-static int parse_sheet(int argc, char **argv, sheet_args *a)
+static int check_sheet_args(sheet_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int took = take_preview_flag("sheet", &a->look, &a->src, f, v);
-        if (took < 0)
-            return EXIT_USAGE;
-        if (took > 0) {
-            i++;
-            continue;
-        }
-        if (strcmp(f, "--quiet") == 0) {
-            a->quiet = 1;
-            continue;
-        }
-        static const char *const valued[] = {"--out",   "--rows", "--cols", "--grid",
-                                             "--title", "--crop", "--cell"};
-        size_t k = 0, n = sizeof valued / sizeof *valued;
-        while (k < n && strcmp(f, valued[k]) != 0)
-            k++;
-        if (k == n)
-            return usage_error("sheet", "unknown option '%s'", f);
-        if (!v)
-            return usage_error("sheet", "%s needs a value", f);
-        i++;
-        switch (k) {
-        case 0: a->out = v; break;
-        case 1: a->rows_spec = v; break;
-        case 2: a->cols_spec = v; break;
-        case 3: a->grid = v; break;
-        case 4: a->title = v; break;
-        case 5:
-            if (parse_tuple(v, a->crop, 4) != 0)
-                return usage_error("sheet", "--crop '%s' is not X,Y,W,H in pixels", v);
-            a->have_crop = 1;
-            break;
-        default:
-            if (parse_tuple(v, a->cell, 2) != 0 || a->cell[0] < 1 || a->cell[1] < 1 ||
-                a->cell[0] != floor(a->cell[0]) || a->cell[1] != floor(a->cell[1]))
-                return usage_error("sheet", "--cell '%s' is not ROW,COLUMN (from 1)", v);
-            a->have_cell = 1;
-        }
-    }
-    if (check_source("sheet", &a->src) != 0)
+    if (check_source("sheet", &a->src, a->given, 1) != 0)
         return EXIT_USAGE;
     if (!a->out)
         return usage_error("sheet", "--out is required");
     if (check_picture_out("sheet", a->out) != 0)
         return EXIT_USAGE;
+    int have_cell = (a->given & GIVEN_CELL) != 0;
+    if (have_cell && (a->cell[0] < 1 || a->cell[1] < 1 || a->cell[0] != floor(a->cell[0]) ||
+                      a->cell[1] != floor(a->cell[1])))
+        return usage_error("sheet", "--cell '%g,%g' is not ROW,COLUMN (from 1)", a->cell[0],
+                           a->cell[1]);
     if (a->grid && (a->rows_spec || a->cols_spec))
         return usage_error("sheet", "give --grid or --rows/--cols, not both");
     const char *inputs[] = {a->src.design, a->src.photo, a->grid};
@@ -314,7 +299,7 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
         a->rows.n = 1;
     if (a->cols.p == P_NONE)
         a->cols.n = 1;
-    if (a->have_cell && (a->cell[0] > (double)a->rows.n || a->cell[1] > (double)a->cols.n))
+    if (have_cell && (a->cell[0] > (double)a->rows.n || a->cell[1] > (double)a->cols.n))
         return usage_error("sheet", "--cell %g,%g is outside the %zu x %zu grid", a->cell[0],
                            a->cell[1], a->rows.n, a->cols.n);
     return 0;
@@ -352,7 +337,7 @@ static smpsim_status set_regions(smpsim_design **d, const char *key, double valu
 }
 
 /* The design and look of one cell. */
-static smpsim_status apply(const axis *ax, size_t k, smpsim_design **d,
+static smpsim_status apply(const sheet_args *a, const axis *ax, size_t k, smpsim_design **d,
                            smpsim_render_options *look, const char *photo_path,
                            smpsim_error *err)
 {
@@ -367,6 +352,8 @@ static smpsim_status apply(const axis *ax, size_t k, smpsim_design **d,
     case P_PRESET: {
         smpsim_design *nd = NULL;
         st = smpsim_design_new_preset(ax->values[k], &nd, err);
+        if (st == SMPSIM_OK && (a->given & GIVEN_SEED)) /* --seed: every cell's */
+            smpsim_design_set_seed(nd, a->src.seed);
         if (st == SMPSIM_OK)
             st = smpsim_design_set_view(nd, smpsim_design_get_view(*d), err);
         if (st == SMPSIM_OK)
@@ -387,7 +374,7 @@ static smpsim_status apply(const axis *ax, size_t k, smpsim_design **d,
 static smpsim_status render_cell(const sheet_args *a, const smpsim_design *base,
                                  const smpsim_image *photo, const char *photo_path, size_t r,
                                  size_t c, smpsim_image **out, smpsim_design **cell_design,
-                                 smpsim_render_options *cell_look, smpsim_error *err)
+                                 smpsim_look *cell_look, smpsim_error *err)
 {
     *out = NULL;
     *cell_design = NULL;
@@ -399,21 +386,19 @@ static smpsim_status render_cell(const sheet_args *a, const smpsim_design *base,
     free(json);
     if (st == SMPSIM_OK)
         st = smpsim_design_set_photo(d, photo_path, err);
-    smpsim_render_options look = a->look;
+    smpsim_look look = a->look;
     /* The preset first: it replaces the design the other parameter edits. */
     int rows_first = a->rows.p == P_PRESET || a->cols.p != P_PRESET;
     const axis *first = rows_first ? &a->rows : &a->cols, *second = rows_first ? &a->cols
                                                                                 : &a->rows;
     size_t k1 = rows_first ? r : c, k2 = rows_first ? c : r;
     if (st == SMPSIM_OK)
-        st = apply(first, k1, &d, &look, photo_path, err);
+        st = apply(a, first, k1, &d, &look.render, photo_path, err);
     if (st == SMPSIM_OK)
-        st = apply(second, k2, &d, &look, photo_path, err);
+        st = apply(a, second, k2, &d, &look.render, photo_path, err);
     if (st == SMPSIM_OK)
         st = smpsim_design_set_photo(d, photo_path, err);
-    smpsim_look drawn; /* the cell's look keeps "auto" */
-    smpsim_look_init(&drawn);
-    drawn.render = look;
+    smpsim_look drawn = look; /* the cell's look keeps "auto" */
     if (drawn.render.camera_blur_px == SMPSIM_CAMERA_BLUR_AUTO)
         drawn.render.camera_blur_px = a->measured_blur_px;
     if (st == SMPSIM_OK)
@@ -447,37 +432,108 @@ static void cell_label(const axis *ax, size_t k, char *buf, size_t size)
     snprintf(buf, size, "%s = %s", param_names[ax->p], ax->values[k]);
 }
 
-int cmd_sheet(int argc, char **argv)
+/* --cell R,C: the cell's preview alone (cropped), as render writes it. */
+static smpsim_status write_cell(const sheet_args *a, const smpsim_design *base,
+                                const smpsim_image *photo, const char *photo_path,
+                                const int rect[4], smpsim_error *err)
 {
-    sheet_args a = {.src = {.scale = 6.5}};
-    smpsim_render_options_init(&a.look);
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return fputs(sheet_usage, stdout), 0;
-    int prc = parse_sheet(argc, argv, &a);
+    smpsim_image *img = NULL, *cut = NULL;
+    smpsim_design *d = NULL;
+    smpsim_look look; /* as `smpsim render` stores it: smpsim:render */
+    smpsim_status st = render_cell(a, base, photo, photo_path, (size_t)a->cell[0] - 1,
+                                   (size_t)a->cell[1] - 1, &img, &d, &look, err);
+    if (st == SMPSIM_OK && (a->given & GIVEN_CROP))
+        st = crop_image(img, rect, &cut, err);
+    if (st == SMPSIM_OK)
+        st = save_picture(cut ? cut : img, a->out, d, &look, NULL, 0, err);
+    if (st == SMPSIM_OK && !a->quiet)
+        printf("%s: cell %g,%g (%dx%d px)\n", a->out, a->cell[0], a->cell[1], rect[2], rect[3]);
+    smpsim_image_free(img);
+    smpsim_image_free(cut);
+    smpsim_design_free(d);
+    return st;
+}
+
+/* The title, the labels and every cell's preview (the rect of it) on cr,
+ * with a progress line per cell unless quiet. */
+static smpsim_status draw_grid(const sheet_args *a, const smpsim_design *base,
+                               const smpsim_image *photo, const char *photo_path,
+                               const int rect[4], int label_w, int header_h, cairo_t *cr,
+                               smpsim_error *err)
+{
+    size_t R = a->rows.n, C = a->cols.n, N = R * C;
+    smpsim_status st = SMPSIM_OK;
+    char title[512];
+    const char *name = smpsim_design_get_name(base);
+    if (a->title)
+        snprintf(title, sizeof title, "%s", a->title);
+    else
+        snprintf(title, sizeof title, "%s", name && name[0] ? name : "smpsim sheet");
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    canvas_text(cr, title, MARGIN, MARGIN + 26, 22, 1);
+    int x0 = MARGIN + label_w, y0 = MARGIN + TITLE_H + header_h;
+    char label[128];
+    for (size_t c = 0; a->cols.p != P_NONE && c < C; c++) {
+        cell_label(&a->cols, c, label, sizeof label);
+        canvas_text(cr, label, x0 + (double)c * (rect[2] + GAP) + 4, y0 - 7, 15, 0);
+    }
+    for (size_t r = 0; a->rows.p != P_NONE && r < R; r++) {
+        cell_label(&a->rows, r, label, sizeof label);
+        canvas_text(cr, label, MARGIN, y0 + (double)r * (rect[3] + GAP) + rect[3] / 2.0 + 5, 15,
+                    0);
+    }
+    for (size_t r = 0; st == SMPSIM_OK && r < R; r++)
+        for (size_t c = 0; st == SMPSIM_OK && c < C; c++) {
+            smpsim_image *img = NULL;
+            smpsim_design *d = NULL;
+            if (!a->quiet) {
+                char rl[128] = "", cl[128] = "";
+                if (a->rows.p != P_NONE)
+                    snprintf(rl, sizeof rl, " %s=%s", param_names[a->rows.p], a->rows.values[r]);
+                if (a->cols.p != P_NONE)
+                    snprintf(cl, sizeof cl, " %s=%s", param_names[a->cols.p], a->cols.values[c]);
+                fprintf(stderr, "sheet: %zu/%zu%s%s\n", r * C + c + 1, N, rl, cl);
+            }
+            st = render_cell(a, base, photo, photo_path, r, c, &img, &d, NULL, err);
+            if (st == SMPSIM_OK)
+                st = canvas_paint(cr, img, rect[0], rect[1], rect[2], rect[3],
+                                  x0 + (int)c * (rect[2] + GAP), y0 + (int)r * (rect[3] + GAP),
+                                  err);
+            smpsim_image_free(img);
+            smpsim_design_free(d);
+        }
+    return st;
+}
+
+static int cmd_sheet(int argc, char **argv)
+{
+    sheet_args a = {.out = NULL};
+    source_init(&a.src);
+    smpsim_look_init(&a.look);
+    if (cli_parse(&sheet_command, argc, argv, &a) != 0)
+        return EXIT_USAGE;
+    int prc = check_sheet_args(&a);
     if (prc != 0)
         return prc;
+    look_finish(&a.look, a.given);
     smpsim_error err = {0};
     smpsim_design *base = NULL;
     smpsim_image *photo = NULL, *sheet = NULL;
     char *photo_path = NULL;
     int rc = 0;
     cairo_t *cr = NULL;
-    smpsim_status st = preview_open(&a.src, &base, &photo_path, &photo, &err);
-    if (st == SMPSIM_OK) { /* the design's own photo and masks */
-        const char *in[] = {photo_path}, *what[] = {"photo"};
-        if ((rc = refuse_overwrite("sheet", a.out, in, what, 1, base, a.src.design)) != 0)
-            goto done;
-    }
-    smpsim_look measured;
-    smpsim_look_init(&measured);
-    measured.render = a.look;
+    smpsim_status st = preview_open("sheet", &a.src, a.given, a.out, &base, &photo_path, &photo,
+                                    &rc, &err);
+    if (rc)
+        goto done;
+    smpsim_look measured = a.look;
     if (st == SMPSIM_OK)
         st = resolve_camera_blur(&measured, photo, a.quiet, &err);
     a.measured_blur_px = measured.render.camera_blur_px;
     if (st != SMPSIM_OK)
         goto done;
     int rect[4] = {0, 0, (int)photo->width, (int)photo->height};
-    if (a.have_crop) {
+    if ((a.given & GIVEN_CROP)) {
         for (int i = 0; i < 4; i++)
             rect[i] = (int)lround(a.crop[i]);
         if (a.crop[0] < 0 || a.crop[1] < 0 || rect[2] < 1 || rect[3] < 1 ||
@@ -488,25 +544,11 @@ int cmd_sheet(int argc, char **argv)
             goto done;
         }
     }
-    if (a.have_cell) {
-        smpsim_image *img = NULL, *cut = NULL;
-        smpsim_design *d = NULL;
-        smpsim_look look; /* as `smpsim render` stores it: smpsim:render */
-        smpsim_look_init(&look);
-        st = render_cell(&a, base, photo, photo_path, (size_t)a.cell[0] - 1,
-                         (size_t)a.cell[1] - 1, &img, &d, &look.render, &err);
-        if (st == SMPSIM_OK && a.have_crop)
-            st = crop_image(img, rect, &cut, &err);
-        if (st == SMPSIM_OK)
-            st = save_picture(cut ? cut : img, a.out, d, &look, NULL, 0, &err);
-        if (st == SMPSIM_OK && !a.quiet)
-            printf("%s: cell %g,%g (%dx%d px)\n", a.out, a.cell[0], a.cell[1], rect[2], rect[3]);
-        smpsim_image_free(img);
-        smpsim_image_free(cut);
-        smpsim_design_free(d);
+    if ((a.given & GIVEN_CELL)) {
+        st = write_cell(&a, base, photo, photo_path, rect, &err);
         goto done;
     }
-    size_t R = a.rows.n, C = a.cols.n, N = R * C;
+    size_t R = a.rows.n, C = a.cols.n;
     int label_w = a.rows.p != P_NONE ? LABEL_W : 0, header_h = a.cols.p != P_NONE ? HEADER_H : 0;
     double width = 2.0 * MARGIN + label_w + (double)C * rect[2] + (double)(C - 1) * GAP;
     double height = 2.0 * MARGIN + TITLE_H + header_h + (double)R * rect[3] + (double)(R - 1) * GAP;
@@ -520,45 +562,7 @@ int cmd_sheet(int argc, char **argv)
         st = err.status;
         goto done;
     }
-    char title[512];
-    const char *name = smpsim_design_get_name(base);
-    if (a.title)
-        snprintf(title, sizeof title, "%s", a.title);
-    else
-        snprintf(title, sizeof title, "%s", name && name[0] ? name : "smpsim sheet");
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    canvas_text(cr, title, MARGIN, MARGIN + 26, 22, 1);
-    int x0 = MARGIN + label_w, y0 = MARGIN + TITLE_H + header_h;
-    char label[128];
-    for (size_t c = 0; a.cols.p != P_NONE && c < C; c++) {
-        cell_label(&a.cols, c, label, sizeof label);
-        canvas_text(cr, label, x0 + (double)c * (rect[2] + GAP) + 4, y0 - 7, 15, 0);
-    }
-    for (size_t r = 0; a.rows.p != P_NONE && r < R; r++) {
-        cell_label(&a.rows, r, label, sizeof label);
-        canvas_text(cr, label, MARGIN, y0 + (double)r * (rect[3] + GAP) + rect[3] / 2.0 + 5, 15,
-                    0);
-    }
-    for (size_t r = 0; st == SMPSIM_OK && r < R; r++)
-        for (size_t c = 0; st == SMPSIM_OK && c < C; c++) {
-            smpsim_image *img = NULL;
-            smpsim_design *d = NULL;
-            if (!a.quiet) {
-                char rl[128] = "", cl[128] = "";
-                if (a.rows.p != P_NONE)
-                    snprintf(rl, sizeof rl, " %s=%s", param_names[a.rows.p], a.rows.values[r]);
-                if (a.cols.p != P_NONE)
-                    snprintf(cl, sizeof cl, " %s=%s", param_names[a.cols.p], a.cols.values[c]);
-                fprintf(stderr, "sheet: %zu/%zu%s%s\n", r * C + c + 1, N, rl, cl);
-            }
-            st = render_cell(&a, base, photo, photo_path, r, c, &img, &d, NULL, &err);
-            if (st == SMPSIM_OK)
-                st = canvas_paint(cr, img, rect[0], rect[1], rect[2], rect[3],
-                                  x0 + (int)c * (rect[2] + GAP), y0 + (int)r * (rect[3] + GAP),
-                                  &err);
-            smpsim_image_free(img);
-            smpsim_design_free(d);
-        }
+    st = draw_grid(&a, base, photo, photo_path, rect, label_w, header_h, cr, &err);
     if (st == SMPSIM_OK) {
         st = canvas_finish(cr, &sheet, &err);
         cr = NULL;
@@ -584,3 +588,7 @@ done:
     smpsim_image_free(sheet);
     return rc;
 }
+
+const cli_command sheet_command =
+    CLI_COMMAND("sheet", "a labelled grid of previews varying two parameters",
+                cmd_sheet, sheet_usage, sheet_footer, sheet_groups, sheet_args, NULL, 0);

@@ -13,63 +13,41 @@ static const char *const stats_usage =
     "treated area in cm2 (density field cells above zero, feathered margins\n"
     "included), mean nearest-neighbour spacing, pigment coverage (dot area over\n"
     "treated area), the design-rule warnings, and the working time per session.\n"
-    "\n"
-    "  --design DESIGN.json   the design file\n"
-    "  --preset NAME          or a preset (see `smpsim presets`)\n"
-    "  --json                 one JSON object on standard output\n"
-    "  --out FILE             write the JSON to FILE atomically instead\n"
-    "  --per-minute N         working pace in impressions per minute, 1..2000\n"
-    "                         (default 90: an assumption, not a measurement; time\n"
-    "                         yourself and give your own pace)\n"
-    "  --seed N               override the design's seed\n"
-    "\n"
+    "\n";
+
+static const char *const stats_footer =
     "Exit status: 0 success (even with warnings), 1 failed (invalid design, write\n"
     "error), 2 bad command line.\n";
 
 typedef struct stats_args {
-    const char *design, *preset, *out;
+    source_args src;
+    const char *out;
     double per_minute;
-    uint64_t seed;
-    int json, seed_given;
+    int json;
+    uint64_t given;
 } stats_args;
 
-static int parse_stats(int argc, char **argv, stats_args *a)
+static const opt stats_opts[] = {
+    {"--json", OPT_SWITCH, offsetof(stats_args, json), 1,
+     .help = "  --json                 one JSON object on standard output\n"},
+    {"--out", OPT_PATH, offsetof(stats_args, out),
+     .help = "  --out FILE             write the JSON to FILE atomically instead\n"},
+    {"--per-minute", OPT_NUMBER, offsetof(stats_args, per_minute), 1, 2000,
+     .help = "  --per-minute N         working pace in impressions per minute, 1..2000\n"
+             "                         (default 90: an assumption, not a measurement; time\n"
+             "                         yourself and give your own pace)\n"},
+};
+
+static const opt_group stats_groups[] = {
+    OPT_GROUP(source_opts, stats_args, src, GIVEN_DESIGN | GIVEN_PRESET | GIVEN_SEED, NULL),
+    OPT_OWN(stats_opts, NULL),
+};
+
+static int check_stats_args(const stats_args *a)
 {
-    static const numeric_flag numbers[] = {
-        {"--per-minute", 1, 2000, offsetof(stats_args, per_minute)},
-    };
-    for (int i = 1; i < argc; i++) {
-        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int took = take_number("stats", numbers, 1, a, f, v);
-        if (took < 0)
-            return -1;
-        if (took > 0) {
-            i++;
-            continue;
-        }
-        if (strcmp(f, "--json") == 0) {
-            a->json = 1;
-            continue;
-        }
-        const char **slot = strcmp(f, "--design") == 0   ? &a->design
-                            : strcmp(f, "--preset") == 0 ? &a->preset
-                            : strcmp(f, "--out") == 0    ? &a->out
-                                                         : NULL;
-        if (!slot && strcmp(f, "--seed") != 0)
-            return usage_error("stats", "unknown option '%s'", f);
-        if (!v)
-            return usage_error("stats", "%s needs a value", f);
-        i++;
-        if (slot)
-            *slot = v;
-        else if (parse_u64(v, &a->seed) != 0)
-            return usage_error("stats", "--seed '%s' is not a whole number 0..2^64-1", v);
-        else
-            a->seed_given = 1;
-    }
-    if ((a->design != NULL) + (a->preset != NULL) != 1)
+    if ((a->src.design != NULL) + (a->src.preset != NULL) != 1)
         return usage_error("stats", "give one of --design and --preset");
-    const char *inputs[] = {a->design}, *what[] = {"design file"};
+    const char *inputs[] = {a->src.design}, *what[] = {"design file"};
     return refuse_overwrite("stats", a->out, inputs, what, 1, NULL, NULL);
 }
 
@@ -126,20 +104,14 @@ static smpsim_status report_stats(const stats_args *a, const smpsim_stats *s,
         st = smpsim_stats_write_json(s, w, n, write_stdout, NULL, err);
     else
         print_text(s, w, n);
-    if (st == SMPSIM_OK && fflush(stdout) != 0) {
-        st = SMPSIM_EIO;
-        snprintf(err->message, sizeof err->message, "writing standard output: %s",
-                 strerror(errno));
-    }
-    return st;
+    return stdout_flushed(st, err);
 }
 
-int cmd_stats(int argc, char **argv)
+static int cmd_stats(int argc, char **argv)
 {
-    stats_args a = {0};
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return fputs(stats_usage, stdout), 0;
-    if (parse_stats(argc, argv, &a) != 0)
+    stats_args a = {.out = NULL};
+    source_init(&a.src);
+    if (cli_parse(&stats_command, argc, argv, &a) != 0 || check_stats_args(&a) != 0)
         return EXIT_USAGE;
     smpsim_error err = {0};
     smpsim_design *d = NULL;
@@ -149,9 +121,9 @@ int cmd_stats(int argc, char **argv)
     smpsim_stats_options o;
     smpsim_stats_options_init(&o);
     o.impressions_per_minute = a.per_minute;
-    smpsim_status st = load_design_arg(a.design, a.preset, &d, &err);
-    if (st == SMPSIM_OK && a.seed_given)
-        smpsim_design_set_seed(d, a.seed);
+    smpsim_status st = load_design_arg(a.src.design, a.src.preset, &d, &err);
+    if (st == SMPSIM_OK && (a.given & GIVEN_SEED))
+        smpsim_design_set_seed(d, a.src.seed);
     if (st == SMPSIM_OK)
         st = smpsim_design_check(d, &w, &n, &err);
     if (st == SMPSIM_OK)
@@ -164,3 +136,7 @@ int cmd_stats(int argc, char **argv)
     smpsim_design_free(d);
     return rc;
 }
+
+const cli_command stats_command =
+    CLI_COMMAND("stats", "dots per session and region, area, spacing, coverage, working time",
+                cmd_stats, stats_usage, stats_footer, stats_groups, stats_args, NULL, 0);

@@ -701,7 +701,9 @@ typedef enum smpsim_warning_code {
 
 typedef struct smpsim_warning {
     smpsim_warning_code code;
-    char message[256]; /* what is wrong and what to change */
+    char message[256]; /* what is wrong and what to change; a region is named by
+                          its number from 1 ("region 2: ..."), as smpsim_stats
+                          and the dots' region field count them */
 } smpsim_warning;
 
 /** Checks the design against the rules above. On success *out holds *n

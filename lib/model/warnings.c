@@ -110,7 +110,7 @@ static void check_regions(const smpsim_design *d, list *l)
             add(l, SMPSIM_WARN_TOO_DARK,
                 "region %zu: shade %.1f is darker than the client's hair (%.1f); dots never look "
                 "right darker than the hair: lower the shade to %.1f or less",
-                r, shade, hair, hair);
+                r + 1, shade, hair, hair);
         double spacing = sqrt(2.0 / (sqrt(3.0) * p->density_per_cm2 / 100.0));
         double gap = spacing - HEALED_SPREAD * p->dot_diameter_mm;
         if (gap < MIN_GAP_MM)
@@ -118,7 +118,7 @@ static void check_regions(const smpsim_design *d, list *l)
                 "region %zu: at %.0f dots/cm2 with %.2f mm dots only %.2f mm remain between "
                 "healed dots, which spread and merge into a flat look; lower the density or use "
                 "a finer needle",
-                r, p->density_per_cm2, p->dot_diameter_mm, gap);
+                r + 1, p->density_per_cm2, p->dot_diameter_mm, gap);
     }
 }
 
