@@ -9,6 +9,9 @@
 static const char *const metrics_usage =
     "Usage: smpsim metrics DOTS.csv | --design DESIGN.json | --preset NAME\n"
     "                      [--window X0,Y0,X1,Y1] [--json]\n"
+    "       smpsim metrics --photo PHOTO --preview PREVIEW [--region X,Y X,Y X,Y ...]\n"
+    "                      [--scale PX_PER_MM | --design DESIGN.json] [--distance-m D]\n"
+    "                      [--json]\n"
     "Prints the quality measures of a dot list (as written by `smpsim dots`):\n"
     "count and density, normalised Poisson-disk radius rho (dart throwing ~0.75,\n"
     "lattice 1), nearest-neighbour mean and coefficient of variation, follicle-group\n"
@@ -17,7 +20,15 @@ static const char *const metrics_usage =
     "  --window X0,Y0,X1,Y1   measure the dots in this rectangle (mm; default: the\n"
     "                         dots' bounding box shrunk by 10 % on each side, so that\n"
     "                         outlines do not count)\n"
-    "  --json                 machine-readable output\n";
+    "  --json                 machine-readable output\n"
+    "\n"
+    "With --photo and --preview: how the preview differs from the photo inside the\n"
+    "region (photo pixels; default the whole image), in CIELAB D65 (docs/realism.md,\n"
+    "\"Measuring the look\"): dL* and dC* of the mean colour, dC* between the dots,\n"
+    "the dot-scale texture added (sigma_add: std of L* at 5 px/mm around a 1 mm local\n"
+    "mean) and the share of cells 4 L* darker than their surroundings (dark).\n"
+    "  --scale PX_PER_MM      the photo's scale (default 6.5; or --design's view)\n"
+    "  --distance-m D         both images as an eye sees them from D metres\n";
 
 typedef struct report {
     double window[4], area_cm2, rho, nn_mean, nn_cv, share[5];
@@ -113,8 +124,131 @@ static smpsim_status load_dots(const char *path, const char *design, const char 
     return st;
 }
 
+#define MAX_REGION_POINTS 256
+
+typedef struct look_args {
+    const char *photo, *preview, *design;
+    double scale, distance_m, xy[2 * MAX_REGION_POINTS];
+    size_t n_points;
+    int json;
+} look_args;
+
+static int appearance(const look_args *a)
+{
+    smpsim_error err = {0};
+    smpsim_image *photo = NULL, *preview = NULL;
+    smpsim_design *d = NULL;
+    smpsim_appearance m;
+    double scale = a->scale > 0 ? a->scale : 6.5;
+    smpsim_status st = SMPSIM_OK;
+    if (a->design) {
+        st = load_design_arg(a->design, NULL, &d, &err);
+        if (st == SMPSIM_OK && a->scale == 0)
+            scale = smpsim_design_get_view(d)->px_per_mm;
+    }
+    if (st == SMPSIM_OK)
+        st = smpsim_image_load(a->photo, NULL, &photo, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_image_load(a->preview, NULL, &preview, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_measure_appearance(photo, preview, a->n_points ? a->xy : NULL, a->n_points,
+                                       scale, a->distance_m, &m, &err);
+    smpsim_design_free(d);
+    smpsim_image_free(photo);
+    smpsim_image_free(preview);
+    if (st != SMPSIM_OK)
+        return library_error(&err, st);
+    if (a->json) {
+        printf("{\"dL\": %.3f, \"dC\": %.3f, \"between_dC\": %.3f, \"sigma_add\": %.3f, "
+               "\"dark\": %.4f, \"sigma_treated\": %.3f, \"sigma_untreated\": %.3f, "
+               "\"dark_untreated\": %.4f, \"L_treated\": %.3f, \"L_untreated\": %.3f, "
+               "\"C_treated\": %.3f, \"C_untreated\": %.3f, \"px_per_mm\": %.4g, "
+               "\"distance_m\": %.4g, \"pixels\": %zu}\n",
+               m.delta_lightness, m.delta_chroma, m.delta_chroma_between, m.sigma_added,
+               m.dark_fraction, m.sigma_treated, m.sigma_untreated, m.dark_fraction_untreated,
+               m.lightness_treated, m.lightness_untreated, m.chroma_treated, m.chroma_untreated,
+               scale, a->distance_m, m.n_pixels);
+        return 0;
+    }
+    printf("%s vs %s (%zu px, %.3g px/mm", a->preview, a->photo, m.n_pixels, scale);
+    if (a->distance_m > 0)
+        printf(", seen from %.3g m", a->distance_m);
+    printf(")\n");
+    printf("  dL*          %+.2f (L* %.2f -> %.2f)\n", m.delta_lightness, m.lightness_untreated,
+           m.lightness_treated);
+    printf("  dC*          %+.2f (C* %.2f -> %.2f)\n", m.delta_chroma, m.chroma_untreated,
+           m.chroma_treated);
+    printf("  between dC*  %+.2f\n", m.delta_chroma_between);
+    printf("  sigma_add    %.2f (L* texture %.2f -> %.2f)\n", m.sigma_added, m.sigma_untreated,
+           m.sigma_treated);
+    printf("  dark         %.3f (photo %.3f)\n", m.dark_fraction, m.dark_fraction_untreated);
+    return 0;
+}
+
+/* Parses the appearance flags; returns -1 when argv is a dot-list call,
+ * else the exit status. */
+static int appearance_command(int argc, char **argv)
+{
+    look_args a = {0};
+    int wanted = 0;
+    for (int i = 1; i < argc; i++)
+        wanted |= strcmp(argv[i], "--photo") == 0 || strcmp(argv[i], "--preview") == 0;
+    if (!wanted)
+        return -1;
+    for (int i = 1; i < argc; i++) {
+        const char *f = argv[i];
+        if (strcmp(f, "--json") == 0) {
+            a.json = 1;
+            continue;
+        }
+        if (strcmp(f, "--region") == 0) {
+            if (a.n_points)
+                return usage_error("metrics", "one --region at a time");
+            while (i + 1 < argc && argv[i + 1][0] != '-') {
+                if (a.n_points == MAX_REGION_POINTS)
+                    return usage_error("metrics", "--region has more than %d points",
+                                       MAX_REGION_POINTS);
+                if (parse_tuple(argv[++i], a.xy + 2 * a.n_points, 2) != 0)
+                    return usage_error("metrics", "--region point '%s' is not X,Y in pixels",
+                                       argv[i]);
+                a.n_points++;
+            }
+            if (a.n_points < 3)
+                return usage_error("metrics", "--region needs at least 3 points X,Y");
+            continue;
+        }
+        if (i + 1 >= argc)
+            return usage_error("metrics", "%s needs a value", f);
+        const char *v = argv[++i];
+        if (strcmp(f, "--photo") == 0) {
+            a.photo = v;
+        } else if (strcmp(f, "--preview") == 0) {
+            a.preview = v;
+        } else if (strcmp(f, "--design") == 0) {
+            a.design = v;
+        } else if (strcmp(f, "--scale") == 0) {
+            if (parse_double(v, 0.5, 1000, &a.scale) != 0)
+                return usage_error("metrics", "--scale needs 0.5..1000 px/mm, not '%s'", v);
+        } else if (strcmp(f, "--distance-m") == 0) {
+            if (parse_double(v, 0.05, 100, &a.distance_m) != 0)
+                return usage_error("metrics", "--distance-m needs 0.05..100, not '%s'", v);
+        } else {
+            return usage_error("metrics", "unknown option '%s' with --photo/--preview", f);
+        }
+    }
+    if (!a.photo || !a.preview)
+        return usage_error("metrics", "--photo and --preview go together");
+    return appearance(&a);
+}
+
 int cmd_metrics(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return fputs(metrics_usage, stdout), 0;
+    int looked = appearance_command(argc, argv);
+    if (looked >= 0)
+        return looked;
     const char *path = NULL, *design = NULL, *preset = NULL;
     int json = 0, have_window = 0;
     report r = {0};

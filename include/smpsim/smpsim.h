@@ -1205,6 +1205,43 @@ SMPSIM_API smpsim_status smpsim_estimate_camera_blur(const smpsim_image *image,
 SMPSIM_API smpsim_status smpsim_image_view_at_distance(smpsim_image *image, double px_per_mm,
                                                        double distance_m, smpsim_error *err);
 
+/** What treatment changed in a photo, as a camera or an eye records it
+ *  (the metric real healed SMP was measured with; docs/realism.md,
+ *  "Measuring the look"). CIELAB D65; "treated" is the preview, "untreated"
+ *  the photo, over the same region. */
+typedef struct smpsim_appearance {
+    /** L* and chroma C* of the region's mean colour (averaged in linear
+     *  light), preview minus photo. */
+    double delta_lightness, delta_chroma;
+    /** Chroma change of the skin between the dots: the mean colour of the
+     *  5 px/mm cells at or above their local mean L*, preview minus photo. */
+    double delta_chroma_between;
+    /** Dot-scale texture: on a 5 px/mm grid, the standard deviation of L*
+     *  minus its local mean (Gaussian, sigma 1 mm, over the region), in the
+     *  preview and the photo; sigma_added = sqrt(treated^2 - untreated^2)
+     *  (negative when the preview is the smoother). */
+    double sigma_treated, sigma_untreated, sigma_added;
+    /** Share of the grid cells at least 4 L* darker than their local mean,
+     *  in the preview (the visible specks) and in the photo. */
+    double dark_fraction, dark_fraction_untreated;
+    /** The two mean colours. */
+    double lightness_treated, lightness_untreated, chroma_treated, chroma_untreated;
+    /** Photo pixels and 5 px/mm grid cells in the region. */
+    size_t n_pixels, n_grid_cells;
+} smpsim_appearance;
+
+/** Measures a preview against its photo (same size, RGBA8 or RGBA16)
+ *  inside the polygon xy_px (photo pixels, n_points >= 3; NULL and 0: the
+ *  whole image), at the photo's scale px_per_mm (0.5..1000) and, when
+ *  distance_m is not 0 (0.05..100), as an eye sees both from that distance
+ *  (smpsim_image_view_at_distance()). Nothing is changed. SMPSIM_EINVAL
+ *  names a bad argument or an empty region; SMPSIM_ENOMEM. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_measure_appearance(const smpsim_image *photo,
+                                                   const smpsim_image *preview,
+                                                   const double *xy_px, size_t n_points,
+                                                   double px_per_mm, double distance_m,
+                                                   smpsim_appearance *out, smpsim_error *err);
+
 /** Draws the dots into a caller's cairo context (a cairo_t *), in the
  *  context's current user space taken as photo pixels: each visible dot a
  *  disc of its visible diameter in its pigment's colour with
