@@ -8,7 +8,7 @@
  *   png       PNG encoding at zlib level 1, 2, 3 vs zlib's default level 6
  *
  * Usage: bench-core [PHOTO.png]   (meson benchmark passes the sample photo) */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include "bench-util.h"
 

@@ -18,7 +18,7 @@
  * Usage: bench-render PHOTO.png [DESIGN.json DESIGN-PHOTO.png]
  *        (meson benchmark passes a sample photo and a sample design)
  *        bench-render --peak-child FILE.png MODE   (internal: one preview) */
-#include "render-private.h" /* the redness halo radius, for the cairo baseline */
+#include "render/render-private.h" /* the redness halo radius, for the cairo baseline */
 
 #include "bench-util.h"
 

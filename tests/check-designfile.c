@@ -1,5 +1,5 @@
 /* Design files: round trips and errors that name the JSON path. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <stdio.h>

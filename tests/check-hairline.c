@@ -1,5 +1,5 @@
 /* Hairlines, region shapes, sessions, presets and design rules. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>

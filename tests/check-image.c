@@ -2,7 +2,7 @@
  * files, statuses. Every fixture is generated here (libpng and libjpeg
  * writers, hand-built chunks and EXIF segments) into a fresh temporary
  * directory per test. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <dirent.h>

@@ -1,7 +1,7 @@
 /* Rendering: sub-pixel accuracy, linear light, reference images, the dot
  * model (states, depth, sessions), skin and hair sampling, viewing
  * distance, drawing into cairo. */
-#include "render-private.h"
+#include "render/render-private.h"
 
 #include <cairo.h>
 #include <check.h>

@@ -3,7 +3,7 @@
  * and files: unwritable places leave nothing behind and inputs never change.
  * (Corrupt images are in check-image.c and the fuzz corpora; the CLI's
  * refusal to write onto its input is in cli.sh.) */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <dirent.h>

@@ -1,5 +1,5 @@
 /* The sampler and the quality measures. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>

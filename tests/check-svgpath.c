@@ -2,7 +2,7 @@
  * commands, S/T reflection, arcs (flags, radii scaling, rotation), Z and
  * subpaths, number syntax, malformed strings with their byte positions,
  * limits and argument checks. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>

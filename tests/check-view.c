@@ -1,6 +1,6 @@
 /* Views: the head model (ellipsoid, FRONT and TOP cameras) and its
  * coordinates, round trips, visibility, local scale and validation. */
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <check.h>
 #include <math.h>
@@ -611,6 +611,7 @@ START_TEST(test_validation_names_field)
 }
 END_TEST
 
+#if SMPSIM_HAVE_PNG /* needs PNG photos: not in a core build */
 START_TEST(test_sample_photo_hairline)
 {
     /* scalp-front-fair-bald.png (1160 x 610): an ellipse fitted to the
@@ -655,6 +656,7 @@ START_TEST(test_sample_photo_hairline)
     ck_assert_double_eq_tol(yr, y, 1.0);
 }
 END_TEST
+#endif
 
 static Suite *view_suite(void)
 {
@@ -675,7 +677,9 @@ static Suite *view_suite(void)
     tcase_add_test(tc, test_prepared_model_matches);
     tcase_add_test(tc, test_tabulated_head_maps_like_newton);
     tcase_add_test(tc, test_validation_names_field);
+#if SMPSIM_HAVE_PNG
     tcase_add_test(tc, test_sample_photo_hairline);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <smpsim/smpsim-features.h>
 #include <smpsim/smpsim-version.h>
 
 #ifdef __cplusplus
@@ -159,6 +160,10 @@ typedef struct smpsim_text {
     const char *text;
 } smpsim_text;
 
+/** Receives encoded bytes; returns 0 on success, non-zero to abort. */
+typedef int (*smpsim_write_func)(void *closure, const void *data, size_t size);
+
+#if SMPSIM_HAVE_PNG /* libpng */
 /** Choices for saving PNG files. Initialise with smpsim_save_options_init(). @since 0.1 */
 typedef struct smpsim_save_options {
     size_t struct_size;
@@ -182,9 +187,6 @@ SMPSIM_API smpsim_status smpsim_image_save_png(const smpsim_image *image, const 
                                                const smpsim_save_options *opts,
                                                smpsim_error *err);
 
-/** Receives encoded bytes; returns 0 on success, non-zero to abort. */
-typedef int (*smpsim_write_func)(void *closure, const void *data, size_t size);
-
 /** Encodes a PNG to a caller's stream. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_image_write_png_stream(const smpsim_image *image,
                                                        smpsim_write_func write, void *closure,
@@ -197,6 +199,7 @@ SMPSIM_API smpsim_status smpsim_image_write_png_stream(const smpsim_image *image
 SMPSIM_API smpsim_status smpsim_png_read_texts(const char *path, smpsim_text **out,
                                                size_t *n_out, smpsim_error *err);
 SMPSIM_API void smpsim_texts_free(smpsim_text *texts);
+#endif /* SMPSIM_HAVE_PNG */
 
 /* ------------------------------------------------------------------------ */
 /* Views: millimetres on the scalp <-> photo pixels                         */
@@ -586,6 +589,7 @@ SMPSIM_API smpsim_status smpsim_design_set_name(smpsim_design *design, const cha
                                                 smpsim_error *err);
 SMPSIM_API const char *smpsim_design_get_name(const smpsim_design *design);
 
+#if SMPSIM_HAVE_JSON /* jansson */
 /** Limits for reading design files. Initialise with
  *  smpsim_design_load_options_init(). */
 typedef struct smpsim_design_load_options {
@@ -626,6 +630,7 @@ SMPSIM_API smpsim_status smpsim_design_save(const smpsim_design *design, const c
 /** The design as a JSON string (free with free()). @since 0.1 */
 SMPSIM_API smpsim_status smpsim_design_to_json(const smpsim_design *design, char **out,
                                                smpsim_error *err);
+#endif /* SMPSIM_HAVE_JSON */
 
 /** Design presets: hairlines and hair-loss templates in scalp mm of a
  *  FRONT view (origin at the glabella). smpsim_preset_count() names,
@@ -896,15 +901,15 @@ SMPSIM_API smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_
  *  faulted in again on every call (30x fewer page faults for the sample
  *  designs; how much time that saves depends on the allocator). One
  *  generator per thread; the designs may differ from call to call.
- *  @since 0.2 */
+ *  @since 0.1 */
 typedef struct smpsim_generator smpsim_generator;
 
-/** A new generator; free with smpsim_generator_free(). @since 0.2 */
+/** A new generator; free with smpsim_generator_free(). @since 0.1 */
 SMPSIM_API smpsim_status smpsim_generator_new(smpsim_generator **out, smpsim_error *err);
-/** Frees a generator and its memory; NULL does nothing. @since 0.2 */
+/** Frees a generator and its memory; NULL does nothing. @since 0.1 */
 SMPSIM_API void smpsim_generator_free(smpsim_generator *generator);
 /** The design's dots, the same as smpsim_design_dots() gives (byte for
- *  byte), into a new list *out (free with smpsim_dots_free()). @since 0.2 */
+ *  byte), into a new list *out (free with smpsim_dots_free()). @since 0.1 */
 SMPSIM_API smpsim_status smpsim_generator_dots(smpsim_generator *generator,
                                                const smpsim_design *design, smpsim_dots **out,
                                                smpsim_error *err);
@@ -1002,7 +1007,7 @@ typedef struct smpsim_render_options {
     /** Blue cast: the blue channel's absorbance relative to red
      *  (0 = 0.88; 1 = neutral grey). */
     double blue_absorbance_ratio;
-    /* Fields below @since 0.2 (docs/realism.md explains the model). */
+    /* Fields below @since 0.1 (docs/realism.md explains the model). */
     /** What the dots look like: a smpsim_dot_state (0 = AS_GIVEN, the dot
      *  at its diameter and shade with none of the model below). */
     int state;
@@ -1037,14 +1042,14 @@ typedef struct smpsim_render_options {
     double camera_blur_px;
     /** Threads that composite bands of rows at once (0 = one per online
      *  CPU, at most 8; 1 = only the calling thread; 0..64). Any number
-     *  gives the same pixels. Small renders use one. @since 0.2 */
+     *  gives the same pixels. Small renders use one. @since 0.1 */
     unsigned threads;
 } smpsim_render_options;
 
 /** smpsim_render_options.camera_blur_px: dots as sharp as their model. */
 #define SMPSIM_CAMERA_SHARP (-1.0)
 
-/** States of healing. @since 0.2 */
+/** States of healing. @since 0.1 */
 typedef enum smpsim_dot_state {
     SMPSIM_STATE_AS_GIVEN = 0, /* the dot as given: visible diameter and shade */
     SMPSIM_STATE_FRESH = 1,    /* the first days: darker, sharper, larger, redness */
@@ -1052,7 +1057,7 @@ typedef enum smpsim_dot_state {
     SMPSIM_STATE_AGED = 3      /* `years` after healing: lighter and softer */
 } smpsim_dot_state;
 
-/** UV exposure (sun on the scalp) for ageing. @since 0.2 */
+/** UV exposure (sun on the scalp) for ageing. @since 0.1 */
 typedef enum smpsim_uv_exposure {
     SMPSIM_UV_NORMAL = 0,
     SMPSIM_UV_LOW = 1, /* hats, little sun */
@@ -1078,25 +1083,25 @@ SMPSIM_API void smpsim_shade_transmittance(double shade, const smpsim_render_opt
                                            double rgb[3]);
 
 /* ---- Rendering: renderer objects, the dot model, skin and hair, viewing
- * ---- distance, drawing into a cairo_t (@since 0.2) ---------------------- */
+ * ---- distance, drawing into a cairo_t (@since 0.1) ---------------------- */
 
 /** A renderer keeps its options and the dot kernels and scratch memory it
  *  builds, so that rendering again (an editor following a dragged control
  *  point) costs only the compositing. Used by one thread at a time; free
- *  with smpsim_renderer_free(). @since 0.2 */
+ *  with smpsim_renderer_free(). @since 0.1 */
 typedef struct smpsim_renderer smpsim_renderer;
 
 /** A new renderer with these options (copied; NULL = defaults).
- *  SMPSIM_EINVAL names a bad option. @since 0.2 */
+ *  SMPSIM_EINVAL names a bad option. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_renderer_new(const smpsim_render_options *opts,
                                              smpsim_renderer **out, smpsim_error *err);
-/** Frees a renderer; NULL does nothing. @since 0.2 */
+/** Frees a renderer; NULL does nothing. @since 0.1 */
 SMPSIM_API void smpsim_renderer_free(smpsim_renderer *renderer);
-/** Replaces the options (copied); on failure the old ones stay. @since 0.2 */
+/** Replaces the options (copied); on failure the old ones stay. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_renderer_set_options(smpsim_renderer *renderer,
                                                      const smpsim_render_options *opts,
                                                      smpsim_error *err);
-/** Same as smpsim_render_dots() with the renderer's options and caches. @since 0.2 */
+/** Same as smpsim_render_dots() with the renderer's options and caches. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_renderer_render(smpsim_renderer *renderer, smpsim_image *image,
                                                 const smpsim_view *view,
                                                 const smpsim_dots *dots, smpsim_error *err);
@@ -1113,7 +1118,7 @@ typedef struct smpsim_dot_look {
 } smpsim_dot_look;
 
 /** The look of a dot under these options (NULL = defaults), as the
- *  renderer draws it. SMPSIM_EINVAL for a bad option. @since 0.2 */
+ *  renderer draws it. SMPSIM_EINVAL for a bad option. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_dot_appearance(const smpsim_dot *dot,
                                                const smpsim_render_options *opts,
                                                smpsim_dot_look *out, smpsim_error *err);
@@ -1141,7 +1146,7 @@ typedef enum smpsim_sample_kind {
  *  (n_points >= 3), or in discs of radius_px (0 = 6) around 1 or 2 points,
  *  or over the whole photo (xy_px NULL, n_points 0). Transparent pixels
  *  are ignored. SMPSIM_EINVAL for bad arguments or when no pixel is
- *  selected. @since 0.2 */
+ *  selected. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_sample_colour(const smpsim_image *image, smpsim_sample_kind kind,
                                               const double *xy_px, size_t n_points,
                                               double radius_px, smpsim_colour *out,
@@ -1149,7 +1154,7 @@ SMPSIM_API smpsim_status smpsim_sample_colour(const smpsim_image *image, smpsim_
 
 /** Samples the skin automatically from the treated area: the photo's pixels
  *  under the dots' centres (call it before rendering). SMPSIM_EINVAL when
- *  no dot lies on the photo. @since 0.2 */
+ *  no dot lies on the photo. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_sample_skin_at_dots(const smpsim_image *image,
                                                     const smpsim_view *view,
                                                     const smpsim_dots *dots, smpsim_colour *out,
@@ -1158,7 +1163,7 @@ SMPSIM_API smpsim_status smpsim_sample_skin_at_dots(const smpsim_image *image,
 /** A default shade (1..10, in steps of 0.5) for this skin and hair (hair may
  *  be NULL): darker for darker skin types, and never darker than the hair:
  *  pigment covering the skin fully stays at least as light as the hair.
- *  opts (NULL = defaults) gives the pigment's optical density. @since 0.2 */
+ *  opts (NULL = defaults) gives the pigment's optical density. @since 0.1 */
 SMPSIM_API double smpsim_default_shade(const smpsim_colour *skin, const smpsim_colour *hair,
                                        const smpsim_render_options *opts);
 
@@ -1191,7 +1196,7 @@ typedef struct smpsim_blur_estimate {
  *  quarter of a second for 12 megapixels. SMPSIM_EINVAL names the problem:
  *  no image, a bad polygon (fewer than 3 points, a point not finite), a
  *  photo or region too small, or too few clean step edges in it (flat, too
- *  noisy, or only texture); out is then zeroed. SMPSIM_ENOMEM. @since 0.2 */
+ *  noisy, or only texture); out is then zeroed. SMPSIM_ENOMEM. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_estimate_camera_blur(const smpsim_image *image,
                                                      const double *xy_px, size_t n_points,
                                                      smpsim_blur_estimate *out,
@@ -1201,7 +1206,7 @@ SMPSIM_API smpsim_status smpsim_estimate_camera_blur(const smpsim_image *image,
  *  sees it from distance_m metres, at the photo's scale px_per_mm: a
  *  Gaussian of 1 arcminute full width at half maximum, in linear light.
  *  SMPSIM_EINVAL for a bad distance (0.05..100 m) or scale, SMPSIM_ELIMIT
- *  for a blur wider than 2000 px. @since 0.2 */
+ *  for a blur wider than 2000 px. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_image_view_at_distance(smpsim_image *image, double px_per_mm,
                                                        double distance_m, smpsim_error *err);
 
@@ -1242,23 +1247,11 @@ SMPSIM_API smpsim_status smpsim_measure_appearance(const smpsim_image *photo,
                                                    double px_per_mm, double distance_m,
                                                    smpsim_appearance *out, smpsim_error *err);
 
-/** Draws the dots into a caller's cairo context (a cairo_t *), in the
- *  context's current user space taken as photo pixels: each visible dot a
- *  disc of its visible diameter in its pigment's colour with
- *  CAIRO_OPERATOR_MULTIPLY. Cairo blends sRGB-encoded values and draws hard
- *  edges, so this is for overlays in applications; smpsim_render_dots() is
- *  the exact, linear-light preview. The context's state is restored.
- *  SMPSIM_EINVAL for a NULL or failed context. @since 0.2 */
-struct _cairo; /* cairo_t, from <cairo.h> */
-SMPSIM_API smpsim_status smpsim_render_dots_cairo(struct _cairo *cr, const smpsim_view *view,
-                                                  const smpsim_dots *dots,
-                                                  const smpsim_render_options *opts,
-                                                  smpsim_error *err);
-
 /* ------------------------------------------------------------------------ */
 /* Plans and stats                                                          */
 /* ------------------------------------------------------------------------ */
 
+#if SMPSIM_HAVE_CAIRO /* cairo */
 /** Output formats of a plan. */
 typedef enum smpsim_plan_format {
     SMPSIM_PLAN_PDF = 0, /* one page per sheet and session */
@@ -1355,7 +1348,7 @@ SMPSIM_API smpsim_status smpsim_plan_layout_compute(const smpsim_design *design,
  *  arguments or options (the message names them), SMPSIM_EIO when the file
  *  cannot be written, SMPSIM_ELIMIT beyond 1000 pages. @since 0.1 */
 /** What precedes the plan options (JSON) at the end of a PDF plan's
- *  Subject. @since 0.2 */
+ *  Subject. @since 0.1 */
 #define SMPSIM_PLAN_SUBJECT_MARK "; plan options (JSON): "
 
 SMPSIM_API smpsim_status smpsim_plan_write(const smpsim_design *design, const smpsim_dots *dots,
@@ -1370,6 +1363,7 @@ SMPSIM_API smpsim_status smpsim_plan_write_stream(const smpsim_design *design,
                                                   smpsim_write_func write, void *closure,
                                                   const smpsim_plan_options *opts,
                                                   smpsim_error *err);
+#endif /* SMPSIM_HAVE_CAIRO */
 
 /** Writes a dot list like smpsim_dots_write() with three more columns from
  *  a view: x_px and y_px, the dot's position in the photo
@@ -1387,7 +1381,7 @@ SMPSIM_API smpsim_status smpsim_dots_write_view(const smpsim_dots *dots, const s
 
 /** Same as smpsim_dots_write_view() to a file, atomically (no partial file
  *  on failure; bad arguments fail before any file is created). SMPSIM_EIO
- *  names the file when it cannot be written. @since 0.2 */
+ *  names the file when it cannot be written. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_dots_save_view(const smpsim_dots *dots, const smpsim_view *view,
                                                smpsim_dots_format format, const char *path,
                                                smpsim_error *err);
@@ -1484,6 +1478,7 @@ SMPSIM_API smpsim_status smpsim_stats_save_json(const smpsim_stats *stats,
 /* Guides: the design drawn over the photo for a consultation              */
 /* ------------------------------------------------------------------------ */
 
+#if SMPSIM_HAVE_CAIRO /* cairo */
 /** What smpsim_draw_guides() draws: bits of smpsim_guides_options.show. */
 #define SMPSIM_GUIDE_HAIRLINE 0x01u   /* the hairline template, solid red */
 #define SMPSIM_GUIDE_TRANSITION 0x02u /* back edge of the transition zone, dashed red */
@@ -1509,32 +1504,6 @@ typedef struct smpsim_guides_options {
 SMPSIM_API void smpsim_guides_options_init_(smpsim_guides_options *opts, size_t struct_size);
 #define smpsim_guides_options_init(opts) smpsim_guides_options_init_((opts), sizeof *(opts))
 
-/** Draws guides for a consultation into a caller's cairo context (a
- *  cairo_t *), in its current user space taken as PHOTO PIXELS, through
- *  the design's view (flat or head; for a head view points on the far side
- *  or beyond the outline are not drawn: lines break there):
- *  - the hairline template (solid red) and the back edge of its transition
- *    zone (dashed red): the line moved back by transition_mm along its
- *    normals on the scalp, in mm;
- *  - for FRONT designs (a FRONT head view, or a hairline set from
- *    landmarks) the landmarks as magenta markers: the glabella at scalp
- *    (0, 0), the mid-frontal point (the hairline at x = 0) and the
- *    frontotemporal points (the hairline at x = +-45 mm, or the landmarks'
- *    frontotemporal_x_mm);
- *  - the region outlines (dashed cyan; mask regions have none);
- *  - dots (may be NULL: none) as small discs coloured by session;
- *  - a 10 mm scale bar near the bottom-left corner of the context's clip
- *    extents, at the local scale (px per mm) of the view at the
- *    mid-frontal point, else the hairline's middle, else the first
- *    region's centre;
- *  - a legend box at the top-left corner, text in DejaVu Sans.
- *  The same inputs draw the same pixels. The context's state is restored.
- *  SMPSIM_EINVAL for a NULL or failed context, a NULL design, an invalid
- *  view or bad options (the message names them). @since 0.1 */
-SMPSIM_API smpsim_status smpsim_draw_guides(struct _cairo *cr, const smpsim_design *design,
-                                            const smpsim_dots *dots,
-                                            const smpsim_guides_options *opts,
-                                            smpsim_error *err);
 
 /** Draws guides (as smpsim_draw_guides()) into an image in place, e.g. a
  *  rendered preview: RGBA8 through a cairo ARGB32 surface (pixels the
@@ -1545,9 +1514,16 @@ SMPSIM_API smpsim_status smpsim_image_draw_guides(smpsim_image *image,
                                                   const smpsim_dots *dots,
                                                   const smpsim_guides_options *opts,
                                                   smpsim_error *err);
+#endif /* SMPSIM_HAVE_CAIRO */
 
 #ifdef __cplusplus
 }
+#endif
+
+/* The calls that take a cairo_t (the library's own files include it where
+ * they need it). */
+#if SMPSIM_HAVE_CAIRO && !defined(SMPSIM_COMPILATION)
+#include <smpsim/cairo.h>
 #endif
 
 #endif /* SMPSIM_H */

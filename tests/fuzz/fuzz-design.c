@@ -21,7 +21,7 @@
  * and mask16.png (16-bit), and an input naming any other kind of path (a
  * "png" value that is not a plain file name) is skipped before loading. */
 #include "fuzz-common.h"
-#include "smpsim-private.h"
+#include "sampling/sampling-private.h"
 
 #include <jansson.h>
 #include <math.h>
