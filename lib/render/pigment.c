@@ -42,7 +42,7 @@
  * -12 on olive skin; the photographs: -13). Shades from VEIL_FULL_SHADE up
  * give the full veil, fainter ones in proportion. Fitted to photographs. */
 #define VEIL_RADIUS_MM 1.4
-#define VEIL_PER_DOT 0.42
+#define VEIL_PER_DOT 0.46
 #define VEIL_FULL_SHADE 4.0
 #define AGED_SPREAD_PER_YEAR 0.02
 #define AGED_SPREAD_MAX 1.25

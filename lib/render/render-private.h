@@ -80,7 +80,7 @@ void smpsim__look_transmittance_rate(const smpsim_render_options *o, const smpsi
 double smpsim__look_veil(const smpsim__look *look, double shade);
 /* The veil mixes a pixel's linear colour c towards a warm grey of its own
  * luminance Y: c + V (SMPSIM__VEIL_GREY x Y x tint - c). */
-#define SMPSIM__VEIL_GREY 0.9f
+#define SMPSIM__VEIL_GREY 0.92f
 #define SMPSIM__VEIL_TINT_R 1.04f
 #define SMPSIM__VEIL_TINT_G 1.0f
 #define SMPSIM__VEIL_TINT_B 0.93f

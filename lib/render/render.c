@@ -483,8 +483,8 @@ static const double *look_transmittance(smpsim_renderer *r, cached_look *cl, dou
  * photographs (docs/realism.md). */
 #define SPECK_SIZE_MIN 0.72
 #define SPECK_SIZE_RANGE 0.56     /* size x 0.72..1.28 */
-#define SPECK_STRENGTH_MIN 0.5
-#define SPECK_STRENGTH_RANGE 0.6  /* absorption x 0.5..1.1 */
+#define SPECK_STRENGTH_MIN 0.6
+#define SPECK_STRENGTH_RANGE 0.55 /* absorption x 0.6..1.15 */
 #define SPECK_LOBE_SHARE 0.7      /* specks with a second lobe */
 #define SPECK_LOBE_OFFSET 0.45    /* its centre 0.45..0.85 radii away */
 #define SPECK_LOBE_RADIUS 0.5     /* its radius 0.5..0.8 of the speck's */
