@@ -325,6 +325,11 @@ char *render_look_to_json(const render_look *look)
         "skin", point_or_null(look->have_skin, look->skin_xy), "hair",
         point_or_null(look->have_hair, look->hair_xy), "auto_shade", look->auto_shade,
         "guides", look->guides);
+    /* only when given: previews without them read the same in older versions */
+    if (root && look->skin_mask[0])
+        json_object_set_new(root, "skin_mask", json_string(look->skin_mask));
+    if (root && look->hair_mask[0])
+        json_object_set_new(root, "hair_mask", json_string(look->hair_mask));
     char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     return text;
@@ -345,6 +350,7 @@ static const look_key look_keys[] = {
     {"skin", LOOK_SKIN, 0, 0},            {"hair", LOOK_HAIR, 0, 0},
     {"auto_shade", LOOK_AUTO_SHADE, 0, 0}, {"guides", LOOK_GUIDES, 0, 0},
     {"camera_blur_px", LOOK_CAMERA_BLUR, 0.1, 8}, /* and 0: none */
+    {"skin_mask", LOOK_SKIN_MASK, 0, 0},  {"hair_mask", LOOK_HAIR_MASK, 0, 0},
 };
 
 /* Stores one setting; 0 on success, -1 when its value is not allowed. */
@@ -361,6 +367,14 @@ static int set_look(render_look *look, const look_key *k, json_t *v)
             if (strcmp(name, uv_names[u]) == 0)
                 return o->uv_exposure = u, 0;
         return -1;
+    }
+    if (k->bit == LOOK_SKIN_MASK || k->bit == LOOK_HAIR_MASK) {
+        char *dst = k->bit == LOOK_SKIN_MASK ? look->skin_mask : look->hair_mask;
+        const char *text = json_is_null(v) ? "" : json_string_value(v);
+        if (!text || strlen(text) >= sizeof look->skin_mask)
+            return -1;
+        strcpy(dst, text);
+        return 0;
     }
     if (k->bit == LOOK_AUTO_SHADE || k->bit == LOOK_GUIDES) {
         if (!json_is_boolean(v))
@@ -539,17 +553,87 @@ smpsim_status resolve_camera_blur(smpsim_render_options *o, const smpsim_image *
     return SMPSIM_OK;
 }
 
+static int modelled(const smpsim_render_options *o)
+{
+    return o->state != SMPSIM_STATE_AS_GIVEN || o->session != 0;
+}
+
+/* One mask: "none", a painted file, or found in the photo by make(). */
+static smpsim_status one_mask(const char *how, const smpsim_image *photo, int skin,
+                              const smpsim_mask *skin_mask, smpsim_mask **out, smpsim_error *err)
+{
+    *out = NULL;
+    if (strcmp(how, "none") == 0)
+        return SMPSIM_OK;
+    if (how[0] && strcmp(how, "auto") != 0) {
+        smpsim_image *painted = NULL;
+        smpsim_status st = smpsim_image_load(how, NULL, &painted, err);
+        if (st == SMPSIM_OK && (painted->width != photo->width ||
+                                painted->height != photo->height)) {
+            st = SMPSIM_EINVAL;
+            snprintf(err->message, sizeof err->message, "%s: the mask is %ux%u px, the photo %ux%u",
+                     how, painted->width, painted->height, photo->width, photo->height);
+        }
+        if (st == SMPSIM_OK)
+            st = smpsim_mask_from_image(painted, out, err);
+        smpsim_image_free(painted);
+        return st;
+    }
+    return skin ? smpsim_skin_mask(photo, out, err) : smpsim_hair_mask(photo, skin_mask, out, err);
+}
+
+smpsim_status pigment_masks_make(const render_look *look, const smpsim_image *photo,
+                                 int for_guides, pigment_masks *m, smpsim_error *err)
+{
+    *m = (pigment_masks){0};
+    if (!modelled(&look->o) && !for_guides)
+        return SMPSIM_OK;
+    smpsim_status st = one_mask(look->skin_mask, photo, 1, NULL, &m->skin, err);
+    if (st == SMPSIM_OK)
+        st = one_mask(look->hair_mask, photo, 0, m->skin, &m->hair, err);
+    if (st == SMPSIM_OK && modelled(&look->o) && (m->skin || m->hair))
+        st = smpsim_mask_allowed(m->skin, m->hair, &m->allowed, err);
+    if (st != SMPSIM_OK)
+        pigment_masks_free(m);
+    return st;
+}
+
+void pigment_masks_free(pigment_masks *m)
+{
+    smpsim_mask_free(m->skin);
+    smpsim_mask_free(m->hair);
+    smpsim_mask_free(m->allowed);
+    *m = (pigment_masks){0};
+}
+
+smpsim_status pigment_masks_draw(const pigment_masks *m, smpsim_image *img, smpsim_error *err)
+{
+    static const double hair_rgb[3] = {0.0, 0.85, 1.0}, skin_rgb[3] = {1.0, 0.0, 0.85};
+    smpsim_status st = SMPSIM_OK;
+    if (m->hair)
+        st = smpsim_mask_draw(img, m->hair, hair_rgb, 0.45, 0, err);
+    if (st == SMPSIM_OK && m->skin)
+        st = smpsim_mask_draw(img, m->skin, skin_rgb, 1.0, 1, err);
+    return st;
+}
+
 smpsim_status preview_render(const smpsim_design *design, const smpsim_image *photo,
                              const smpsim_render_options *look, smpsim_image **out,
                              smpsim_error *err)
 {
     smpsim_dots *dots = NULL;
+    render_look auto_masks = {.o = *look};
+    pigment_masks masks = {0};
     *out = NULL;
     smpsim_status st = smpsim_design_dots(design, &dots, err);
     if (st == SMPSIM_OK)
+        st = pigment_masks_make(&auto_masks, photo, 0, &masks, err);
+    if (st == SMPSIM_OK)
         st = smpsim_image_copy(photo, out, err);
     if (st == SMPSIM_OK)
-        st = smpsim_render_dots(*out, smpsim_design_get_view(design), dots, look, err);
+        st = smpsim_render_dots_masked(*out, smpsim_design_get_view(design), dots, look,
+                                       masks.allowed, err);
+    pigment_masks_free(&masks);
     smpsim_dots_free(dots);
     if (st != SMPSIM_OK) {
         smpsim_image_free(*out);

@@ -121,6 +121,9 @@ typedef struct render_look {
                                 camera blur */
     double distance_m, skin_xy[2], hair_xy[2];
     int have_skin, have_hair, auto_shade, guides;
+    /* --skin-mask, --hair-mask: "" = auto (from the photo), "none", or a
+     * painted mask's path */
+    char skin_mask[512], hair_mask[512];
 } render_look;
 
 /* Bits of render_look's settings, to say which ones a command line gave. */
@@ -128,8 +131,23 @@ enum {
     LOOK_STATE = 1 << 0, LOOK_YEARS = 1 << 1, LOOK_UV = 1 << 2, LOOK_DEPTH = 1 << 3,
     LOOK_BLOWOUT = 1 << 4, LOOK_SESSION = 1 << 5, LOOK_EARLIER = 1 << 6,
     LOOK_DISTANCE = 1 << 7, LOOK_SKIN = 1 << 8, LOOK_HAIR = 1 << 9, LOOK_AUTO_SHADE = 1 << 10,
-    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12
+    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12, LOOK_SKIN_MASK = 1 << 13,
+    LOOK_HAIR_MASK = 1 << 14
 };
+
+/* The skin and hair masks of a look over this photo (either NULL for
+ * none) and where pigment may go (NULL: everywhere). In the modelled
+ * states (fresh, healed, aged, sessions) they are found in the photo
+ * unless the look says "none" or gives a painted mask; as given (the dots
+ * as drawn), only for guides. */
+typedef struct pigment_masks {
+    smpsim_mask *skin, *hair, *allowed;
+} pigment_masks;
+smpsim_status pigment_masks_make(const render_look *look, const smpsim_image *photo,
+                                 int for_guides, pigment_masks *m, smpsim_error *err);
+void pigment_masks_free(pigment_masks *m);
+/* The masks drawn for --guides: the skin's outline, the hair tinted. */
+smpsim_status pigment_masks_draw(const pigment_masks *m, smpsim_image *img, smpsim_error *err);
 
 /* The smpsim:render JSON of a look (malloc'd; NULL when out of memory). */
 char *render_look_to_json(const render_look *look);

@@ -76,6 +76,15 @@ static const char *const render_usage_look =
     "  --hair X,Y             sample the hair colour around this photo point\n"
     "  --auto-shade           shade every dot with the default shade for the sampled\n"
     "                         skin and hair (never darker than the hair)\n"
+    "  --skin-mask auto|none|MASK.png\n"
+    "                         where the skin is (fresh, healed, aged, --session): auto\n"
+    "                         finds it in the photo (skin colour, the head's outline),\n"
+    "                         so no dot lands on the backdrop, clothes or eyes; a\n"
+    "                         painted mask (white = skin) replaces it (default auto)\n"
+    "  --hair-mask auto|none|MASK.png\n"
+    "                         hair on the skin (strands, eyebrows): it keeps its\n"
+    "                         colour, pigment shows between the strands (default\n"
+    "                         auto); --guides shows both masks\n"
     "\n"
     "The PNG carries the design (JSON), the seed and the look (JSON) in text chunks\n"
     "(smpsim:design, smpsim:seed, smpsim:render); `smpsim render --from PREVIEW.png`\n"
@@ -179,7 +188,8 @@ static int take_look(render_args *a, const char *f, const char *v)
                  {"--blowout-mm", LOOK_BLOWOUT},  {"--session", LOOK_SESSION},
                  {"--earlier-years", LOOK_EARLIER}, {"--distance-m", LOOK_DISTANCE},
                  {"--skin", LOOK_SKIN},           {"--hair", LOOK_HAIR},
-                 {"--camera-blur", LOOK_CAMERA_BLUR}};
+                 {"--camera-blur", LOOK_CAMERA_BLUR}, {"--skin-mask", LOOK_SKIN_MASK},
+                 {"--hair-mask", LOOK_HAIR_MASK}};
     size_t k = 0, n = sizeof flags / sizeof *flags;
     while (k < n && strcmp(f, flags[k].flag) != 0)
         k++;
@@ -206,6 +216,11 @@ static int take_look(render_args *a, const char *f, const char *v)
         if (parse_tuple(v, skin ? a->look.skin_xy : a->look.hair_xy, 2) != 0)
             return usage_error("render", "%s '%s' is not X,Y in pixels", f, v), -1;
         *(skin ? &a->look.have_skin : &a->look.have_hair) = 1;
+    } else if (strcmp(f, "--skin-mask") == 0 || strcmp(f, "--hair-mask") == 0) {
+        char *dst = f[2] == 's' ? a->look.skin_mask : a->look.hair_mask;
+        if (strlen(v) >= sizeof a->look.skin_mask)
+            return usage_error("render", "%s: the path is too long", f), -1;
+        strcpy(dst, strcmp(v, "auto") == 0 ? "" : v);
     } else if (strcmp(f, "--depth-mm") == 0) {
         bad = parse_double(v, 0.1, 3, &o->depth_mm);
     } else if (strcmp(f, "--blowout-mm") == 0) {
@@ -464,11 +479,18 @@ int cmd_render(int argc, char **argv)
     smpsim_render_options drawn = a.look.o;
     if (st == SMPSIM_OK)
         st = resolve_camera_blur(&drawn, img, a.quiet, &err);
+    pigment_masks masks = {0};
     if (st == SMPSIM_OK)
-        st = smpsim_render_dots(img, smpsim_design_get_view(design), dots, &drawn, &err);
+        st = pigment_masks_make(&a.look, img, a.look.guides, &masks, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_render_dots_masked(img, smpsim_design_get_view(design), dots, &drawn,
+                                       masks.allowed, &err);
     if (st == SMPSIM_OK && a.look.distance_m > 0)
         st = smpsim_image_view_at_distance(img, smpsim_design_get_view(design)->px_per_mm,
                                            a.look.distance_m, &err);
+    if (st == SMPSIM_OK && a.look.guides)
+        st = pigment_masks_draw(&masks, img, &err);
+    pigment_masks_free(&masks);
     if (st == SMPSIM_OK && a.look.guides)
         st = smpsim_image_draw_guides(img, design, dots, NULL, &err);
     if (st == SMPSIM_OK && !(look_json = render_look_to_json(&a.look)))

@@ -203,6 +203,102 @@ START_TEST(test_appearance_errors)
 }
 END_TEST
 
+
+/* Skin and hair masks on a hand-built photo: a blue backdrop on the left,
+ * skin on the right with a dark strand (column 80) and a white one
+ * (column 100). Pigment through the allowed mask leaves the backdrop and
+ * both strands as they were and darkens the skin between them. */
+START_TEST(test_skin_and_hair_masks)
+{
+    const int blue[3] = {40, 60, 120}, dark[3] = {60, 45, 40}, white[3] = {236, 236, 232};
+    smpsim_image *photo = flat(120, 80, skin);
+    for (uint32_t y = 0; y < 80; y++) {
+        for (uint32_t x = 0; x < 40; x++)
+            put(photo, x, y, blue);
+        put(photo, 80, y, dark);
+        put(photo, 100, y, white);
+    }
+    smpsim_mask *sk = NULL, *hair = NULL, *allowed = NULL;
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_skin_mask(photo, &sk, &err), SMPSIM_OK);
+    ck_assert_int_eq(smpsim_hair_mask(photo, sk, &hair, &err), SMPSIM_OK);
+    ck_assert_int_eq(smpsim_mask_allowed(sk, hair, &allowed, &err), SMPSIM_OK);
+    for (uint32_t y = 1; y < 79; y++) {
+        ck_assert_int_eq(sk->data[y * 120 + 20], 0);
+        ck_assert_int_eq(sk->data[y * 120 + 60], 255);
+        ck_assert_int_eq(sk->data[y * 120 + 80], 255); /* a thin strand is on the head */
+        ck_assert_int_eq(hair->data[y * 120 + 80], 255);
+        ck_assert_int_eq(hair->data[y * 120 + 100], 255);
+        ck_assert_int_eq(hair->data[y * 120 + 90], 0);
+        ck_assert_int_eq(allowed->data[y * 120 + 90], 255);
+        ck_assert_int_eq(allowed->data[y * 120 + 80], 0);
+    }
+    smpsim_dots *dots = NULL;
+    ck_assert_int_eq(smpsim_dots_new(0, &dots, NULL), SMPSIM_OK);
+    for (int j = 0; j < 16; j++)
+        for (int i = 0; i < 24; i++) {
+            smpsim_dot d = {(float)(0.5 + i + 0.1 * j), (float)(0.5 + j), 0.25f, 6.0f, 1, 1, 0};
+            ck_assert_int_eq(smpsim_dots_append(dots, &d, NULL), SMPSIM_OK);
+        }
+    smpsim_view view = smpsim_view_flat(5.0);
+    smpsim_render_options o;
+    smpsim_render_options_init(&o);
+    o.state = SMPSIM_STATE_HEALED;
+    smpsim_image *prev = flat(120, 80, skin);
+    memcpy(prev->pixels, photo->pixels, prev->stride * 80);
+    ck_assert_int_eq(smpsim_render_dots_masked(prev, &view, dots, &o, allowed, &err), SMPSIM_OK);
+    size_t skin_changed = 0;
+    for (uint32_t y = 0; y < 80; y++)
+        for (uint32_t x = 0; x < 120; x++) {
+            const uint8_t *a = (const uint8_t *)photo->pixels + y * photo->stride + 4 * x;
+            const uint8_t *b = (const uint8_t *)prev->pixels + y * prev->stride + 4 * x;
+            if (x < 40 || x == 80 || x == 100)
+                ck_assert_msg(memcmp(a, b, 4) == 0, "pixel %u,%u changed", x, y);
+            else
+                skin_changed += memcmp(a, b, 4) != 0;
+        }
+    ck_assert_uint_gt(skin_changed, 3000);
+    /* a mask of another size is refused */
+    smpsim_mask *small = NULL;
+    ck_assert_int_eq(smpsim_mask_new(10, 10, &small, NULL), SMPSIM_OK);
+    ck_assert_int_eq(smpsim_render_dots_masked(prev, &view, dots, &o, small, NULL),
+                     SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_hair_mask(photo, small, &hair, NULL), SMPSIM_EINVAL);
+    ck_assert_ptr_null(hair);
+    ck_assert_int_eq(smpsim_mask_allowed(sk, small, &hair, NULL), SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_mask_new(0, 10, &hair, NULL), SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_skin_mask(NULL, &hair, NULL), SMPSIM_EINVAL);
+    smpsim_mask_free(NULL);
+    smpsim_mask_free(small);
+    smpsim_mask_free(sk);
+    smpsim_mask_free(allowed);
+    smpsim_dots_free(dots);
+    smpsim_image_free(prev);
+    smpsim_image_free(photo);
+}
+END_TEST
+
+/* A painted mask: white is in, black out, transparent out, grey partly. */
+START_TEST(test_painted_mask)
+{
+    const int w[3] = {255, 255, 255}, k[3] = {0, 0, 0}, g[3] = {128, 128, 128};
+    smpsim_image *im = flat(3, 2, w);
+    put(im, 1, 0, k);
+    put(im, 2, 0, g);
+    ((uint8_t *)im->pixels)[im->stride + 3] = 0; /* (0, 1) transparent */
+    smpsim_mask *m = NULL;
+    ck_assert_int_eq(smpsim_mask_from_image(im, &m, NULL), SMPSIM_OK);
+    ck_assert_int_eq(m->data[0], 255);
+    ck_assert_int_eq(m->data[1], 0);
+    ck_assert_int_eq(m->data[2], 128);
+    ck_assert_int_eq(m->data[3], 0);
+    ck_assert_int_eq(m->data[4], 255);
+    smpsim_mask_free(m);
+    ck_assert_int_eq(smpsim_mask_from_image(NULL, &m, NULL), SMPSIM_EINVAL);
+    smpsim_image_free(im);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("appearance");
@@ -212,6 +308,8 @@ int main(void)
     tcase_add_test(tc, test_stripes_give_their_texture);
     tcase_add_test(tc, test_texture_is_dot_scale_and_signed);
     tcase_add_test(tc, test_appearance_errors);
+    tcase_add_test(tc, test_skin_and_hair_masks);
+    tcase_add_test(tc, test_painted_mask);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -166,6 +166,65 @@ START_TEST(test_sample_designs_healed_like_photographs)
 }
 END_TEST
 
+
+/* The sample designs healed and fresh, through the masks found in their
+ * photos: not one pixel outside the skin changes (no dot on the backdrop,
+ * the flag, white hair beyond the outline, the eyes), and the dots still
+ * reach the skin. */
+START_TEST(test_no_pigment_outside_the_skin)
+{
+    const sample *s = &samples[_i];
+    char name[64];
+    snprintf(name, sizeof name, "%s-frontal.json", s->name);
+    smpsim_design *d = NULL;
+    smpsim_dots *dots = NULL;
+    smpsim_error err = {0};
+    ck_assert_msg(smpsim_design_load(sample_path("designs", name), NULL, &d, &err) == SMPSIM_OK,
+                  "%s", err.message);
+    ck_assert_int_eq(smpsim_design_dots(d, &dots, &err), SMPSIM_OK);
+    smpsim_image *photo = load_photo(s);
+    smpsim_mask *skin = NULL, *hair = NULL, *allowed = NULL;
+    ck_assert_int_eq(smpsim_skin_mask(photo, &skin, &err), SMPSIM_OK);
+    ck_assert_int_eq(smpsim_hair_mask(photo, skin, &hair, &err), SMPSIM_OK);
+    ck_assert_int_eq(smpsim_mask_allowed(skin, hair, &allowed, &err), SMPSIM_OK);
+    size_t n = (size_t)photo->width * photo->height, on_skin = 0;
+    for (size_t i = 0; i < n; i++)
+        on_skin += skin->data[i] == 255;
+    /* the head fills a good part of these portraits, not all of them */
+    ck_assert(on_skin > n / 5 && on_skin < n * 9 / 10);
+    for (int state = SMPSIM_STATE_FRESH; state <= SMPSIM_STATE_HEALED; state++) {
+        smpsim_image *prev = copy_image(photo);
+        smpsim_render_options o;
+        smpsim_render_options_init(&o);
+        o.state = state;
+        ck_assert_int_eq(smpsim_render_dots_masked(prev, smpsim_design_get_view(d), dots, &o,
+                                                   allowed, &err),
+                         SMPSIM_OK);
+        size_t outside = 0, inside = 0;
+        for (uint32_t y = 0; y < photo->height; y++) {
+            const uint8_t *a = (const uint8_t *)photo->pixels + y * photo->stride;
+            const uint8_t *b = (const uint8_t *)prev->pixels + y * prev->stride;
+            for (uint32_t x = 0; x < photo->width; x++) {
+                int changed = memcmp(a + 4 * x, b + 4 * x, 4) != 0;
+                if (skin->data[(size_t)y * photo->width + x] == 0)
+                    outside += changed;
+                else
+                    inside += changed;
+            }
+        }
+        ck_assert_msg(outside == 0, "%s: %zu pixels changed outside the skin", s->name, outside);
+        ck_assert_msg(inside > 20000, "%s: %zu pixels changed on the skin", s->name, inside);
+        smpsim_image_free(prev);
+    }
+    smpsim_mask_free(allowed);
+    smpsim_mask_free(hair);
+    smpsim_mask_free(skin);
+    smpsim_dots_free(dots);
+    smpsim_design_free(d);
+    smpsim_image_free(photo);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("realism");
@@ -173,6 +232,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_plain_region_healed_like_photographs, 0, 3);
     tcase_add_loop_test(tc, test_sample_designs_healed_like_photographs, 0, 3);
+    tcase_add_loop_test(tc, test_no_pigment_outside_the_skin, 0, 3);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

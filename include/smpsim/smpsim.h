@@ -1106,6 +1106,71 @@ SMPSIM_API smpsim_status smpsim_renderer_render(smpsim_renderer *renderer, smpsi
                                                 const smpsim_view *view,
                                                 const smpsim_dots *dots, smpsim_error *err);
 
+/** A mask over a photo: one byte per pixel, row-major, 0 = out, 255 = in
+ *  (values between: partly). A plain structure: callers may read and
+ *  write data. Create with smpsim_mask_new() or the functions below; free
+ *  with smpsim_mask_free(). @since 0.2 */
+typedef struct smpsim_mask {
+    uint32_t width, height;
+    uint8_t *data; /* width x height bytes, owned by the mask */
+} smpsim_mask;
+
+/** A mask of zeros. SMPSIM_EINVAL for an empty size, SMPSIM_ELIMIT,
+ *  SMPSIM_ENOMEM. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_mask_new(uint32_t width, uint32_t height, smpsim_mask **out,
+                                         smpsim_error *err);
+/** Frees a mask; NULL does nothing. @since 0.2 */
+SMPSIM_API void smpsim_mask_free(smpsim_mask *mask);
+
+/** The skin of the head in a photo: skin-coloured pixels (red-yellow hue
+ *  near the photo's own sampled skin, a lightness near it) of the largest
+ *  connected area, small holes (pores, freckles) filled; the backdrop,
+ *  clothes, eyes and white or grey hair are out (docs/realism.md, "Skin
+ *  and hair masks"). A browser studio can fit a head ellipse to it.
+ *  SMPSIM_EINVAL without a photo, SMPSIM_ENOMEM. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_skin_mask(const smpsim_image *photo, smpsim_mask **out,
+                                          smpsim_error *err);
+
+/** The hair on the skin: inside skin (NULL = smpsim_skin_mask() of the
+ *  photo), pixels not skin-coloured (white, grey strands) or darker than
+ *  their surroundings (dark strands, eyebrows). Pigment goes between the
+ *  strands; they keep their colour. SMPSIM_EINVAL for a photo or skin mask
+ *  missing or of another size, SMPSIM_ENOMEM. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_hair_mask(const smpsim_image *photo, const smpsim_mask *skin,
+                                          smpsim_mask **out, smpsim_error *err);
+
+/** A painted mask: each pixel's grey level (sRGB, white = 255) times its
+ *  opacity. SMPSIM_EINVAL, SMPSIM_ENOMEM. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_mask_from_image(const smpsim_image *painted, smpsim_mask **out,
+                                                smpsim_error *err);
+
+/** Where pigment may go: skin and not hair (either may be NULL, not both;
+ *  the same size). SMPSIM_EINVAL, SMPSIM_ENOMEM. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_mask_allowed(const smpsim_mask *skin, const smpsim_mask *hair,
+                                             smpsim_mask **out, smpsim_error *err);
+
+/** Draws a mask over an image for guides: the mask's pixels tinted with
+ *  rgb (sRGB 0..1) at opacity (0..1) times their value, or, with outline
+ *  non-zero, only its edge pixels. SMPSIM_EINVAL for a NULL argument, a
+ *  size that differs or a bad opacity. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_mask_draw(smpsim_image *image, const smpsim_mask *mask,
+                                          const double rgb[3], double opacity, int outline,
+                                          smpsim_error *err);
+
+/** Limits the renderer's pigment to a mask of the images it renders
+ *  (copied; NULL: everywhere): pixels at 0 keep the photo's value, partly
+ *  allowed ones a mix. A render whose image is not the mask's size fails
+ *  with SMPSIM_EINVAL. SMPSIM_ENOMEM. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_renderer_set_mask(smpsim_renderer *renderer,
+                                                  const smpsim_mask *allowed, smpsim_error *err);
+
+/** smpsim_render_dots() with pigment only where `allowed` is (NULL:
+ *  everywhere; see smpsim_renderer_set_mask()). @since 0.2 */
+SMPSIM_API smpsim_status smpsim_render_dots_masked(smpsim_image *image, const smpsim_view *view,
+                                                   const smpsim_dots *dots,
+                                                   const smpsim_render_options *opts,
+                                                   const smpsim_mask *allowed, smpsim_error *err);
+
 /** How the model draws one dot. */
 typedef struct smpsim_dot_look {
     int visible;              /* 0: left out (a later session than the one shown) */

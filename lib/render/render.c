@@ -124,6 +124,9 @@ struct smpsim_renderer {
     size_t cap_acc;
     float **big; /* kernels of dots too large for the cache, freed per render */
     size_t n_big, cap_big;
+    smpsim_mask *keep;   /* pigment only where this is > 0 (a copy; NULL: everywhere) */
+    uint8_t *saved;      /* per thread, a band's pixels before compositing (with keep) */
+    size_t cap_saved;
     size_t max_threads;  /* the options' threads, 0 resolved when they were set */
     size_t threads_used; /* by the last composite */
     /* the current render */
@@ -241,6 +244,8 @@ void smpsim_renderer_free(smpsim_renderer *r)
     free(r->order);
     free(r->acc);
     free(r->codes);
+    smpsim_mask_free(r->keep);
+    free(r->saved);
     free_big(r);
     free(r->big);
     free(r);
@@ -258,6 +263,25 @@ smpsim_status smpsim_renderer_set_options(smpsim_renderer *r, const smpsim_rende
     r->o = o;
     reset_looks(r);
     r->max_threads = max_threads(&r->o);
+    return SMPSIM_OK;
+}
+
+smpsim_status smpsim_renderer_set_mask(smpsim_renderer *r, const smpsim_mask *allowed,
+                                       smpsim_error *err)
+{
+    if (!r)
+        return smpsim__fail(err, SMPSIM_EINVAL, "renderer is NULL");
+    if (allowed && (!allowed->data || !allowed->width || !allowed->height))
+        return smpsim__fail(err, SMPSIM_EINVAL, "renderer: the mask is empty");
+    smpsim_mask *copy = NULL;
+    if (allowed) {
+        smpsim_status st = smpsim_mask_new(allowed->width, allowed->height, &copy, err);
+        if (st != SMPSIM_OK)
+            return st;
+        memcpy(copy->data, allowed->data, (size_t)allowed->width * allowed->height);
+    }
+    smpsim_mask_free(r->keep);
+    r->keep = copy;
     return SMPSIM_OK;
 }
 
@@ -1007,9 +1031,69 @@ static inline void prefetch_pixels(const smpsim_image *im, size_t bpp, const spl
     }
 }
 
+/* With a mask: whether any pixel of rows [y0, y1) is kept out, and then
+ * the rows' pixels saved into `saved`. */
+static bool save_masked_rows(const smpsim_renderer *r, uint8_t *saved, long y0, long y1)
+{
+    const smpsim_image *im = r->image;
+    size_t w = im->width, row = w * (im->format == SMPSIM_RGBA8 ? 4 : 8);
+    const uint8_t *m = r->keep->data + (size_t)y0 * w, *end = r->keep->data + (size_t)y1 * w;
+    while (m < end && *m == 255)
+        m++;
+    if (m == end)
+        return false;
+    for (long y = y0; y < y1; y++)
+        memcpy(saved + (size_t)(y - y0) * row, (const char *)im->pixels + (size_t)y * im->stride,
+               row);
+    return true;
+}
+
+/* Pixels the mask keeps out get their saved value back; partly kept ones
+ * a mix (in code values: masks are painted in sRGB). */
+static void restore_masked_rows(smpsim_renderer *r, const uint8_t *saved, long y0, long y1)
+{
+    smpsim_image *im = r->image;
+    size_t w = im->width, row = w * (im->format == SMPSIM_RGBA8 ? 4 : 8);
+    for (long y = y0; y < y1; y++) {
+        const uint8_t *m = r->keep->data + (size_t)y * w;
+        char *p = (char *)im->pixels + (size_t)y * im->stride;
+        const char *q = (const char *)saved + (size_t)(y - y0) * row;
+        for (size_t x = 0; x < w; x++) {
+            unsigned k = m[x];
+            if (k == 255)
+                continue;
+            for (int c = 0; c < 3; c++) {
+                if (im->format == SMPSIM_RGBA8) {
+                    uint8_t *a = (uint8_t *)p + 4 * x + c;
+                    unsigned old = ((const uint8_t *)q)[4 * x + c];
+                    *a = (uint8_t)((*a * k + old * (255u - k) + 127u) / 255u);
+                } else {
+                    uint16_t *a = (uint16_t *)(void *)p + 4 * x + c;
+                    uint32_t old = ((const uint16_t *)(const void *)q)[4 * x + c];
+                    *a = (uint16_t)((*a * (uint32_t)k + old * (255u - k) + 127u) / 255u);
+                }
+            }
+        }
+    }
+}
+
+static void composite_band_pixels(smpsim_renderer *r, float *acc, size_t b);
+
+/* One band of rows; with a mask, the pixels it keeps out restored after. */
+static void composite_band(smpsim_renderer *r, float *acc, uint8_t *saved, size_t b)
+{
+    long y0 = (long)(b * BAND), y1 = y0 + BAND > (long)r->image->height ? (long)r->image->height
+                                                                        : y0 + BAND;
+    bool masked = r->keep && r->band_start[b] != r->band_start[b + 1] &&
+                  save_masked_rows(r, saved, y0, y1);
+    composite_band_pixels(r, acc, b);
+    if (masked)
+        restore_masked_rows(r, saved, y0, y1);
+}
+
 /* One band of rows: its splats in order, then the factors of its halos.
  * Bands share no pixels: threads may do different bands at once. */
-static void composite_band(smpsim_renderer *r, float *acc, size_t b)
+static void composite_band_pixels(smpsim_renderer *r, float *acc, size_t b)
 {
     smpsim_image *im = r->image;
     int direct8 = im->format == SMPSIM_RGBA8;
@@ -1060,6 +1144,7 @@ static void composite_band(smpsim_renderer *r, float *acc, size_t b)
 typedef struct band_worker {
     smpsim_renderer *r;
     float *acc;             /* this thread's factor buffer */
+    uint8_t *saved;         /* its saved rows (with a mask) */
     atomic_size_t *next;    /* the next band nobody has taken */
     size_t n_bands;
 } band_worker;
@@ -1070,7 +1155,7 @@ static void *work_bands(void *arg)
 {
     band_worker *w = arg;
     for (size_t b; (b = atomic_fetch_add(w->next, 1)) < w->n_bands;)
-        composite_band(w->r, w->acc, b);
+        composite_band(w->r, w->acc, w->saved, b);
     return NULL;
 }
 
@@ -1112,14 +1197,24 @@ static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
                 r->codes[c * CODE_LEVELS + level] = smpsim__srgb8_encode_unit(
                     &r->srgb, r->srgb.decode[c] * (1.0f - (float)level / CODE_STEPS));
     }
+    size_t band_bytes = 0;
+    if (r->keep) {
+        if (r->keep->width != im->width || r->keep->height != im->height)
+            return smpsim__fail(err, SMPSIM_EINVAL, "render: the mask is %ux%u, the image %ux%u",
+                                r->keep->width, r->keep->height, im->width, im->height);
+        band_bytes = width * (im->format == SMPSIM_RGBA8 ? 4 : 8) * BAND;
+        if (!reserve((void **)&r->saved, &r->cap_saved, band_bytes * threads, 1))
+            return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
+    }
     atomic_size_t next;
     atomic_init(&next, 0);
     band_worker workers[SMPSIM__MAX_THREADS];
     pthread_t ids[SMPSIM__MAX_THREADS];
     size_t started = 0;
     for (size_t t = 0; t < threads; t++)
-        workers[t] = (band_worker){.r = r, .acc = r->acc + t * need, .next = &next,
-                                   .n_bands = n_bands};
+        workers[t] = (band_worker){.r = r, .acc = r->acc + t * need,
+                                   .saved = r->keep ? r->saved + t * band_bytes : NULL,
+                                   .next = &next, .n_bands = n_bands};
     /* A thread that cannot be started leaves its bands to the others. */
     for (size_t t = 1; t < threads; t++)
         if (pthread_create(&ids[started], NULL, work_bands, &workers[t]) == 0)
@@ -1161,6 +1256,21 @@ smpsim_status smpsim_renderer_render(smpsim_renderer *r, smpsim_image *image,
 size_t smpsim__renderer_threads_used(const smpsim_renderer *r)
 {
     return r->threads_used;
+}
+
+smpsim_status smpsim_render_dots_masked(smpsim_image *image, const smpsim_view *view,
+                                        const smpsim_dots *dots,
+                                        const smpsim_render_options *opts,
+                                        const smpsim_mask *allowed, smpsim_error *err)
+{
+    smpsim_renderer *r;
+    smpsim_status st = smpsim_renderer_new(opts, &r, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_renderer_set_mask(r, allowed, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_renderer_render(r, image, view, dots, err);
+    smpsim_renderer_free(r);
+    return st;
 }
 
 smpsim_status smpsim_render_dots(smpsim_image *image, const smpsim_view *view,
