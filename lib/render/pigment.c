@@ -34,7 +34,7 @@
 /* Speck colour L* 33-38, a* 3-6, b* 10-13 on fair skin (measured): over
  * the veiled skin that takes OD ratios green/red ~1.0, blue/red ~1.25. */
 #define HEALED_WARMTH 1.42   /* blue absorbance x 1.42: 0.88 -> 1.25 */
-#define HEALED_GREEN 1.0     /* green absorbance / red (carbon: half-way to blue) */
+#define HEALED_GREEN 1.06    /* green absorbance / red (carbon: half-way to blue) */
 /* The veil: each healed dot adds a cone of radius VEIL_RADIUS_MM in which
  * the skin is mixed towards a warm grey of its own luminance, up to
  * VEIL_PER_DOT at the centre; overlapping cones combine as 1 - prod(1 - w s).
