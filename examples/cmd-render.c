@@ -433,10 +433,29 @@ static smpsim_status sample_and_shade(const render_args *a, const smpsim_image *
         if (look->have_hair)
             printf(", hair %s (L* %.0f)", hair.hex, hair.lightness);
         printf(", default shade %.1f%s\n", shade, look->auto_shade ? " (used)" : "");
+        if (look->have_hair && hair.lightness >= skin.lightness - 15.0)
+            printf("warning: the hair sampled at %g,%g (%s) is white or grey, no darker than "
+                   "the skin: SMP reads as dots beside it, not as hair; keep the shade light\n",
+                   look->hair_xy[0], look->hair_xy[1], hair.hex);
     }
     for (size_t i = 0; look->auto_shade && i < dots->count; i++)
         dots->dots[i].shade = (float)shade;
     return SMPSIM_OK;
+}
+
+/* What the photo says about the design: white hair, a coarse photo,
+ * regions off the skin. */
+static smpsim_status print_photo_warnings(const smpsim_image *img, const smpsim_design *design,
+                                          const smpsim_dots *dots, const smpsim_mask *skin,
+                                          smpsim_error *err)
+{
+    smpsim_warning *w = NULL;
+    size_t n = 0;
+    smpsim_status st = smpsim_photo_check(img, design, dots, skin, &w, &n, err);
+    for (size_t i = 0; st == SMPSIM_OK && i < n; i++)
+        printf("warning: %s\n", w[i].message);
+    free(w);
+    return st;
 }
 
 int cmd_render(int argc, char **argv)
@@ -481,7 +500,9 @@ int cmd_render(int argc, char **argv)
         st = resolve_camera_blur(&drawn, img, a.quiet, &err);
     pigment_masks masks = {0};
     if (st == SMPSIM_OK)
-        st = pigment_masks_make(&a.look, img, a.look.guides, &masks, &err);
+        st = pigment_masks_make(&a.look, img, a.look.guides || !a.quiet, &masks, &err);
+    if (st == SMPSIM_OK && !a.quiet)
+        st = print_photo_warnings(img, design, dots, masks.skin, &err);
     if (st == SMPSIM_OK)
         st = smpsim_render_dots_masked(img, smpsim_design_get_view(design), dots, &drawn,
                                        masks.allowed, &err);

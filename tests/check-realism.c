@@ -225,6 +225,66 @@ START_TEST(test_no_pigment_outside_the_skin)
 }
 END_TEST
 
+static int has_code(const smpsim_warning *w, size_t n, smpsim_warning_code code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (w[i].code == code && strlen(w[i].message) > 30)
+            return 1;
+    return 0;
+}
+
+/* The photo's own warnings: white hair on the fair client only (a white
+ * fringe around the head), none of the sample designs off the skin; a
+ * region on the backdrop and a photo at 2.5 px/mm are named. */
+START_TEST(test_photo_warnings)
+{
+    const sample *s = &samples[_i];
+    char name[64];
+    snprintf(name, sizeof name, "%s-frontal.json", s->name);
+    smpsim_design *d = NULL;
+    smpsim_error err = {0};
+    ck_assert_msg(smpsim_design_load(sample_path("designs", name), NULL, &d, &err) == SMPSIM_OK,
+                  "%s", err.message);
+    smpsim_image *photo = load_photo(s);
+    smpsim_warning *w = NULL;
+    size_t n = 0;
+    ck_assert_msg(smpsim_photo_check(photo, d, NULL, NULL, &w, &n, &err) == SMPSIM_OK, "%s",
+                  err.message);
+    ck_assert_int_eq(has_code(w, n, SMPSIM_WARN_WHITE_HAIR), _i == 0);
+    ck_assert(!has_code(w, n, SMPSIM_WARN_OFF_SKIN));
+    ck_assert(!has_code(w, n, SMPSIM_WARN_PHOTO_COARSE));
+    free(w);
+    smpsim_design_free(d);
+
+    /* a flat view at 2.5 px/mm, one region on the skin, one on the backdrop
+     * (the top-left corner of every sample photo) */
+    ck_assert_int_eq(smpsim_design_new(&d, NULL), SMPSIM_OK);
+    smpsim_view view = smpsim_view_flat(2.5);
+    ck_assert_int_eq(smpsim_design_set_view(d, &view, NULL), SMPSIM_OK);
+    smpsim_region_params p;
+    smpsim_region_params_init(&p);
+    double corner[] = {0, 0, 80, 0, 80, 60, 0, 60};
+    ck_assert_int_eq(smpsim_design_add_polygon(d, s->bare, 8, SMPSIM_UNITS_PX, &p, NULL),
+                     SMPSIM_OK);
+    ck_assert_int_eq(smpsim_design_add_polygon(d, corner, 4, SMPSIM_UNITS_PX, &p, NULL),
+                     SMPSIM_OK);
+    ck_assert_int_eq(smpsim_photo_check(photo, d, NULL, NULL, &w, &n, &err), SMPSIM_OK);
+    ck_assert(has_code(w, n, SMPSIM_WARN_PHOTO_COARSE));
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++)
+        if (w[i].code == SMPSIM_WARN_OFF_SKIN) {
+            off++;
+            ck_assert_ptr_nonnull(strstr(w[i].message, "region 1"));
+        }
+    ck_assert_uint_eq(off, 1);
+    free(w);
+    ck_assert_int_eq(smpsim_photo_check(photo, d, NULL, NULL, NULL, &n, NULL), SMPSIM_EINVAL);
+    ck_assert_int_eq(smpsim_photo_check(NULL, d, NULL, NULL, &w, &n, NULL), SMPSIM_EINVAL);
+    smpsim_design_free(d);
+    smpsim_image_free(photo);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("realism");
@@ -233,6 +293,7 @@ int main(void)
     tcase_add_loop_test(tc, test_plain_region_healed_like_photographs, 0, 3);
     tcase_add_loop_test(tc, test_sample_designs_healed_like_photographs, 0, 3);
     tcase_add_loop_test(tc, test_no_pigment_outside_the_skin, 0, 3);
+    tcase_add_loop_test(tc, test_photo_warnings, 0, 3);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

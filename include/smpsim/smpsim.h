@@ -654,7 +654,11 @@ typedef enum smpsim_warning_code {
     SMPSIM_WARN_LINE_STRAIGHT = 3,    /* the frontal line is (nearly) ruler-straight */
     SMPSIM_WARN_LINE_REGULAR = 4,     /* no irregularity: too perfect, too symmetric */
     SMPSIM_WARN_TOO_DARK = 5,         /* a shade darker than the client's hair */
-    SMPSIM_WARN_DOTS_MERGE = 6        /* too little space for healed dots */
+    SMPSIM_WARN_DOTS_MERGE = 6,       /* too little space for healed dots */
+    /* From the photo (smpsim_photo_check(), @since 0.2): */
+    SMPSIM_WARN_WHITE_HAIR = 7,       /* white or grey hair: SMP reads as dots, not hair */
+    SMPSIM_WARN_PHOTO_COARSE = 8,     /* under ~4 px/mm: single dots are not shown */
+    SMPSIM_WARN_OFF_SKIN = 9          /* a region's dots fall mostly off the skin */
 } smpsim_warning_code;
 
 typedef struct smpsim_warning {
@@ -1156,6 +1160,18 @@ SMPSIM_API smpsim_status smpsim_mask_allowed(const smpsim_mask *skin, const smps
 SMPSIM_API smpsim_status smpsim_mask_draw(smpsim_image *image, const smpsim_mask *mask,
                                           const double rgb[3], double opacity, int outline,
                                           smpsim_error *err);
+
+/** What a client's photo says about a design drawn over it: white or grey
+ *  hair on the head (SMPSIM_WARN_WHITE_HAIR), a scale too coarse to show
+ *  single dots (SMPSIM_WARN_PHOTO_COARSE, under 4 px/mm), a region whose
+ *  dots land mostly off the skin (SMPSIM_WARN_OFF_SKIN). skin may be NULL
+ *  (then smpsim_skin_mask() of the photo); dots may be NULL (then the
+ *  design's). On success *out holds *n warnings (possibly 0; free with
+ *  free()). SMPSIM_EINVAL, SMPSIM_ENOMEM. @since 0.2 */
+SMPSIM_API smpsim_status smpsim_photo_check(const smpsim_image *photo,
+                                            const smpsim_design *design,
+                                            const smpsim_dots *dots, const smpsim_mask *skin,
+                                            smpsim_warning **out, size_t *n, smpsim_error *err);
 
 /** Limits the renderer's pigment to a mask of the images it renders
  *  (copied; NULL: everywhere): pixels at 0 keep the photo's value, partly
