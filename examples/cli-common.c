@@ -112,6 +112,45 @@ int take_number(const char *command, const numeric_flag *table, size_t n, void *
     return 0;
 }
 
+int has_extension(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), m = strlen(suffix);
+    if (n < m)
+        return 0;
+    for (size_t i = 0; i < m; i++)
+        if ((path[n - m + i] | 0x20) != suffix[i])
+            return 0;
+    return 1;
+}
+
+static int is_jpeg_name(const char *path)
+{
+    return has_extension(path, ".jpg") || has_extension(path, ".jpeg");
+}
+
+int check_picture_out(const char *command, const char *path)
+{
+    static const char *const others[] = {".tif", ".tiff", ".webp", ".gif", ".bmp",
+                                         ".heic", ".avif", ".ppm"};
+    for (size_t k = 0; k < sizeof others / sizeof *others; k++)
+        if (has_extension(path, others[k]))
+            return usage_error(command, "--out '%s': pictures are written as .png (with their "
+                                        "design, for --from) or .jpg",
+                               path);
+    return 0;
+}
+
+smpsim_status save_picture(const smpsim_image *img, const char *path,
+                           const smpsim_design *design, const smpsim_look *look,
+                           const smpsim_text *extra, size_t n_extra, smpsim_error *err)
+{
+    if (is_jpeg_name(path))
+        return smpsim_image_save_jpeg(img, path, 0, err);
+    if (look)
+        return smpsim_preview_save_png(img, design, look, path, err);
+    return smpsim_image_save_png_with_design(img, design, extra, n_extra, path, err);
+}
+
 int write_stdout(void *closure, const void *data, size_t size)
 {
     (void)closure;
@@ -119,19 +158,6 @@ int write_stdout(void *closure, const void *data, size_t size)
 }
 
 /* ---- Previews shared by compare and sheet ---- */
-
-/* The design file's photo, relative to the design file. */
-char *photo_next_to(const char *design_path, const char *photo)
-{
-    const char *slash = strrchr(design_path, '/');
-    size_t dir = slash && photo[0] != '/' ? (size_t)(slash - design_path) + 1 : 0;
-    char *p = malloc(dir + strlen(photo) + 1);
-    if (p) {
-        memcpy(p, design_path, dir);
-        strcpy(p + dir, photo);
-    }
-    return p;
-}
 
 smpsim_status preview_open(const preview_source *src, smpsim_design **design, char **photo_path,
                            smpsim_image **photo, smpsim_error *err)
@@ -145,8 +171,8 @@ smpsim_status preview_open(const preview_source *src, smpsim_design **design, ch
     const char *given = smpsim_design_get_photo(*design);
     if (src->photo)
         *photo_path = strdup(src->photo);
-    else if (given && src->design)
-        *photo_path = photo_next_to(src->design, given);
+    else if (given && src->design) /* relative to the design file, resolved when loaded */
+        *photo_path = strdup(given);
     if (!*photo_path) {
         snprintf(err->message, sizeof err->message, "%s has no photo; give --photo",
                  src->design ? src->design : "the preset");
@@ -265,7 +291,7 @@ int take_state_flag(const char *command, smpsim_render_options *o, const char *f
         bad = parse_double(v, 0, 50, &o->earlier_years);
     } else if (strcmp(f, "--camera-blur") == 0) {
         if (strcmp(v, "auto") == 0)
-            o->camera_blur_px = CAMERA_BLUR_AUTO;
+            o->camera_blur_px = SMPSIM_CAMERA_BLUR_AUTO;
         else if (parse_double(v, 0, 8, &x) != 0 || camera_blur_from(x, &o->camera_blur_px) != 0)
             return usage_error(command,
                                "--camera-blur '%s' is not auto, 0 (none) or 0.1..8 px", v),
@@ -286,228 +312,60 @@ int take_preview_flag(const char *command, smpsim_render_options *look, preview_
     return took == 0 ? take_source_flag(command, src, f, v) : took;
 }
 
-/* ---- The smpsim:render chunk: a preview's look as JSON ---- */
+/* ---- Designs read back from previews and plans ---- */
 
-static const char *const uv_names[] = {"normal", "low", "high"};
-
-/* A number, or null for 0 (the library's default). */
-static json_t *number_or_null(double v)
+/* got, but for the settings in keep (LOOK_* bits), which come from mine. */
+static smpsim_look merge_looks(const smpsim_look *got, const smpsim_look *mine, unsigned keep)
 {
-    return v != 0.0 ? json_real(v) : json_null();
+    smpsim_look m = *got;
+    smpsim_render_options *o = &m.render;
+    const smpsim_render_options *k = &mine->render;
+    if (keep & LOOK_STATE)
+        o->state = k->state;
+    if (keep & LOOK_YEARS)
+        o->years = k->years;
+    if (keep & LOOK_UV)
+        o->uv_exposure = k->uv_exposure;
+    if (keep & LOOK_DEPTH)
+        o->depth_mm = k->depth_mm;
+    if (keep & LOOK_BLOWOUT)
+        o->blowout_depth_mm = k->blowout_depth_mm;
+    if (keep & LOOK_SESSION)
+        o->session = k->session;
+    if (keep & LOOK_EARLIER)
+        o->earlier_years = k->earlier_years;
+    if (keep & LOOK_CAMERA_BLUR)
+        o->camera_blur_px = k->camera_blur_px;
+    if (keep & LOOK_DISTANCE)
+        m.distance_m = mine->distance_m;
+    if (keep & LOOK_SKIN)
+        m.have_skin = mine->have_skin, memcpy(m.skin_xy, mine->skin_xy, sizeof m.skin_xy);
+    if (keep & LOOK_HAIR)
+        m.have_hair = mine->have_hair, memcpy(m.hair_xy, mine->hair_xy, sizeof m.hair_xy);
+    if (keep & LOOK_AUTO_SHADE)
+        m.auto_shade = mine->auto_shade;
+    if (keep & LOOK_GUIDES)
+        m.guides = mine->guides;
+    return m;
 }
 
-/* camera_blur_px: null for the default, 0 for none (SMPSIM_CAMERA_SHARP),
- * "auto" to measure it from the photo. */
-static json_t *camera_blur_or_null(double camera_blur_px)
-{
-    if (camera_blur_px == CAMERA_BLUR_AUTO)
-        return json_string("auto");
-    return camera_blur_px == SMPSIM_CAMERA_SHARP ? json_integer(0)
-                                                 : number_or_null(camera_blur_px);
-}
-
-static json_t *point_or_null(int have, const double xy[2])
-{
-    return have ? json_pack("[ff]", xy[0], xy[1]) : json_null();
-}
-
-char *render_look_to_json(const render_look *look)
-{
-    const smpsim_render_options *o = &look->o;
-    int uv = o->uv_exposure >= 0 && o->uv_exposure < 3 ? o->uv_exposure : 0;
-    json_t *root = json_pack(
-        "{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "state",
-        state_name(o->state), "years", number_or_null(o->years), "uv", uv_names[uv], "depth_mm",
-        number_or_null(o->depth_mm), "blowout_mm", number_or_null(o->blowout_depth_mm),
-        "session", o->session ? json_integer(o->session) : json_null(), "earlier_years",
-        number_or_null(o->earlier_years), "camera_blur_px",
-        camera_blur_or_null(o->camera_blur_px), "distance_m", number_or_null(look->distance_m),
-        "skin", point_or_null(look->have_skin, look->skin_xy), "hair",
-        point_or_null(look->have_hair, look->hair_xy), "auto_shade", look->auto_shade,
-        "guides", look->guides);
-    /* only when given: previews without them read the same in older versions */
-    if (root && look->skin_mask[0])
-        json_object_set_new(root, "skin_mask", json_string(look->skin_mask));
-    if (root && look->hair_mask[0])
-        json_object_set_new(root, "hair_mask", json_string(look->hair_mask));
-    char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
-    json_decref(root);
-    return text;
-}
-
-/* One setting of the smpsim:render JSON. */
-typedef struct look_key {
-    const char *name;
-    unsigned bit;
-    double lo, hi; /* numbers: the range the command line accepts */
-} look_key;
-
-static const look_key look_keys[] = {
-    {"state", LOOK_STATE, 0, 0},          {"years", LOOK_YEARS, 0.01, 50},
-    {"uv", LOOK_UV, 0, 0},                {"depth_mm", LOOK_DEPTH, 0.1, 3},
-    {"blowout_mm", LOOK_BLOWOUT, 0.1, 3}, {"session", LOOK_SESSION, 1, 1000},
-    {"earlier_years", LOOK_EARLIER, 0, 50}, {"distance_m", LOOK_DISTANCE, 0.05, 100},
-    {"skin", LOOK_SKIN, 0, 0},            {"hair", LOOK_HAIR, 0, 0},
-    {"auto_shade", LOOK_AUTO_SHADE, 0, 0}, {"guides", LOOK_GUIDES, 0, 0},
-    {"camera_blur_px", LOOK_CAMERA_BLUR, 0.1, 8}, /* and 0: none */
-    {"skin_mask", LOOK_SKIN_MASK, 0, 0},  {"hair_mask", LOOK_HAIR_MASK, 0, 0},
-};
-
-/* Stores one setting; 0 on success, -1 when its value is not allowed. */
-static int set_look(render_look *look, const look_key *k, json_t *v)
-{
-    smpsim_render_options *o = &look->o;
-    if (k->bit == LOOK_STATE || k->bit == LOOK_UV) {
-        const char *name = json_string_value(v);
-        if (!name)
-            return -1;
-        if (k->bit == LOOK_STATE)
-            return (o->state = parse_state(name)) < 0 ? -1 : 0;
-        for (int u = 0; u < 3; u++)
-            if (strcmp(name, uv_names[u]) == 0)
-                return o->uv_exposure = u, 0;
-        return -1;
-    }
-    if (k->bit == LOOK_SKIN_MASK || k->bit == LOOK_HAIR_MASK) {
-        char *dst = k->bit == LOOK_SKIN_MASK ? look->skin_mask : look->hair_mask;
-        const char *text = json_is_null(v) ? "" : json_string_value(v);
-        if (!text || strlen(text) >= sizeof look->skin_mask)
-            return -1;
-        strcpy(dst, text);
-        return 0;
-    }
-    if (k->bit == LOOK_AUTO_SHADE || k->bit == LOOK_GUIDES) {
-        if (!json_is_boolean(v))
-            return -1;
-        *(k->bit == LOOK_GUIDES ? &look->guides : &look->auto_shade) = json_is_true(v);
-        return 0;
-    }
-    if (k->bit == LOOK_SKIN || k->bit == LOOK_HAIR) {
-        int skin = k->bit == LOOK_SKIN;
-        double *xy = skin ? look->skin_xy : look->hair_xy;
-        *(skin ? &look->have_skin : &look->have_hair) = !json_is_null(v);
-        if (json_is_null(v))
-            return 0;
-        if (!json_is_array(v) || json_array_size(v) != 2 ||
-            !json_is_number(json_array_get(v, 0)) || !json_is_number(json_array_get(v, 1)))
-            return -1;
-        xy[0] = json_number_value(json_array_get(v, 0));
-        xy[1] = json_number_value(json_array_get(v, 1));
-        return 0;
-    }
-    if (k->bit == LOOK_CAMERA_BLUR) { /* null: the default, 0: none, "auto" */
-        if (json_is_null(v))
-            return o->camera_blur_px = 0.0, 0;
-        if (json_is_string(v))
-            return strcmp(json_string_value(v), "auto") == 0
-                       ? (o->camera_blur_px = CAMERA_BLUR_AUTO, 0)
-                       : -1;
-        return json_is_number(v) ? camera_blur_from(json_number_value(v), &o->camera_blur_px)
-                                 : -1;
-    }
-    double x = 0; /* null: the default */
-    if (!json_is_null(v)) {
-        if (!json_is_number(v))
-            return -1;
-        x = json_number_value(v);
-        if (!(x >= k->lo && x <= k->hi) || (k->bit == LOOK_SESSION && x != floor(x)))
-            return -1;
-    }
-    double *dst = k->bit == LOOK_YEARS     ? &o->years
-                  : k->bit == LOOK_DEPTH   ? &o->depth_mm
-                  : k->bit == LOOK_BLOWOUT ? &o->blowout_depth_mm
-                  : k->bit == LOOK_EARLIER ? &o->earlier_years
-                  : k->bit == LOOK_DISTANCE ? &look->distance_m
-                                            : NULL;
-    if (dst)
-        *dst = x;
-    else
-        o->session = (unsigned)x;
-    return 0;
-}
-
-/* Reads a smpsim:render JSON into look; the settings in keep (LOOK_* bits)
- * are left as they are. The message names the file (path) and the key. */
-static smpsim_status render_look_from_json(const char *json, unsigned keep, render_look *look,
-                                           const char *path, smpsim_error *err)
-{
-    json_error_t je;
-    json_t *root = json_loads(json, 0, &je);
-    smpsim_status st = SMPSIM_OK;
-    if (!json_is_object(root)) {
-        snprintf(err->message, sizeof err->message,
-                 "%s: the smpsim:render text chunk is not a JSON object", path);
-        st = SMPSIM_EFORMAT;
-    }
-    const char *key;
-    json_t *v;
-    render_look got = *look;
-    if (st == SMPSIM_OK) {
-        json_object_foreach(root, key, v)
-        {
-            size_t k = 0, n = sizeof look_keys / sizeof *look_keys;
-            while (k < n && strcmp(key, look_keys[k].name) != 0)
-                k++;
-            if (k == n) {
-                snprintf(err->message, sizeof err->message,
-                         "%s: smpsim:render: unknown setting \"%.60s\" (a preview from a newer "
-                         "smpsim?)",
-                         path, key);
-                st = SMPSIM_EFORMAT;
-                break;
-            }
-            if (keep & look_keys[k].bit)
-                continue;
-            if (set_look(&got, &look_keys[k], v) != 0) {
-                snprintf(err->message, sizeof err->message,
-                         "%s: smpsim:render: \"%s\" has a value the command line would refuse",
-                         path, key);
-                st = SMPSIM_EFORMAT;
-                break;
-            }
-        }
-    }
-    json_decref(root);
-    if (st == SMPSIM_OK)
-        *look = got;
-    else
-        err->status = st;
-    return st;
-}
-
-/* The design carried by a preview PNG (its smpsim:design chunk) and, when
- * look is not NULL, its look (smpsim:render) but for the settings in keep. */
-static smpsim_status design_from_preview(const char *path, render_look *look, unsigned keep,
+/* The design (and, when look is not NULL, the look but for the settings in
+ * keep) of a preview PNG. */
+static smpsim_status design_from_preview(const char *path, smpsim_look *look, unsigned keep,
                                          smpsim_design **out, smpsim_error *err)
 {
-    smpsim_text *texts = NULL;
-    size_t n = 0;
-    smpsim_status st = smpsim_png_read_texts(path, &texts, &n, err);
-    const char *json = NULL, *look_json = NULL;
-    for (size_t i = 0; st == SMPSIM_OK && i < n; i++) {
-        if (strcmp(texts[i].key, "smpsim:design") == 0)
-            json = texts[i].text;
-        else if (strcmp(texts[i].key, "smpsim:render") == 0)
-            look_json = texts[i].text;
-    }
-    if (st == SMPSIM_OK && !json) {
-        snprintf(err->message, sizeof err->message, "%s: no smpsim:design text chunk", path);
-        st = SMPSIM_EFORMAT;
-    }
-    /* Previews of smpsim 0.1 carry no look: the command line's, as given. */
-    if (st == SMPSIM_OK && look && look_json)
-        st = render_look_from_json(look_json, keep, look, path, err);
+    if (!look)
+        return smpsim_preview_read(path, out, NULL, err);
+    smpsim_look got = *look;
+    smpsim_status st = smpsim_preview_read(path, out, &got, err);
     if (st == SMPSIM_OK)
-        st = smpsim_design_load_string(json, ".", NULL, out, err);
-    smpsim_texts_free(texts);
+        *look = merge_looks(&got, look, keep);
     return st;
 }
-
-/* ---- Designs read back from previews and plans ---- */
 
 /* The design carried by a preview PNG or a PDF plan (and, from a PDF, the
  * plan's options into ps when it is not NULL; free with plan_source_free). */
-smpsim_status design_from_file(const char *path, render_look *look, unsigned keep,
+smpsim_status design_from_file(const char *path, smpsim_look *look, unsigned keep,
                                smpsim_design **out, plan_source *ps, smpsim_error *err)
 {
     plan_source own;
@@ -534,139 +392,26 @@ smpsim_status design_from_file(const char *path, render_look *look, unsigned kee
     }
 }
 
-smpsim_status resolve_camera_blur(smpsim_render_options *o, const smpsim_image *photo, int quiet,
+void print_preview_info(const smpsim_preview_info *info, int quiet)
+{
+    const smpsim_blur_estimate *e = &info->camera_blur;
+    if (quiet || !info->camera_blur_measured)
+        return;
+    printf("camera blur %.2f px%s (measured on %zu edges; sharpest 10-40 %%: %.2f..%.2f px, "
+           "median %.2f px)\n",
+           info->camera_blur_px,
+           e->at_floor ? ", sharper than measurable" : e->rise_px > 8.0 ? ", at most 8" : "",
+           e->n_edges, e->rise_low_px, e->rise_high_px, e->median_rise_px);
+}
+
+smpsim_status resolve_camera_blur(smpsim_look *look, const smpsim_image *photo, int quiet,
                                   smpsim_error *err)
 {
-    if (o->camera_blur_px != CAMERA_BLUR_AUTO)
-        return SMPSIM_OK;
-    smpsim_blur_estimate e;
-    smpsim_status st = smpsim_estimate_camera_blur(photo, NULL, 0, &e, err);
-    if (st != SMPSIM_OK)
-        return st;
-    o->camera_blur_px = e.rise_px < 0.1 ? 0.1 : e.rise_px > 8.0 ? 8.0 : e.rise_px;
-    if (!quiet)
-        printf("camera blur %.2f px%s (measured on %zu edges; sharpest 10-40 %%: %.2f..%.2f px, "
-               "median %.2f px)\n",
-               o->camera_blur_px,
-               e.at_floor ? ", sharper than measurable" : e.rise_px > 8.0 ? ", at most 8" : "",
-               e.n_edges, e.rise_low_px, e.rise_high_px, e.median_rise_px);
-    return SMPSIM_OK;
-}
-
-static int modelled(const smpsim_render_options *o)
-{
-    return o->state != SMPSIM_STATE_AS_GIVEN || o->session != 0;
-}
-
-/* One mask: "none", a painted file, or found in the photo by make(). */
-static smpsim_status one_mask(const char *how, const smpsim_image *photo, int skin,
-                              const smpsim_mask *skin_mask, smpsim_mask **out, smpsim_error *err)
-{
-    *out = NULL;
-    if (strcmp(how, "none") == 0)
-        return SMPSIM_OK;
-    if (how[0] && strcmp(how, "auto") != 0) {
-        smpsim_image *painted = NULL;
-        smpsim_status st = smpsim_image_load(how, NULL, &painted, err);
-        if (st == SMPSIM_OK && (painted->width != photo->width ||
-                                painted->height != photo->height)) {
-            st = SMPSIM_EINVAL;
-            snprintf(err->message, sizeof err->message, "%s: the mask is %ux%u px, the photo %ux%u",
-                     how, painted->width, painted->height, photo->width, photo->height);
-        }
-        if (st == SMPSIM_OK)
-            st = smpsim_mask_from_image(painted, out, err);
-        smpsim_image_free(painted);
-        return st;
-    }
-    return skin ? smpsim_skin_mask(photo, out, err) : smpsim_hair_mask(photo, skin_mask, out, err);
-}
-
-smpsim_status pigment_masks_make(const render_look *look, const smpsim_image *photo,
-                                 int for_guides, pigment_masks *m, smpsim_error *err)
-{
-    *m = (pigment_masks){0};
-    if (!modelled(&look->o) && !for_guides)
-        return SMPSIM_OK;
-    smpsim_status st = one_mask(look->skin_mask, photo, 1, NULL, &m->skin, err);
+    smpsim_preview_info info;
+    memset(&info, 0, sizeof info);
+    smpsim_status st = smpsim_look_resolve(look, photo, &info, err);
     if (st == SMPSIM_OK)
-        st = one_mask(look->hair_mask, photo, 0, m->skin, &m->hair, err);
-    if (st == SMPSIM_OK && modelled(&look->o) && (m->skin || m->hair))
-        st = smpsim_mask_allowed(m->skin, m->hair, &m->allowed, err);
-    if (st != SMPSIM_OK)
-        pigment_masks_free(m);
-    return st;
-}
-
-void pigment_masks_free(pigment_masks *m)
-{
-    smpsim_mask_free(m->skin);
-    smpsim_mask_free(m->hair);
-    smpsim_mask_free(m->allowed);
-    *m = (pigment_masks){0};
-}
-
-smpsim_status pigment_masks_draw(const pigment_masks *m, smpsim_image *img, smpsim_error *err)
-{
-    static const double hair_rgb[3] = {0.0, 0.85, 1.0}, skin_rgb[3] = {1.0, 0.0, 0.85};
-    smpsim_status st = SMPSIM_OK;
-    if (m->hair)
-        st = smpsim_mask_draw(img, m->hair, hair_rgb, 0.45, 0, err);
-    if (st == SMPSIM_OK && m->skin)
-        st = smpsim_mask_draw(img, m->skin, skin_rgb, 1.0, 1, err);
-    return st;
-}
-
-smpsim_status preview_render(const smpsim_design *design, const smpsim_image *photo,
-                             const smpsim_render_options *look, smpsim_image **out,
-                             smpsim_error *err)
-{
-    smpsim_dots *dots = NULL;
-    render_look auto_masks = {.o = *look};
-    pigment_masks masks = {0};
-    *out = NULL;
-    smpsim_status st = smpsim_design_dots(design, &dots, err);
-    if (st == SMPSIM_OK)
-        st = pigment_masks_make(&auto_masks, photo, 0, &masks, err);
-    if (st == SMPSIM_OK)
-        st = smpsim_image_copy(photo, out, err);
-    if (st == SMPSIM_OK)
-        st = smpsim_render_dots_masked(*out, smpsim_design_get_view(design), dots, look,
-                                       masks.allowed, err);
-    pigment_masks_free(&masks);
-    smpsim_dots_free(dots);
-    if (st != SMPSIM_OK) {
-        smpsim_image_free(*out);
-        *out = NULL;
-    }
-    return st;
-}
-
-smpsim_status save_with_provenance(const smpsim_image *img, const char *path,
-                                   const smpsim_design *design, const smpsim_text *extra,
-                                   size_t n_extra, smpsim_error *err)
-{
-    char *json = NULL;
-    smpsim_status st = smpsim_design_to_json(design, &json, err);
-    if (st != SMPSIM_OK)
-        return st;
-    char seed[32], software[64];
-    snprintf(seed, sizeof seed, "%" PRIu64, smpsim_design_get_seed(design));
-    snprintf(software, sizeof software, "smpsim %s", smpsim_version());
-    smpsim_text texts[8] = {
-        {"Software", software},
-        {"smpsim:design", json ? json : ""},
-        {"smpsim:seed", seed},
-    };
-    size_t n = 3;
-    for (size_t i = 0; i < n_extra && n < sizeof texts / sizeof *texts; i++)
-        texts[n++] = extra[i];
-    smpsim_save_options so;
-    smpsim_save_options_init(&so);
-    so.texts = texts;
-    so.n_texts = n;
-    st = smpsim_image_save_png(img, path, &so, err);
-    free(json);
+        print_preview_info(&info, quiet);
     return st;
 }
 

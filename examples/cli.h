@@ -27,6 +27,8 @@ int parse_double(const char *text, double lo, double hi, double *out);
 int parse_u64(const char *text, uint64_t *out);
 /* "a,b[,c...]" into exactly n finite numbers; 0 on success. */
 int parse_tuple(const char *text, double *v, int n);
+/* True when path ends with suffix (".png"), ignoring the case of ASCII letters. */
+int has_extension(const char *path, const char *suffix);
 /* True when two paths name the same file (or are the same text). */
 int same_file(const char *a, const char *b);
 
@@ -62,9 +64,6 @@ smpsim_status load_design_arg(const char *path, const char *preset, smpsim_desig
 
 /* ---- Previews shared by render, compare and sheet. ---- */
 
-/* A design file's photo path taken relative to the design file (malloc'd). */
-char *photo_next_to(const char *design_path, const char *photo);
-
 /* Where a preview comes from: a design file or a preset placed at the
  * glabella (a flat view at scale px/mm), and the photo (NULL: the design's,
  * relative to the design file). */
@@ -81,11 +80,6 @@ int check_source(const char *command, const preview_source *src);
  * the photo path in the design, as `smpsim render` does. */
 smpsim_status preview_open(const preview_source *src, smpsim_design **design, char **photo_path,
                            smpsim_image **photo, smpsim_error *err);
-/* camera_blur_px of the command line's looks for --camera-blur auto (and
- * "camera_blur_px": "auto"): measured from the photo by
- * resolve_camera_blur() before the dots are drawn; never given to the
- * library as it is. */
-#define CAMERA_BLUR_AUTO (-2.0)
 /* The look flags --state, --years, --session, --earlier-years,
  * --camera-blur: 1 taken, 0 not one of them, -1 error (reported). */
 int take_state_flag(const char *command, smpsim_render_options *o, const char *flag,
@@ -98,59 +92,32 @@ int take_preview_flag(const char *command, smpsim_render_options *look, preview_
  * parse_state for an unknown name. */
 const char *state_name(int state);
 int parse_state(const char *text);
-/* With CAMERA_BLUR_AUTO in o: measures the photo's blur over the whole
- * photo (smpsim_estimate_camera_blur), puts it into o (within the option's
- * 0.1..8 px) and prints it unless quiet. Otherwise does nothing. */
-smpsim_status resolve_camera_blur(smpsim_render_options *o, const smpsim_image *photo, int quiet,
+/* With SMPSIM_CAMERA_BLUR_AUTO in look: measures the photo's blur over the
+ * whole photo (smpsim_look_resolve()) and prints it unless quiet. */
+smpsim_status resolve_camera_blur(smpsim_look *look, const smpsim_image *photo, int quiet,
                                   smpsim_error *err);
-/* A copy of photo with the design's dots rendered over it. */
-smpsim_status preview_render(const smpsim_design *design, const smpsim_image *photo,
-                             const smpsim_render_options *look, smpsim_image **out,
-                             smpsim_error *err);
-/* Saves a PNG atomically with the text chunks of a preview (Software,
- * smpsim:design, smpsim:seed) and extra ones. */
-smpsim_status save_with_provenance(const smpsim_image *img, const char *path,
-                                   const smpsim_design *design, const smpsim_text *extra,
-                                   size_t n_extra, smpsim_error *err);
+/* Prints what a preview measured (the camera's blur) unless quiet. */
+void print_preview_info(const smpsim_preview_info *info, int quiet);
 
-/* The look of a preview: every `smpsim render` flag that changes its pixels
- * besides the design. Stored in the preview as the smpsim:render text chunk
- * (JSON, docs/outputs.md) so that `render --from` makes the same pixels. */
-typedef struct render_look {
-    smpsim_render_options o; /* state, years, uv, depth, blowout, session, earlier years,
-                                camera blur */
-    double distance_m, skin_xy[2], hair_xy[2];
-    int have_skin, have_hair, auto_shade, guides;
-    /* --skin-mask, --hair-mask: "" = auto (from the photo), "none", or a
-     * painted mask's path */
-    char skin_mask[512], hair_mask[512];
-} render_look;
-
-/* Bits of render_look's settings, to say which ones a command line gave. */
+/* Bits of a look's settings (smpsim_look), to say which ones a command
+ * line gave. */
 enum {
     LOOK_STATE = 1 << 0, LOOK_YEARS = 1 << 1, LOOK_UV = 1 << 2, LOOK_DEPTH = 1 << 3,
     LOOK_BLOWOUT = 1 << 4, LOOK_SESSION = 1 << 5, LOOK_EARLIER = 1 << 6,
     LOOK_DISTANCE = 1 << 7, LOOK_SKIN = 1 << 8, LOOK_HAIR = 1 << 9, LOOK_AUTO_SHADE = 1 << 10,
-    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12, LOOK_SKIN_MASK = 1 << 13,
-    LOOK_HAIR_MASK = 1 << 14
+    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12
 };
 
-/* The skin and hair masks of a look over this photo (either NULL for
- * none) and where pigment may go (NULL: everywhere). In the modelled
- * states (fresh, healed, aged, sessions) they are found in the photo
- * unless the look says "none" or gives a painted mask; as given (the dots
- * as drawn), only for guides. */
-typedef struct pigment_masks {
-    smpsim_mask *skin, *hair, *allowed;
-} pigment_masks;
-smpsim_status pigment_masks_make(const render_look *look, const smpsim_image *photo,
-                                 int for_guides, pigment_masks *m, smpsim_error *err);
-void pigment_masks_free(pigment_masks *m);
-/* The masks drawn for --guides: the skin's outline, the hair tinted. */
-smpsim_status pigment_masks_draw(const pigment_masks *m, smpsim_image *img, smpsim_error *err);
-
-/* The smpsim:render JSON of a look (malloc'd; NULL when out of memory). */
-char *render_look_to_json(const render_look *look);
+/* A picture for --out: .jpg/.jpeg is a JPEG (no provenance), other image
+ * formats' names are refused, anything else is PNG. 0 when path is fine,
+ * else the usage error, reported. */
+int check_picture_out(const char *command, const char *path);
+/* Saves a picture made from design to path: as PNG with the design's
+ * provenance, the look's smpsim:render chunk when look is not NULL and the
+ * extra chunks; as JPEG (no provenance) for .jpg/.jpeg. */
+smpsim_status save_picture(const smpsim_image *img, const char *path,
+                           const smpsim_design *design, const smpsim_look *look,
+                           const smpsim_text *extra, size_t n_extra, smpsim_error *err);
 
 /* ---- Plans read back from their PDF (plan-pdf.c, poppler-glib). ---- */
 
@@ -177,7 +144,7 @@ void plan_source_free(plan_source *ps);
  * NULL also its look (smpsim:render), but for the settings in keep; from a
  * PDF with ps not NULL also the plan's options (free with
  * plan_source_free()). SMPSIM_EFORMAT names a file that is neither. */
-smpsim_status design_from_file(const char *path, render_look *look, unsigned keep,
+smpsim_status design_from_file(const char *path, smpsim_look *look, unsigned keep,
                                smpsim_design **out, plan_source *ps, smpsim_error *err);
 
 /* Writes a plan of design (dots generated) to out; prints the summary line

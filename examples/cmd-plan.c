@@ -82,22 +82,11 @@ static const char **plan_text_slot(plan_args *a, const char *flag)
     return NULL;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    if (n < m)
-        return 0;
-    for (size_t i = 0; i < m; i++)
-        if ((s[n - m + i] | 0x20) != suffix[i])
-            return 0;
-    return 1;
-}
-
 int plan_format_of(const char *path)
 {
-    if (ends_with(path, ".pdf"))
+    if (has_extension(path, ".pdf"))
         return SMPSIM_PLAN_PDF;
-    if (ends_with(path, ".svg"))
+    if (has_extension(path, ".svg"))
         return SMPSIM_PLAN_SVG;
     return -1;
 }
@@ -242,23 +231,6 @@ smpsim_status write_plan(const smpsim_design *design, smpsim_plan_format format,
     return st;
 }
 
-/* A design file's photo recorded as `smpsim render` finds it, relative to
- * the design file, so that the plan's design leads to the photo. */
-static smpsim_status record_photo(smpsim_design *d, const char *design_path, smpsim_error *err)
-{
-    const char *given = smpsim_design_get_photo(d);
-    if (!design_path || !given)
-        return SMPSIM_OK;
-    char *path = photo_next_to(design_path, given);
-    if (!path) {
-        snprintf(err->message, sizeof err->message, "out of memory");
-        return SMPSIM_ENOMEM;
-    }
-    smpsim_status st = smpsim_design_set_photo(d, path, err);
-    free(path);
-    return st;
-}
-
 int cmd_plan(int argc, char **argv)
 {
     plan_args a = {0};
@@ -281,8 +253,6 @@ int cmd_plan(int argc, char **argv)
                               : load_design_arg(a.design, a.preset, &d, &err);
     if (st == SMPSIM_OK && a.seed_given)
         smpsim_design_set_seed(d, a.seed);
-    if (st == SMPSIM_OK)
-        st = record_photo(d, a.design, &err);
     smpsim_plan_options o;
     fill_plan_options(&a, date, &ps.options, &o);
     if (st == SMPSIM_OK)

@@ -76,15 +76,6 @@ static const char *const render_usage_look =
     "  --hair X,Y             sample the hair colour around this photo point\n"
     "  --auto-shade           shade every dot with the default shade for the sampled\n"
     "                         skin and hair (never darker than the hair)\n"
-    "  --skin-mask auto|none|MASK.png\n"
-    "                         where the skin is (fresh, healed, aged, --session): auto\n"
-    "                         finds it in the photo (skin colour, the head's outline),\n"
-    "                         so no dot lands on the backdrop, clothes or eyes; a\n"
-    "                         painted mask (white = skin) replaces it (default auto)\n"
-    "  --hair-mask auto|none|MASK.png\n"
-    "                         hair on the skin (strands, eyebrows): it keeps its\n"
-    "                         colour, pigment shows between the strands (default\n"
-    "                         auto); --guides shows both masks\n"
     "\n"
     "The PNG carries the design (JSON), the seed and the look (JSON) in text chunks\n"
     "(smpsim:design, smpsim:seed, smpsim:render); `smpsim render --from PREVIEW.png`\n"
@@ -102,7 +93,7 @@ typedef struct render_args {
     double scale, density, dot_mm, shade;
     double calib[5], glabella[2];
     int have_calib, have_scale, have_glabella, seed_given, params_given, quiet;
-    render_look look;
+    smpsim_look look;
     unsigned given; /* LOOK_* bits of the look flags on the command line */
     uint64_t seed;
     size_t n_regions;
@@ -169,6 +160,11 @@ static int check_render_args(const render_args *a)
         return usage_error("render", "--out is required");
     if (a->have_calib && a->have_scale)
         return usage_error("render", "give --scale or --calibrate, not both");
+    if (a->have_glabella && !a->preset)
+        return usage_error("render", "--glabella places a --preset; a design file's view says "
+                                     "where its glabella is");
+    if (!(a->from && plan_format_of(a->out) >= 0) && check_picture_out("render", a->out) != 0)
+        return -1;
     const char *inputs[] = {a->photo, a->design, a->from};
     for (size_t k = 0; k < 3; k++)
         if (inputs[k] && same_file(inputs[k], a->out))
@@ -188,8 +184,7 @@ static int take_look(render_args *a, const char *f, const char *v)
                  {"--blowout-mm", LOOK_BLOWOUT},  {"--session", LOOK_SESSION},
                  {"--earlier-years", LOOK_EARLIER}, {"--distance-m", LOOK_DISTANCE},
                  {"--skin", LOOK_SKIN},           {"--hair", LOOK_HAIR},
-                 {"--camera-blur", LOOK_CAMERA_BLUR}, {"--skin-mask", LOOK_SKIN_MASK},
-                 {"--hair-mask", LOOK_HAIR_MASK}};
+                 {"--camera-blur", LOOK_CAMERA_BLUR}};
     size_t k = 0, n = sizeof flags / sizeof *flags;
     while (k < n && strcmp(f, flags[k].flag) != 0)
         k++;
@@ -198,7 +193,7 @@ static int take_look(render_args *a, const char *f, const char *v)
     if (!v)
         return usage_error("render", "%s needs a value", f), -1;
     a->given |= flags[k].bit;
-    smpsim_render_options *o = &a->look.o;
+    smpsim_render_options *o = &a->look.render;
     if (flags[k].bit & (LOOK_STATE | LOOK_YEARS | LOOK_SESSION | LOOK_EARLIER | LOOK_CAMERA_BLUR))
         return take_state_flag("render", o, f, v); /* shared with compare and sheet */
     int bad = 0;
@@ -216,11 +211,6 @@ static int take_look(render_args *a, const char *f, const char *v)
         if (parse_tuple(v, skin ? a->look.skin_xy : a->look.hair_xy, 2) != 0)
             return usage_error("render", "%s '%s' is not X,Y in pixels", f, v), -1;
         *(skin ? &a->look.have_skin : &a->look.have_hair) = 1;
-    } else if (strcmp(f, "--skin-mask") == 0 || strcmp(f, "--hair-mask") == 0) {
-        char *dst = f[2] == 's' ? a->look.skin_mask : a->look.hair_mask;
-        if (strlen(v) >= sizeof a->look.skin_mask)
-            return usage_error("render", "%s: the path is too long", f), -1;
-        strcpy(dst, strcmp(v, "auto") == 0 ? "" : v);
     } else if (strcmp(f, "--depth-mm") == 0) {
         bad = parse_double(v, 0.1, 3, &o->depth_mm);
     } else if (strcmp(f, "--blowout-mm") == 0) {
@@ -346,9 +336,7 @@ static smpsim_status choose_design(render_args *a, smpsim_design **out, char **p
     const char *given = *out ? smpsim_design_get_photo(*out) : NULL;
     if (a->photo)
         *photo = strdup(a->photo);
-    else if (given && a->design)
-        *photo = photo_next_to(a->design, given);
-    else if (given)
+    else if (given) /* a design file's, resolved against the file when loaded */
         *photo = strdup(given);
     if (!*photo) {
         snprintf(err->message, sizeof err->message, "%s has no photo; give --photo",
@@ -408,60 +396,25 @@ static smpsim_status override(const render_args *a, smpsim_design *d, smpsim_err
 
 static const char *const fitzpatrick_names[7] = {"?", "I", "II", "III", "IV", "V", "VI"};
 
-/* --skin, --hair, --auto-shade: samples the photo before the dots darken
- * it, reports the colours and, with --auto-shade, shades every dot. */
-static smpsim_status sample_and_shade(const render_args *a, const smpsim_image *img,
-                                      const smpsim_view *view, smpsim_dots *dots,
-                                      smpsim_error *err)
+/* The colours sampled for --skin, --hair, --auto-shade and the shade for
+ * them, and the camera's blur when measured. */
+static void print_info(const smpsim_look *look, const smpsim_preview_info *info)
 {
-    const render_look *look = &a->look;
-    if (!look->have_skin && !look->have_hair && !look->auto_shade)
-        return SMPSIM_OK;
-    smpsim_colour skin, hair;
-    smpsim_status st = look->have_skin
-                           ? smpsim_sample_colour(img, SMPSIM_SAMPLE_SKIN, look->skin_xy, 1, 0,
-                                                  &skin, err)
-                           : smpsim_sample_skin_at_dots(img, view, dots, &skin, err);
-    if (st == SMPSIM_OK && look->have_hair)
-        st = smpsim_sample_colour(img, SMPSIM_SAMPLE_HAIR, look->hair_xy, 1, 0, &hair, err);
-    if (st != SMPSIM_OK)
-        return st;
-    double shade = smpsim_default_shade(&skin, look->have_hair ? &hair : NULL, &look->o);
-    if (!a->quiet) {
-        printf("skin %s (L* %.0f, ITA %.0f deg, approx. Fitzpatrick %s)", skin.hex,
-               skin.lightness, skin.ita_deg, fitzpatrick_names[skin.fitzpatrick]);
+    if (info->sampled) {
+        const smpsim_colour *skin = &info->skin, *hair = &info->hair;
+        printf("skin %s (L* %.0f, ITA %.0f deg, approx. Fitzpatrick %s)", skin->hex,
+               skin->lightness, skin->ita_deg, fitzpatrick_names[skin->fitzpatrick]);
         if (look->have_hair)
-            printf(", hair %s (L* %.0f)", hair.hex, hair.lightness);
-        printf(", default shade %.1f%s\n", shade, look->auto_shade ? " (used)" : "");
-        if (look->have_hair && hair.lightness >= skin.lightness - 15.0)
-            printf("warning: the hair sampled at %g,%g (%s) is white or grey, no darker than "
-                   "the skin: SMP reads as dots beside it, not as hair; keep the shade light\n",
-                   look->hair_xy[0], look->hair_xy[1], hair.hex);
+            printf(", hair %s (L* %.0f)", hair->hex, hair->lightness);
+        printf(", default shade %.1f%s\n", info->default_shade, look->auto_shade ? " (used)" : "");
     }
-    for (size_t i = 0; look->auto_shade && i < dots->count; i++)
-        dots->dots[i].shade = (float)shade;
-    return SMPSIM_OK;
-}
-
-/* What the photo says about the design: white hair, a coarse photo,
- * regions off the skin. */
-static smpsim_status print_photo_warnings(const smpsim_image *img, const smpsim_design *design,
-                                          const smpsim_dots *dots, const smpsim_mask *skin,
-                                          smpsim_error *err)
-{
-    smpsim_warning *w = NULL;
-    size_t n = 0;
-    smpsim_status st = smpsim_photo_check(img, design, dots, skin, &w, &n, err);
-    for (size_t i = 0; st == SMPSIM_OK && i < n; i++)
-        printf("warning: %s\n", w[i].message);
-    free(w);
-    return st;
+    print_preview_info(info, 0);
 }
 
 int cmd_render(int argc, char **argv)
 {
     render_args a = {.scale = 6.5, .density = 100, .dot_mm = 0.2, .shade = 5, .seed = 1};
-    smpsim_render_options_init(&a.look.o);
+    smpsim_look_init(&a.look);
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return fputs(render_usage, stdout), fputs(render_usage_look, stdout), 0;
     if (parse_render(argc, argv, &a) != 0) {
@@ -476,14 +429,26 @@ int cmd_render(int argc, char **argv)
     smpsim_error err = {0};
     smpsim_image *img = NULL;
     smpsim_design *design = NULL;
-    smpsim_dots *dots = NULL;
-    char *photo = NULL, *look_json = NULL;
+    smpsim_image *preview = NULL;
+    smpsim_preview_info info;
+    char *photo = NULL;
     smpsim_status st = choose_design(&a, &design, &photo, &err);
     if (st == SMPSIM_OK && (same_file(photo, a.out)))
         st = SMPSIM_EINVAL, snprintf(err.message, sizeof err.message,
                                      "--out '%s' is the photo; refusing to overwrite it", a.out);
     if (st == SMPSIM_OK)
         st = smpsim_image_load(photo, NULL, &img, &err);
+    if (st == SMPSIM_OK && design && (a.have_scale || a.have_calib) &&
+        smpsim_design_get_view(design)->kind != SMPSIM_VIEW_FLAT) {
+        int urc = usage_error("render", "%s sets the scale of a flat view; %s has a head view "
+                                        "(its \"view\" sets the scale)",
+                              a.have_scale ? "--scale" : "--calibrate",
+                              a.design ? a.design : a.from ? a.from : "the preset");
+        free(photo);
+        smpsim_design_free(design);
+        render_args_free(&a);
+        return urc;
+    }
     if (st == SMPSIM_OK && design)
         st = override(&a, design, &err);
     else if (st == SMPSIM_OK)
@@ -491,43 +456,19 @@ int cmd_render(int argc, char **argv)
     if (st == SMPSIM_OK)
         st = smpsim_design_set_photo(design, photo, &err);
     if (st == SMPSIM_OK)
-        st = smpsim_design_dots(design, &dots, &err);
-    if (st == SMPSIM_OK)
-        st = sample_and_shade(&a, img, smpsim_design_get_view(design), dots, &err);
-    /* --camera-blur auto measured for the drawing; the stored look keeps "auto" */
-    smpsim_render_options drawn = a.look.o;
-    if (st == SMPSIM_OK)
-        st = resolve_camera_blur(&drawn, img, a.quiet, &err);
-    pigment_masks masks = {0};
-    if (st == SMPSIM_OK)
-        st = pigment_masks_make(&a.look, img, a.look.guides || !a.quiet, &masks, &err);
+        st = smpsim_preview_render(design, img, &a.look, &preview, &info, &err);
     if (st == SMPSIM_OK && !a.quiet)
-        st = print_photo_warnings(img, design, dots, masks.skin, &err);
+        print_info(&a.look, &info);
+    /* The stored look keeps --camera-blur auto, for --from. */
     if (st == SMPSIM_OK)
-        st = smpsim_render_dots_masked(img, smpsim_design_get_view(design), dots, &drawn,
-                                       masks.allowed, &err);
-    if (st == SMPSIM_OK && a.look.distance_m > 0)
-        st = smpsim_image_view_at_distance(img, smpsim_design_get_view(design)->px_per_mm,
-                                           a.look.distance_m, &err);
-    if (st == SMPSIM_OK && a.look.guides)
-        st = pigment_masks_draw(&masks, img, &err);
-    pigment_masks_free(&masks);
-    if (st == SMPSIM_OK && a.look.guides)
-        st = smpsim_image_draw_guides(img, design, dots, NULL, &err);
-    if (st == SMPSIM_OK && !(look_json = render_look_to_json(&a.look)))
-        st = SMPSIM_ENOMEM, snprintf(err.message, sizeof err.message, "out of memory");
-    if (st == SMPSIM_OK) { /* for --from */
-        smpsim_text look_text = {"smpsim:render", look_json};
-        st = save_with_provenance(img, a.out, design, &look_text, 1, &err);
-    }
+        st = save_picture(preview, a.out, design, &a.look, NULL, 0, &err);
     if (st == SMPSIM_OK && !a.quiet)
-        printf("%s: %zu dots (%ux%u px, %.3g px/mm, seed %" PRIu64 ")\n", a.out, dots->count,
-               img->width, img->height, smpsim_design_get_view(design)->px_per_mm,
+        printf("%s: %zu dots (%ux%u px, %.3g px/mm, seed %" PRIu64 ")\n", a.out, info.n_dots,
+               preview->width, preview->height, smpsim_design_get_view(design)->px_per_mm,
                smpsim_design_get_seed(design));
     int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
-    free(look_json);
     free(photo);
-    smpsim_dots_free(dots);
+    smpsim_image_free(preview);
     smpsim_design_free(design);
     smpsim_image_free(img);
     render_args_free(&a);

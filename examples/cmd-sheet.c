@@ -288,6 +288,8 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
         return EXIT_USAGE;
     if (!a->out)
         return usage_error("sheet", "--out is required");
+    if (check_picture_out("sheet", a->out) != 0)
+        return EXIT_USAGE;
     if (a->grid && (a->rows_spec || a->cols_spec))
         return usage_error("sheet", "give --grid or --rows/--cols, not both");
     const char *inputs[] = {a->src.design, a->src.photo, a->grid};
@@ -410,11 +412,13 @@ static smpsim_status render_cell(const sheet_args *a, const smpsim_design *base,
         st = apply(second, k2, &d, &look, photo_path, err);
     if (st == SMPSIM_OK)
         st = smpsim_design_set_photo(d, photo_path, err);
-    smpsim_render_options drawn = look; /* the cell's look keeps "auto" */
-    if (drawn.camera_blur_px == CAMERA_BLUR_AUTO)
-        drawn.camera_blur_px = a->measured_blur_px;
+    smpsim_look drawn; /* the cell's look keeps "auto" */
+    smpsim_look_init(&drawn);
+    drawn.render = look;
+    if (drawn.render.camera_blur_px == SMPSIM_CAMERA_BLUR_AUTO)
+        drawn.render.camera_blur_px = a->measured_blur_px;
     if (st == SMPSIM_OK)
-        st = preview_render(d, photo, &drawn, out, err);
+        st = smpsim_preview_render(d, photo, &drawn, out, NULL, err);
     if (st != SMPSIM_OK) {
         smpsim_design_free(d);
         return st;
@@ -463,10 +467,12 @@ int cmd_sheet(int argc, char **argv)
     if (st == SMPSIM_OK && same_file(photo_path, a.out))
         st = SMPSIM_EINVAL, snprintf(err.message, sizeof err.message,
                                      "--out '%s' is the photo; refusing to overwrite it", a.out);
-    smpsim_render_options measured = a.look;
+    smpsim_look measured;
+    smpsim_look_init(&measured);
+    measured.render = a.look;
     if (st == SMPSIM_OK)
         st = resolve_camera_blur(&measured, photo, a.quiet, &err);
-    a.measured_blur_px = measured.camera_blur_px;
+    a.measured_blur_px = measured.render.camera_blur_px;
     if (st != SMPSIM_OK)
         goto done;
     int rect[4] = {0, 0, (int)photo->width, (int)photo->height};
@@ -484,19 +490,14 @@ int cmd_sheet(int argc, char **argv)
     if (a.have_cell) {
         smpsim_image *img = NULL, *cut = NULL;
         smpsim_design *d = NULL;
-        render_look look = {0}; /* as `smpsim render` stores it: smpsim:render */
-        char *look_json = NULL;
+        smpsim_look look; /* as `smpsim render` stores it: smpsim:render */
+        smpsim_look_init(&look);
         st = render_cell(&a, base, photo, photo_path, (size_t)a.cell[0] - 1,
-                         (size_t)a.cell[1] - 1, &img, &d, &look.o, &err);
+                         (size_t)a.cell[1] - 1, &img, &d, &look.render, &err);
         if (st == SMPSIM_OK && a.have_crop)
             st = crop_image(img, rect, &cut, &err);
-        if (st == SMPSIM_OK && !(look_json = render_look_to_json(&look)))
-            st = SMPSIM_ENOMEM, snprintf(err.message, sizeof err.message, "out of memory");
-        if (st == SMPSIM_OK) {
-            smpsim_text look_text = {"smpsim:render", look_json};
-            st = save_with_provenance(cut ? cut : img, a.out, d, &look_text, 1, &err);
-        }
-        free(look_json);
+        if (st == SMPSIM_OK)
+            st = save_picture(cut ? cut : img, a.out, d, &look, NULL, 0, &err);
         if (st == SMPSIM_OK && !a.quiet)
             printf("%s: cell %g,%g (%dx%d px)\n", a.out, a.cell[0], a.cell[1], rect[2], rect[3]);
         smpsim_image_free(img);
@@ -566,7 +567,7 @@ int cmd_sheet(int argc, char **argv)
         snprintf(grid, sizeof grid, "rows: %s; cols: %s", a.rows.p ? a.rows.spec : "-",
                  a.cols.p ? a.cols.spec : "-");
         smpsim_text extra[] = {{"smpsim:sheet", grid}};
-        st = save_with_provenance(sheet, a.out, base, extra, 1, &err);
+        st = save_picture(sheet, a.out, base, NULL, extra, 1, &err);
     }
     if (st == SMPSIM_OK && !a.quiet)
         printf("%s: %zu x %zu cells of %dx%d px (%ux%u px)\n", a.out, R, C, rect[2], rect[3],

@@ -1579,6 +1579,49 @@ START_TEST(test_read_texts_converts_latin1_to_utf8)
 }
 END_TEST
 
+START_TEST(test_save_jpeg_round_trip)
+{
+    /* A JPEG written by the library decodes to nearly the same pixels (no
+     * chroma subsampling: a one-pixel dot keeps its colour); bad quality
+     * and a missing directory are refused without a file. */
+    smpsim_image *im = NULL, *back = NULL;
+    ck_assert_int_eq(smpsim_image_new(64, 48, SMPSIM_RGBA8, &im, NULL), SMPSIM_OK);
+    for (uint32_t y = 0; y < 48; y++)
+        for (uint32_t x = 0; x < 64; x++) {
+            uint8_t *p = (uint8_t *)im->pixels + y * im->stride + 4 * x;
+            p[0] = (uint8_t)(200 + x % 16);
+            p[1] = (uint8_t)(150 + y % 16);
+            p[2] = 120;
+            p[3] = 255;
+        }
+    uint8_t *dot = (uint8_t *)im->pixels + 20 * im->stride + 4 * 30;
+    dot[0] = dot[1] = dot[2] = 60;
+    const char *path = tmp_path("q.jpg");
+    ck_assert_int_eq(smpsim_image_save_jpeg(im, path, 95, NULL), SMPSIM_OK);
+    ck_assert_int_eq(smpsim_image_load(path, NULL, &back, NULL), SMPSIM_OK);
+    ck_assert_uint_eq(back->width, 64);
+    ck_assert_uint_eq(back->height, 48);
+    int worst = 0;
+    for (uint32_t y = 0; y < 48; y++)
+        for (uint32_t x = 0; x < 64; x++)
+            for (int c = 0; c < 3; c++) {
+                int a = ((uint8_t *)im->pixels)[y * im->stride + 4 * x + c];
+                int b = ((uint8_t *)back->pixels)[y * back->stride + 4 * x + c];
+                worst = abs(a - b) > worst ? abs(a - b) : worst;
+            }
+    ck_assert_int_le(worst, 40); /* the dot's edge; the smooth parts far less */
+    const uint8_t *bd = (uint8_t *)back->pixels + 20 * back->stride + 4 * 30;
+    ck_assert_int_lt(bd[0], 140); /* the dot is still dark */
+    smpsim_error err = {0};
+    ck_assert_int_eq(smpsim_image_save_jpeg(im, tmp_path("r.jpg"), 101, &err), SMPSIM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.message, "quality"));
+    ck_assert_int_eq(access(tmp_path("r.jpg"), F_OK), -1);
+    ck_assert_int_eq(smpsim_image_save_jpeg(im, "/nonexistent-dir/x.jpg", 0, NULL), SMPSIM_EIO);
+    smpsim_image_free(back);
+    smpsim_image_free(im);
+}
+END_TEST
+
 START_TEST(test_read_texts_failures)
 {
     smpsim_text dummy, *texts = &dummy;
@@ -1705,6 +1748,7 @@ static Suite *image_suite(void)
     tcase_add_test(save, test_new_file_gets_umask_permissions);
     tcase_add_test(save, test_read_texts_converts_latin1_to_utf8);
     tcase_add_test(save, test_read_texts_failures);
+    tcase_add_test(save, test_save_jpeg_round_trip);
     suite_add_tcase(s, save);
 
     TCase *status = tcase_create("status");

@@ -395,4 +395,22 @@ expect 1 "render --from neither PNG nor PDF" -- "$smpsim" render --from "$tmp/ne
 expect 1 "render --from a missing file" -- "$smpsim" render --from "$tmp/missing.png" --out "$tmp/n.png" && stderr_has "missing from" "missing.png"
 [ ! -e "$tmp/n.png" ] || fail "render --from: output file left behind"
 
+# Every flag works or is refused: --scale and --calibrate on a head view,
+# --glabella without a preset; --out names the format: .jpg/.jpeg is a
+# JPEG, other image formats are refused.
+head_design="$SMPSIM_SAMPLES/designs/fair-frontal.json"
+expect 2 "render --design (head view) --scale" -- "$smpsim" render --design "$head_design" --scale 3 --out "$tmp/s.png" &&
+    stderr_has "--scale on a head view" "head view"
+expect 2 "render --design (head view) --calibrate" -- "$smpsim" render --design "$head_design" --calibrate 0,0,100,0,20 --out "$tmp/s.png" &&
+    stderr_has "--calibrate on a head view" "--calibrate"
+expect 2 "render --design --glabella" -- "$smpsim" render --design "$head_design" --glabella 10,10 --out "$tmp/s.png" &&
+    stderr_has "--glabella without --preset" "--preset"
+[ ! -e "$tmp/s.png" ] || fail "a refused flag left an output file"
+expect 0 "render --out .jpg" -- "$smpsim" render --design "$head_design" --state healed --out "$tmp/p.jpg" --quiet
+[ "$(head -c 3 "$tmp/p.jpg" | od -An -tx1 | tr -d ' ')" = ffd8ff ] || fail "--out p.jpg is not a JPEG"
+expect 0 "compare --out .JPEG" -- "$smpsim" compare --design "$head_design" --out "$tmp/c.JPEG" --quiet
+[ "$(head -c 3 "$tmp/c.JPEG" | od -An -tx1 | tr -d ' ')" = ffd8ff ] || fail "compare --out c.JPEG is not a JPEG"
+expect 2 "render --out .tiff" -- "$smpsim" render --design "$head_design" --out "$tmp/p.tiff" && stderr_has ".tiff refused" ".jpg"
+[ ! -e "$tmp/p.tiff" ] || fail "--out p.tiff was written"
+
 finish "all CLI checks passed"

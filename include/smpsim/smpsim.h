@@ -20,6 +20,12 @@
  *   the caller's sizeof so that fields can be appended without breaking the
  *   ABI. A zero field means "the default".
  * - Objects are used by one thread at a time; separate objects share nothing.
+ *   One exception, for designs: calls that take a `const smpsim_design *`
+ *   only read it (smpsim_design_dots(), smpsim_design_field(),
+ *   smpsim_preview_render(), smpsim_design_to_json(), smpsim_design_check(),
+ *   smpsim_design_stats(), smpsim_plan_write(), ...), so any number of
+ *   threads may call them on one shared design at once, as long as no
+ *   thread changes it (a call taking a non-const design) meanwhile.
  * - Same design + same seed = same dots = same output bytes.
  *
  * Units are in the names: _mm, _px, _per_cm2, _deg.
@@ -81,6 +87,12 @@ typedef struct smpsim_error {
 
 /** Resets an error record to SMPSIM_OK and an empty message. @since 0.1 */
 SMPSIM_API void smpsim_error_clear(smpsim_error *err);
+
+/** Frees a string or array the library returned for the caller to free
+ *  (smpsim_design_to_json(), smpsim_look_to_json(),
+ *  smpsim_design_describe(), ...); NULL does nothing. The same as free()
+ *  for programs that share the library's C runtime. @since 0.1 */
+SMPSIM_API void smpsim_free(void *p);
 
 /* ------------------------------------------------------------------------ */
 /* Images                                                                   */
@@ -162,6 +174,17 @@ typedef struct smpsim_text {
 
 /** Receives encoded bytes; returns 0 on success, non-zero to abort. */
 typedef int (*smpsim_write_func)(void *closure, const void *data, size_t size);
+
+#if SMPSIM_HAVE_JPEG /* libjpeg */
+/** Writes an 8-bit RGB JPEG atomically (alpha dropped; 16-bit samples
+ *  rounded to 8 bits), without chroma subsampling so that dots a pixel
+ *  across keep their colour. quality 1..100 (0 = 92). A JPEG carries no
+ *  provenance: keep the PNG to make a preview again. SMPSIM_EINVAL for a
+ *  bad quality, SMPSIM_ELIMIT beyond 65500 px a side, SMPSIM_EIO on a
+ *  write failure (nothing is left behind). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_save_jpeg(const smpsim_image *image, const char *path,
+                                                int quality, smpsim_error *err);
+#endif /* SMPSIM_HAVE_JPEG */
 
 #if SMPSIM_HAVE_PNG /* libpng */
 /** Choices for saving PNG files. Initialise with smpsim_save_options_init(). @since 0.1 */
@@ -1327,6 +1350,134 @@ SMPSIM_API smpsim_status smpsim_measure_appearance(const smpsim_image *photo,
                                                    const double *xy_px, size_t n_points,
                                                    double px_per_mm, double distance_m,
                                                    smpsim_appearance *out, smpsim_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Previews: a design over its photo with a look, saved with its provenance */
+/* ------------------------------------------------------------------------ */
+
+/** smpsim_look.render.camera_blur_px: measure the photo's blur
+ *  (smpsim_estimate_camera_blur()) when the preview is rendered. */
+#define SMPSIM_CAMERA_BLUR_AUTO (-2.0)
+
+/** The look of a preview: every setting besides the design that changes its
+ *  pixels. A preview PNG carries it as JSON in its smpsim:render text chunk
+ *  (docs/outputs.md) so that the same pixels can be made again. Initialise
+ *  with smpsim_look_init(); zero fields take the defaults. @since 0.1 */
+typedef struct smpsim_look {
+    size_t struct_size;
+    /** State, years, UV, depth, blowout, session, earlier years and the
+     *  camera's blur (SMPSIM_CAMERA_BLUR_AUTO: measured from the photo);
+     *  initialised by smpsim_look_init(). */
+    smpsim_render_options render;
+    /** Blur the preview as an eye sees it from this far, in metres
+     *  (0 = not at all; 0.05..100). */
+    double distance_m;
+    /** Non-zero: the skin's colour is sampled around skin_xy (photo pixels)
+     *  instead of under the dots; likewise the hair's around hair_xy. */
+    int have_skin, have_hair;
+    double skin_xy[2], hair_xy[2];
+    /** Non-zero: every dot gets the default shade for the sampled skin and
+     *  hair (smpsim_default_shade()). */
+    int auto_shade;
+    /** Non-zero: guides drawn over the preview (smpsim_image_draw_guides();
+     *  needs the cairo part). */
+    int guides;
+} smpsim_look;
+
+SMPSIM_API void smpsim_look_init_(smpsim_look *look, size_t struct_size);
+#define smpsim_look_init(look) smpsim_look_init_((look), sizeof *(look))
+
+/** Checks every setting of a look against its range (the ones the CLI
+ *  accepts); SMPSIM_EINVAL names the first one out of range. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_look_validate(const smpsim_look *look, smpsim_error *err);
+
+/** What smpsim_preview_render() measured and chose on the way. */
+typedef struct smpsim_preview_info {
+    size_t n_dots;          /* dots of the design (visible or not) */
+    double camera_blur_px;  /* the blur drawn (resolved when AUTO was asked for) */
+    int camera_blur_measured; /* non-zero: measured from the photo */
+    smpsim_blur_estimate camera_blur; /* the measurement, when measured */
+    int sampled;            /* non-zero: skin (and hair, when asked) were sampled */
+    smpsim_colour skin, hair;
+    double default_shade;   /* for that skin and hair; given to every dot with auto_shade */
+} smpsim_preview_info;
+
+/** Resolves what a look leaves to the photo: a camera blur of
+ *  SMPSIM_CAMERA_BLUR_AUTO becomes the photo's measured blur (within
+ *  0.1..8 px; info, which may be NULL, receives the measurement). For a
+ *  caller that renders many previews of one photo (a variant sheet) and
+ *  measures it once; smpsim_preview_render() does it by itself. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_look_resolve(smpsim_look *look, const smpsim_image *photo,
+                                             smpsim_preview_info *info, smpsim_error *err);
+
+/** Renders design over a copy of photo with look (NULL: the defaults):
+ *  generates the dots, samples skin and hair when the look asks (before
+ *  the dots darken the photo), measures the camera's blur when asked,
+ *  composites the dots, blurs for the viewing distance, draws guides. The
+ *  same inputs give the same pixels. info (may be NULL) receives what was
+ *  measured. On success *out must be freed with smpsim_image_free().
+ *  SMPSIM_EINVAL for a bad look (smpsim_look_validate()),
+ *  SMPSIM_EUNSUPPORTED for guides in a build without cairo, and the
+ *  statuses of the steps. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_preview_render(const smpsim_design *design,
+                                               const smpsim_image *photo,
+                                               const smpsim_look *look, smpsim_image **out,
+                                               smpsim_preview_info *info, smpsim_error *err);
+
+#if SMPSIM_HAVE_JSON /* jansson */
+/** The look as JSON, the text of a preview's smpsim:render chunk. On
+ *  success *out is a NUL-terminated string: free it with smpsim_free().
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_look_to_json(const smpsim_look *look, char **out,
+                                             smpsim_error *err);
+
+/** Reads a look from JSON (as smpsim_look_to_json() writes it) over *look:
+ *  keys that are present replace the setting, absent keys leave it (so
+ *  initialise look first). Unknown keys and values out of range are
+ *  SMPSIM_EFORMAT naming the key; *look is unchanged on failure. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_look_from_json(const char *json, smpsim_look *look,
+                                               smpsim_error *err);
+#endif /* SMPSIM_HAVE_JSON */
+
+#if SMPSIM_HAVE_PNG && SMPSIM_HAVE_JSON /* libpng, jansson */
+/** Saves an image made from a design (a preview, a before/after, a sheet)
+ *  as PNG, atomically, with the design's provenance in text chunks:
+ *  Software, smpsim:design (the design's JSON) and smpsim:seed, followed by
+ *  the n_extra chunks of extra (may be NULL). SMPSIM_EIO on a write
+ *  failure; nothing is left behind. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_save_png_with_design(const smpsim_image *image,
+                                                           const smpsim_design *design,
+                                                           const smpsim_text *extra,
+                                                           size_t n_extra, const char *path,
+                                                           smpsim_error *err);
+
+/** Saves a preview as PNG, atomically, with its provenance in text chunks:
+ *  Software, smpsim:design (the design's JSON), smpsim:seed and
+ *  smpsim:render (the look's JSON; look NULL: the defaults), so that
+ *  smpsim_preview_read() and smpsim_preview_render() make the same pixels
+ *  again. SMPSIM_EIO on a write failure; nothing is left behind. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_preview_save_png(const smpsim_image *preview,
+                                                 const smpsim_design *design,
+                                                 const smpsim_look *look, const char *path,
+                                                 smpsim_error *err);
+
+/** The same PNG bytes to a caller's stream. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_preview_write_png(const smpsim_image *preview,
+                                                  const smpsim_design *design,
+                                                  const smpsim_look *look,
+                                                  smpsim_write_func write, void *closure,
+                                                  smpsim_error *err);
+
+/** Reads a preview's provenance back from a PNG file: its design (relative
+ *  photo and mask paths taken relative to the PNG's folder) and, when look
+ *  is not NULL, its look read over *look (see smpsim_look_from_json();
+ *  previews without a smpsim:render chunk leave it as it is).
+ *  SMPSIM_EFORMAT names a PNG without a smpsim:design chunk or with a bad
+ *  one. On success *design must be freed with smpsim_design_free().
+ *  @since 0.1 */
+SMPSIM_API smpsim_status smpsim_preview_read(const char *path, smpsim_design **design,
+                                             smpsim_look *look, smpsim_error *err);
+#endif /* SMPSIM_HAVE_PNG && SMPSIM_HAVE_JSON */
 
 /* ------------------------------------------------------------------------ */
 /* Plans and stats                                                          */

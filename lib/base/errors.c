@@ -1,6 +1,8 @@
 /* Status strings and error records. */
 #include "base/base-private.h"
 
+#include <stdlib.h>
+
 #include <stdio.h>
 
 static const char *const status_text[] = {
@@ -39,4 +41,9 @@ smpsim_status smpsim__fail(smpsim_error *err, smpsim_status status, const char *
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return status;
+}
+
+void smpsim_free(void *p)
+{
+    free(p);
 }

@@ -660,8 +660,10 @@ static smpsim_status read_top(reader *r, const json_t *root)
         st = relabel(r, "name", smpsim_design_set_name(r->design, name, &inner), &inner);
     if (st == SMPSIM_OK)
         st = opt_string(r, root, "", "photo", &photo);
-    if (st == SMPSIM_OK && photo)
-        st = relabel(r, "photo", smpsim_design_set_photo(r->design, photo, &inner), &inner);
+    if (st == SMPSIM_OK && photo) /* relative to the design file's folder */
+        st = relabel(r, "photo",
+                     smpsim__design_set_photo_from(r->design, photo, r->base_dir, &inner),
+                     &inner);
     if (st == SMPSIM_OK)
         st = opt_number(r, root, "", "hair_shade", &hair);
     if (st == SMPSIM_OK)
@@ -939,7 +941,9 @@ static json_t *write_sessions(const smpsim_design *d)
     return a;
 }
 
-static smpsim_status build(const smpsim_design *d, json_t **out, smpsim_error *err)
+/* The design as JSON; photo: the photo path to write (NULL: none). */
+static smpsim_status build(const smpsim_design *d, const char *photo, json_t **out,
+                           smpsim_error *err)
 {
     json_t *root = json_object(), *regions = json_array();
     if (!root || !regions) {
@@ -950,8 +954,8 @@ static smpsim_status build(const smpsim_design *d, json_t **out, smpsim_error *e
     json_object_set_new(root, "format_version", json_integer(FORMAT_VERSION));
     if (smpsim_design_get_name(d))
         json_object_set_new(root, "name", json_string(smpsim_design_get_name(d)));
-    if (smpsim_design_get_photo(d))
-        json_object_set_new(root, "photo", json_string(smpsim_design_get_photo(d)));
+    if (photo)
+        json_object_set_new(root, "photo", json_string(photo));
     json_object_set_new(root, "seed", json_integer((json_int_t)smpsim_design_get_seed(d)));
     json_object_set_new(root, "hair_shade", json_real(smpsim__design_hair_shade(d)));
     json_object_set_new(root, "view", write_view(smpsim_design_get_view(d)));
@@ -972,7 +976,9 @@ static smpsim_status build(const smpsim_design *d, json_t **out, smpsim_error *e
     return SMPSIM_OK;
 }
 
-smpsim_status smpsim_design_to_json(const smpsim_design *design, char **out, smpsim_error *err)
+/* The design's JSON text with photo as its photo path. */
+static smpsim_status to_json(const smpsim_design *design, const char *photo, char **out,
+                             smpsim_error *err)
 {
     if (!out)
         return smpsim__fail(err, SMPSIM_EINVAL, "design: out-pointer is NULL");
@@ -980,7 +986,7 @@ smpsim_status smpsim_design_to_json(const smpsim_design *design, char **out, smp
     if (!design)
         return smpsim__fail(err, SMPSIM_EINVAL, "design is NULL");
     json_t *root;
-    smpsim_status st = build(design, &root, err);
+    smpsim_status st = build(design, photo, &root, err);
     if (st != SMPSIM_OK)
         return st;
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
@@ -998,12 +1004,27 @@ smpsim_status smpsim_design_to_json(const smpsim_design *design, char **out, smp
     return *out ? SMPSIM_OK : smpsim__fail(err, SMPSIM_ENOMEM, "design: out of memory");
 }
 
+smpsim_status smpsim_design_to_json(const smpsim_design *design, char **out, smpsim_error *err)
+{
+    return to_json(design, design ? smpsim_design_get_photo(design) : NULL, out, err);
+}
+
 smpsim_status smpsim_design_save(const smpsim_design *design, const char *path, smpsim_error *err)
 {
     if (!path)
         return smpsim__fail(err, SMPSIM_EINVAL, "design: path is NULL");
-    char *text;
-    smpsim_status st = smpsim_design_to_json(design, &text, err);
+    if (!design)
+        return smpsim__fail(err, SMPSIM_EINVAL, "design is NULL");
+    /* The photo path as seen from the file's folder. */
+    char *dir = dir_of(path), *photo = dir ? smpsim__design_photo_for(design, dir) : NULL;
+    smpsim_status st = !dir || (smpsim_design_get_photo(design) && !photo)
+                           ? smpsim__fail(err, SMPSIM_ENOMEM, "design: out of memory")
+                           : SMPSIM_OK;
+    char *text = NULL;
+    if (st == SMPSIM_OK)
+        st = to_json(design, photo, &text, err);
+    free(dir);
+    free(photo);
     if (st != SMPSIM_OK)
         return st;
     smpsim__atomic_file af;

@@ -1,4 +1,5 @@
 /* Designs: a view, a seed and treatment regions. */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include "model/model-private.h"
 
 #include <math.h>
@@ -21,6 +22,9 @@ struct smpsim_design {
     smpsim_session sessions[SMPSIM_MAX_SESSIONS];
     double hair_shade; /* 0 = unknown */
     char *photo, *name;
+    /* A photo read from a design file: the path as the file gives it and
+     * the file's folder (photo is then the two joined); NULL otherwise. */
+    char *photo_given, *photo_dir;
 };
 
 /* The layering protocol of Liu et al. 2025: 30 % -> 70 % -> 100 % of the
@@ -61,6 +65,8 @@ void smpsim_design_free(smpsim_design *design)
     free(design->hairline.xy);
     free(design->hairline.svg);
     free(design->photo);
+    free(design->photo_given);
+    free(design->photo_dir);
     free(design->name);
     free(design);
 }
@@ -251,7 +257,58 @@ smpsim_status smpsim_design_set_photo(smpsim_design *design, const char *path, s
 {
     if (!design)
         return smpsim__fail(err, SMPSIM_EINVAL, "design is NULL");
-    return set_text(&design->photo, path, "photo path", err);
+    smpsim_status st = set_text(&design->photo, path, "photo path", err);
+    if (st == SMPSIM_OK) {
+        free(design->photo_given);
+        free(design->photo_dir);
+        design->photo_given = design->photo_dir = NULL;
+    }
+    return st;
+}
+
+/* dir joined with path, or path alone when it is absolute or dir is empty
+ * or "." (malloc'd; NULL when out of memory). */
+static char *join_path(const char *dir, const char *path)
+{
+    int alone = path[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0;
+    size_t n = strlen(path) + (alone ? 0 : strlen(dir) + 1) + 1;
+    char *out = malloc(n);
+    if (out && alone)
+        memcpy(out, path, n);
+    else if (out)
+        snprintf(out, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", path);
+    return out;
+}
+
+smpsim_status smpsim__design_set_photo_from(smpsim_design *design, const char *given,
+                                            const char *dir, smpsim_error *err)
+{
+    char *joined = join_path(dir, given), *g = strdup(given), *d = dir ? strdup(dir) : NULL;
+    if (!joined || !g || (dir && !d)) {
+        free(joined), free(g), free(d);
+        return smpsim__fail(err, SMPSIM_ENOMEM, "photo path: out of memory");
+    }
+    free(design->photo);
+    free(design->photo_given);
+    free(design->photo_dir);
+    design->photo = joined;
+    design->photo_given = g;
+    design->photo_dir = d;
+    return SMPSIM_OK;
+}
+
+char *smpsim__design_photo_for(const smpsim_design *design, const char *dir)
+{
+    if (!design->photo)
+        return NULL;
+    if (design->photo_given && dir && strcmp(dir, design->photo_dir ? design->photo_dir : ".") == 0)
+        return strdup(design->photo_given);
+    if (design->photo[0] != '/' && !(dir && strcmp(dir, ".") == 0)) {
+        char *abs = realpath(design->photo, NULL);
+        if (abs)
+            return abs;
+    }
+    return strdup(design->photo);
 }
 
 const char *smpsim_design_get_photo(const smpsim_design *design)

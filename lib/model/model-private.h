@@ -149,6 +149,16 @@ smpsim_status smpsim__resolve_region_params(const smpsim_region_params *in,
                                             smpsim_error *err);
 /* design.c: metadata for saving and warnings. */
 double smpsim__design_hair_shade(const smpsim_design *design);
+/* design.c: the photo of a design file: given as the file writes it, dir
+ * the file's folder (NULL or "." for the working directory);
+ * smpsim_design_get_photo() then answers the two joined. */
+smpsim_status smpsim__design_set_photo_from(smpsim_design *design, const char *given,
+                                            const char *dir, smpsim_error *err);
+/* The photo path to write into a design file in folder dir: as the design
+ * file it came from gave it when dir is that file's folder, else the path
+ * from the working directory (absolute when the photo exists and dir is
+ * not the working directory). malloc'd; NULL without a photo. */
+char *smpsim__design_photo_for(const smpsim_design *design, const char *dir);
 /* regions.c: the mask region's source path (copied). */
 smpsim_status smpsim__region_set_mask_path(smpsim_design *design, size_t index, const char *path,
                                            smpsim_error *err);
