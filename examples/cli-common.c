@@ -346,6 +346,11 @@ static smpsim_look merge_looks(const smpsim_look *got, const smpsim_look *mine, 
         m.auto_shade = mine->auto_shade;
     if (keep & LOOK_GUIDES)
         m.guides = mine->guides;
+    if (keep & LOOK_MASKS) {
+        m.masks = mine->masks;
+        memcpy(m.skin_mask_png, mine->skin_mask_png, sizeof m.skin_mask_png);
+        memcpy(m.hair_mask_png, mine->hair_mask_png, sizeof m.hair_mask_png);
+    }
     return m;
 }
 

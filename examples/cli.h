@@ -105,7 +105,7 @@ enum {
     LOOK_STATE = 1 << 0, LOOK_YEARS = 1 << 1, LOOK_UV = 1 << 2, LOOK_DEPTH = 1 << 3,
     LOOK_BLOWOUT = 1 << 4, LOOK_SESSION = 1 << 5, LOOK_EARLIER = 1 << 6,
     LOOK_DISTANCE = 1 << 7, LOOK_SKIN = 1 << 8, LOOK_HAIR = 1 << 9, LOOK_AUTO_SHADE = 1 << 10,
-    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12
+    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12, LOOK_MASKS = 1 << 13
 };
 
 /* A picture for --out: .jpg/.jpeg is a JPEG (no provenance), other image

@@ -76,6 +76,12 @@ static const char *const render_usage_look =
     "  --hair X,Y             sample the hair colour around this photo point\n"
     "  --auto-shade           shade every dot with the default shade for the sampled\n"
     "                         skin and hair (never darker than the hair)\n"
+    "  --masks auto|none      fresh, healed, aged and --session put pigment only on the\n"
+    "                         skin, between the hair's strands (auto: masks found in\n"
+    "                         the photo, the head's outline and skin colour); none:\n"
+    "                         everywhere. --guides shows both masks\n"
+    "  --skin-mask MASK.png, --hair-mask MASK.png\n"
+    "                         painted masks (white = skin, hair) replacing those found\n"
     "\n"
     "The PNG carries the design (JSON), the seed and the look (JSON) in text chunks\n"
     "(smpsim:design, smpsim:seed, smpsim:render); `smpsim render --from PREVIEW.png`\n"
@@ -184,7 +190,8 @@ static int take_look(render_args *a, const char *f, const char *v)
                  {"--blowout-mm", LOOK_BLOWOUT},  {"--session", LOOK_SESSION},
                  {"--earlier-years", LOOK_EARLIER}, {"--distance-m", LOOK_DISTANCE},
                  {"--skin", LOOK_SKIN},           {"--hair", LOOK_HAIR},
-                 {"--camera-blur", LOOK_CAMERA_BLUR}};
+                 {"--camera-blur", LOOK_CAMERA_BLUR}, {"--masks", LOOK_MASKS},
+                 {"--skin-mask", LOOK_MASKS},     {"--hair-mask", LOOK_MASKS}};
     size_t k = 0, n = sizeof flags / sizeof *flags;
     while (k < n && strcmp(f, flags[k].flag) != 0)
         k++;
@@ -211,6 +218,15 @@ static int take_look(render_args *a, const char *f, const char *v)
         if (parse_tuple(v, skin ? a->look.skin_xy : a->look.hair_xy, 2) != 0)
             return usage_error("render", "%s '%s' is not X,Y in pixels", f, v), -1;
         *(skin ? &a->look.have_skin : &a->look.have_hair) = 1;
+    } else if (strcmp(f, "--masks") == 0) {
+        if (strcmp(v, "auto") != 0 && strcmp(v, "none") != 0)
+            return usage_error("render", "--masks '%s' is not auto or none", v), -1;
+        a->look.masks = v[0] == 'n' ? SMPSIM_MASKS_NONE : 0;
+    } else if (strcmp(f, "--skin-mask") == 0 || strcmp(f, "--hair-mask") == 0) {
+        char *dst = f[2] == 's' ? a->look.skin_mask_png : a->look.hair_mask_png;
+        if (strlen(v) >= sizeof a->look.skin_mask_png)
+            return usage_error("render", "%s: the path is too long", f), -1;
+        strcpy(dst, v);
     } else if (strcmp(f, "--depth-mm") == 0) {
         bad = parse_double(v, 0.1, 3, &o->depth_mm);
     } else if (strcmp(f, "--blowout-mm") == 0) {
@@ -411,6 +427,26 @@ static void print_info(const smpsim_look *look, const smpsim_preview_info *info)
     print_preview_info(info, 0);
 }
 
+/* What the photo says about the design: white or grey hair, a photo too
+ * coarse for dots, regions off the skin; a white or grey hair sample. */
+static smpsim_status print_photo_warnings(const smpsim_image *img, const smpsim_design *design,
+                                          const smpsim_preview_info *info,
+                                          const smpsim_look *look, smpsim_error *err)
+{
+    smpsim_warning *w = NULL;
+    size_t n = 0;
+    smpsim_status st = smpsim_photo_check(img, design, NULL, NULL, &w, &n, err);
+    for (size_t i = 0; st == SMPSIM_OK && i < n; i++)
+        printf("warning: %s\n", w[i].message);
+    free(w);
+    if (st == SMPSIM_OK && info->sampled && look->have_hair &&
+        info->hair.lightness >= info->skin.lightness - 15.0)
+        printf("warning: the hair sampled at %g,%g (%s) is white or grey, no darker than the "
+               "skin: SMP reads as dots beside it, not as hair; keep the shade light\n",
+               look->hair_xy[0], look->hair_xy[1], info->hair.hex);
+    return st;
+}
+
 int cmd_render(int argc, char **argv)
 {
     render_args a = {.scale = 6.5, .density = 100, .dot_mm = 0.2, .shade = 5, .seed = 1};
@@ -459,6 +495,8 @@ int cmd_render(int argc, char **argv)
         st = smpsim_preview_render(design, img, &a.look, &preview, &info, &err);
     if (st == SMPSIM_OK && !a.quiet)
         print_info(&a.look, &info);
+    if (st == SMPSIM_OK && !a.quiet)
+        st = print_photo_warnings(img, design, &info, &a.look, &err);
     /* The stored look keeps --camera-blur auto, for --from. */
     if (st == SMPSIM_OK)
         st = save_picture(preview, a.out, design, &a.look, NULL, 0, &err);

@@ -1382,7 +1382,20 @@ typedef struct smpsim_look {
     /** Non-zero: guides drawn over the preview (smpsim_image_draw_guides();
      *  needs the cairo part). */
     int guides;
+    /** Where pigment may go in the modelled states (fresh, healed, aged,
+     *  sessions; "as given" draws the dots as they are): 0 = on the skin
+     *  and between the hair strands, by masks found in the photo
+     *  (smpsim_skin_mask(), smpsim_hair_mask()) or painted ones below;
+     *  SMPSIM_MASKS_NONE = everywhere. Guides show the masks. @since 0.2 */
+    int masks;
+    /** Painted masks replacing the skin or hair mask found in the photo:
+     *  paths of images of the photo's size, white = skin (hair); "" = found
+     *  in the photo. @since 0.2 */
+    char skin_mask_png[512], hair_mask_png[512];
 } smpsim_look;
+
+/** smpsim_look.masks: pigment everywhere, as in smpsim 0.1. */
+#define SMPSIM_MASKS_NONE 1
 
 SMPSIM_API void smpsim_look_init_(smpsim_look *look, size_t struct_size);
 #define smpsim_look_init(look) smpsim_look_init_((look), sizeof *(look))
