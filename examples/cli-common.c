@@ -281,8 +281,10 @@ int take_state_flag(const char *command, smpsim_render_options *o, const char *f
     double x;
     int bad = 0;
     if (strcmp(f, "--state") == 0) {
-        o->state = parse_state(v);
-        if (o->state < 0)
+        int state = parse_state(v);
+        if (state >= 0)
+            o->state = (smpsim_dot_state)state;
+        else
             return usage_error(command, "--state '%s' is not as-given, fresh, healed or aged", v),
                    -1;
     } else if (strcmp(f, "--years") == 0) {
@@ -450,31 +452,9 @@ cairo_t *canvas_new(int width, int height, smpsim_error *err)
 smpsim_status canvas_paint(cairo_t *cr, const smpsim_image *src, int sx, int sy, int w, int h,
                            int x, int y, smpsim_error *err)
 {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
-        snprintf(err->message, sizeof err->message, "out of memory");
-        return err->status = SMPSIM_ENOMEM;
-    }
-    cairo_surface_flush(s);
-    unsigned char *data = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
-    for (int r = 0; r < h; r++) {
-        const unsigned char *row = (const unsigned char *)src->pixels + (size_t)(sy + r) * src->stride;
-        uint32_t *dst = (uint32_t *)(void *)(data + (size_t)r * (size_t)stride);
-        for (int c = 0; c < w; c++) {
-            unsigned v[4];
-            for (int k = 0; k < 4; k++)
-                v[k] = src->format == SMPSIM_RGBA16
-                           ? (unsigned)(((const uint16_t *)(const void *)row)[4 * (sx + c) + k] >> 8)
-                           : row[4 * (sx + c) + k];
-            unsigned a = v[3];
-            for (int k = 0; k < 3; k++)
-                v[k] = (v[k] * a + 127) / 255;
-            dst[c] = (uint32_t)a << 24 | v[0] << 16 | v[1] << 8 | v[2];
-        }
-    }
-    cairo_surface_mark_dirty(s);
+    cairo_surface_t *s = smpsim_image_to_cairo(src, sx, sy, w, h, err);
+    if (!s)
+        return err->status;
     cairo_save(cr);
     cairo_set_source_surface(cr, s, x, y);
     cairo_rectangle(cr, x, y, w, h);
@@ -499,31 +479,14 @@ double canvas_text(cairo_t *cr, const char *text, double x, double y, double siz
 smpsim_status canvas_finish(cairo_t *cr, smpsim_image **out, smpsim_error *err)
 {
     *out = NULL;
-    cairo_surface_t *s = cairo_get_target(cr);
-    cairo_surface_flush(s);
     smpsim_status st = SMPSIM_OK;
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
         snprintf(err->message, sizeof err->message, "drawing failed: %s",
                  cairo_status_to_string(cairo_status(cr)));
         st = err->status = SMPSIM_ENOMEM;
     }
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
     if (st == SMPSIM_OK)
-        st = smpsim_image_new((uint32_t)w, (uint32_t)h, SMPSIM_RGBA8, out, err);
-    if (st == SMPSIM_OK) {
-        const unsigned char *data = cairo_image_surface_get_data(s);
-        int stride = cairo_image_surface_get_stride(s);
-        for (int r = 0; r < h; r++) {
-            const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)r * (size_t)stride);
-            unsigned char *row = (unsigned char *)(*out)->pixels + (size_t)r * (*out)->stride;
-            for (int c = 0; c < w; c++) {
-                row[4 * c] = (unsigned char)(px[c] >> 16);
-                row[4 * c + 1] = (unsigned char)(px[c] >> 8);
-                row[4 * c + 2] = (unsigned char)px[c];
-                row[4 * c + 3] = 255;
-            }
-        }
-    }
+        st = smpsim_image_from_cairo(cairo_get_target(cr), out, err);
     cairo_destroy(cr);
     return st;
 }

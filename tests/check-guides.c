@@ -259,6 +259,46 @@ START_TEST(errors)
 }
 END_TEST
 
+START_TEST(image_cairo_round_trip)
+{
+    /* Opaque pixels come back exactly; a 16-bit sample rounds to the
+     * nearest 8-bit value; a rectangle outside the image is refused. */
+    smpsim_image *im = NULL, *back = NULL;
+    ck_assert_int_eq(smpsim_image_new(7, 5, SMPSIM_RGBA8, &im, NULL), SMPSIM_OK);
+    for (uint32_t y = 0; y < 5; y++)
+        for (uint32_t x = 0; x < 7; x++) {
+            uint8_t *p = (uint8_t *)im->pixels + y * im->stride + 4 * x;
+            p[0] = (uint8_t)(x * 37), p[1] = (uint8_t)(y * 51), p[2] = (uint8_t)(x * y * 9), p[3] = 255;
+        }
+    cairo_surface_t *s = smpsim_image_to_cairo(im, 2, 1, 4, 3, NULL);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(cairo_image_surface_get_width(s), 4);
+    ck_assert_int_eq(smpsim_image_from_cairo(s, &back, NULL), SMPSIM_OK);
+    for (uint32_t y = 0; y < 3; y++)
+        ck_assert_mem_eq((uint8_t *)back->pixels + y * back->stride,
+                         (uint8_t *)im->pixels + (y + 1) * im->stride + 4 * 2, 16);
+    cairo_surface_destroy(s);
+    smpsim_image_free(back);
+    smpsim_error err = {0};
+    ck_assert_ptr_null(smpsim_image_to_cairo(im, 5, 0, 4, 1, &err));
+    ck_assert_int_eq(err.status, SMPSIM_EINVAL);
+    smpsim_image_free(im);
+    ck_assert_int_eq(smpsim_image_new(1, 1, SMPSIM_RGBA16, &im, NULL), SMPSIM_OK);
+    uint16_t px[4] = {32896, 32895, 257, 65535}; /* 128.0, 127.998, 1, 255 in 8 bits */
+    memcpy(im->pixels, px, sizeof px);
+    s = smpsim_image_to_cairo(im, 0, 0, 1, 1, NULL);
+    ck_assert_int_eq(smpsim_image_from_cairo(s, &back, NULL), SMPSIM_OK);
+    const uint8_t *b = back->pixels;
+    ck_assert_uint_eq(b[0], 128);
+    ck_assert_uint_eq(b[1], 128);
+    ck_assert_uint_eq(b[2], 1);
+    ck_assert_uint_eq(b[3], 255);
+    cairo_surface_destroy(s);
+    smpsim_image_free(back);
+    smpsim_image_free(im);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("guides");
@@ -270,6 +310,7 @@ int main(void)
     tcase_add_test(tc, legend_and_everything);
     tcase_add_test(tc, rgba16_untouched_exact);
     tcase_add_test(tc, errors);
+    tcase_add_test(tc, image_cairo_round_trip);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

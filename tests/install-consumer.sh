@@ -6,6 +6,12 @@ build=$1
 consumer=$2
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# First against the build tree itself, through meson's uninstalled .pc.
+PKG_CONFIG_PATH="$build/meson-uninstalled" cc -std=c11 -Wall -Werror \
+    $(PKG_CONFIG_PATH="$build/meson-uninstalled" pkg-config --cflags smpsim) "$consumer" \
+    -o "$root/consumer-uninstalled" \
+    $(PKG_CONFIG_PATH="$build/meson-uninstalled" pkg-config --libs smpsim)
+LD_LIBRARY_PATH="$build/lib" "$root/consumer-uninstalled"
 meson install -C "$build" --destdir "$root" --no-rebuild --quiet
 pc=$(find "$root" -name smpsim.pc | head -n 1)
 [ -n "$pc" ] || { echo "smpsim.pc was not installed"; exit 1; }

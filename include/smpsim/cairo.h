@@ -53,6 +53,21 @@ SMPSIM_API smpsim_status smpsim_draw_guides(cairo_t *cr, const smpsim_design *de
                                             const smpsim_guides_options *opts,
                                             smpsim_error *err);
 
+/** Copies the rectangle (x, y, w, h) of image (w, h > 0, inside it) into a
+ *  new cairo ARGB32 image surface: premultiplied, 16-bit samples rounded to
+ *  8 bits. On failure NULL, with err saying why (SMPSIM_EINVAL for a
+ *  rectangle outside the image, SMPSIM_ENOMEM). Destroy the surface with
+ *  cairo_surface_destroy(). @since 0.1 */
+SMPSIM_API cairo_surface_t *smpsim_image_to_cairo(const smpsim_image *image, int x, int y, int w,
+                                                  int h, smpsim_error *err);
+
+/** A cairo image surface (ARGB32, or RGB24 read as opaque) as a new RGBA8
+ *  image, unpremultiplied. The surface is flushed first. SMPSIM_EINVAL for
+ *  another kind of surface or format, SMPSIM_ENOMEM. Free *out with
+ *  smpsim_image_free(). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_image_from_cairo(cairo_surface_t *surface, smpsim_image **out,
+                                                 smpsim_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1022,6 +1022,21 @@ SMPSIM_API void smpsim_spectrum_free(smpsim_spectrum *spectrum);
 /* Rendering                                                                */
 /* ------------------------------------------------------------------------ */
 
+/** States of healing. @since 0.1 */
+typedef enum smpsim_dot_state {
+    SMPSIM_STATE_AS_GIVEN = 0, /* the dot as given: visible diameter and shade */
+    SMPSIM_STATE_FRESH = 1,    /* the first days: darker, sharper, larger, redness */
+    SMPSIM_STATE_HEALED = 2,   /* 4+ weeks: about half the size, a shade or two lighter */
+    SMPSIM_STATE_AGED = 3      /* `years` after healing: lighter and softer */
+} smpsim_dot_state;
+
+/** UV exposure (sun on the scalp) for ageing. @since 0.1 */
+typedef enum smpsim_uv_exposure {
+    SMPSIM_UV_NORMAL = 0,
+    SMPSIM_UV_LOW = 1, /* hats, little sun */
+    SMPSIM_UV_HIGH = 2 /* outdoor work, no protection */
+} smpsim_uv_exposure;
+
 /** Choices for rendering. Initialise with smpsim_render_options_init(). */
 typedef struct smpsim_render_options {
     size_t struct_size;
@@ -1035,13 +1050,13 @@ typedef struct smpsim_render_options {
      *  (0 = 0.88; 1 = neutral grey). */
     double blue_absorbance_ratio;
     /* Fields below @since 0.1 (docs/realism.md explains the model). */
-    /** What the dots look like: a smpsim_dot_state (0 = AS_GIVEN, the dot
-     *  at its diameter and shade with none of the model below). */
-    int state;
+    /** What the dots look like (0 = AS_GIVEN, the dot at its diameter and
+     *  shade with none of the model below). */
+    smpsim_dot_state state;
     /** SMPSIM_STATE_AGED: years since the dots healed (0 = 5; 0..50). */
     double years;
-    /** UV exposure for ageing: a smpsim_uv_exposure (0 = normal). */
-    int uv_exposure;
+    /** UV exposure for ageing (0 = normal). */
+    smpsim_uv_exposure uv_exposure;
     /** Depth of the pigment in mm (0 = 0.6; 0.1..3): deeper is larger,
      *  blurrier and cooler; shallower than 0.4 mm fades faster. */
     double depth_mm;
@@ -1075,21 +1090,6 @@ typedef struct smpsim_render_options {
 
 /** smpsim_render_options.camera_blur_px: dots as sharp as their model. */
 #define SMPSIM_CAMERA_SHARP (-1.0)
-
-/** States of healing. @since 0.1 */
-typedef enum smpsim_dot_state {
-    SMPSIM_STATE_AS_GIVEN = 0, /* the dot as given: visible diameter and shade */
-    SMPSIM_STATE_FRESH = 1,    /* the first days: darker, sharper, larger, redness */
-    SMPSIM_STATE_HEALED = 2,   /* 4+ weeks: about half the size, a shade or two lighter */
-    SMPSIM_STATE_AGED = 3      /* `years` after healing: lighter and softer */
-} smpsim_dot_state;
-
-/** UV exposure (sun on the scalp) for ageing. @since 0.1 */
-typedef enum smpsim_uv_exposure {
-    SMPSIM_UV_NORMAL = 0,
-    SMPSIM_UV_LOW = 1, /* hats, little sun */
-    SMPSIM_UV_HIGH = 2 /* outdoor work, no protection */
-} smpsim_uv_exposure;
 
 SMPSIM_API void smpsim_render_options_init_(smpsim_render_options *opts, size_t struct_size);
 #define smpsim_render_options_init(opts) smpsim_render_options_init_((opts), sizeof *(opts))

@@ -46,6 +46,11 @@ static inline bool smpsim__add_size(size_t a, size_t b, size_t *out)
     return true;
 }
 
+/* grow.c: makes room for at least `need` items of item_size bytes in
+ * *items (capacity *cap, doubled from first_cap); false, leaving both as
+ * they were, when memory runs out or the size overflows. */
+bool smpsim__reserve(void **items, size_t *cap, size_t need, size_t item_size, size_t first_cap);
+
 /* rng.c: xoshiro256** seeded through splitmix64. Deterministic everywhere. */
 typedef struct smpsim__rng {
     uint64_t s[4];

@@ -35,4 +35,10 @@ smpsim_status smpsim__design_outlines(const smpsim_design *design, smpsim__rings
                                       size_t *n_out, smpsim_error *err);
 void smpsim__design_outlines_free(smpsim__rings *rings, size_t n);
 
+/* image-cairo.c: n pixels of row y from x0 as premultiplied ARGB32 (16-bit
+ * samples rounded to 8 bits); one ARGB32 pixel back as straight RGBA8. */
+void smpsim__image_row_to_argb(const smpsim_image *img, uint32_t y, uint32_t x0, uint32_t n,
+                               uint32_t *out);
+void smpsim__argb_to_rgba8(uint32_t v, uint8_t rgba[4]);
+
 #endif

@@ -506,29 +506,12 @@ smpsim_status smpsim_draw_guides(struct _cairo *cr, const smpsim_design *design,
 
 /* ---- images ------------------------------------------------------------------ */
 
-static inline uint8_t to8(const smpsim_image *img, const uint8_t *row, uint32_t x, int c)
-{
-    if (img->format == SMPSIM_RGBA8)
-        return row[4 * x + (uint32_t)c];
-    uint16_t v;
-    memcpy(&v, row + 2 * (4 * (size_t)x + (size_t)c), sizeof v);
-    return (uint8_t)((v * 255u + 32767u) / 65535u);
-}
-
-/* Straight RGBA (8-bit, or 16-bit rounded to 8) to cairo's premultiplied
- * native-endian ARGB32. */
+/* The image as cairo's premultiplied ARGB32. */
 static void to_argb(const smpsim_image *img, uint32_t *px, int stride)
 {
-    for (uint32_t y = 0; y < img->height; y++) {
-        const uint8_t *row = (const uint8_t *)img->pixels + (size_t)y * img->stride;
-        uint32_t *out = (uint32_t *)((uint8_t *)px + (size_t)y * (size_t)stride);
-        for (uint32_t x = 0; x < img->width; x++) {
-            uint32_t a = to8(img, row, x, 3), v = a << 24;
-            for (int c = 0; c < 3; c++)
-                v |= ((to8(img, row, x, c) * a + 127u) / 255u) << (16 - 8 * c);
-            out[x] = v;
-        }
-    }
+    for (uint32_t y = 0; y < img->height; y++)
+        smpsim__image_row_to_argb(img, y, 0, img->width,
+                                  (uint32_t *)((uint8_t *)px + (size_t)y * (size_t)stride));
 }
 
 /* Writes back the pixels the drawing changed (unpremultiplied), so that
@@ -543,13 +526,8 @@ static void from_argb(smpsim_image *img, const uint32_t *before, const uint32_t 
             uint32_t v = after[off + x];
             if (v == before[off + x])
                 continue;
-            uint32_t a = v >> 24, rgba[4] = {0, 0, 0, a};
-            for (int c = 0; c < 3 && a > 0; c++) {
-                uint32_t p = (v >> (16 - 8 * c)) & 0xFFu;
-                rgba[c] = (p * 255u + a / 2u) / a;
-                if (rgba[c] > 255u)
-                    rgba[c] = 255u;
-            }
+            uint8_t rgba[4];
+            smpsim__argb_to_rgba8(v, rgba);
             for (int c = 0; c < 4; c++) {
                 if (img->format == SMPSIM_RGBA8) {
                     row[4 * x + (uint32_t)c] = (uint8_t)rgba[c];

@@ -165,6 +165,11 @@ smpsim_status smpsim__region_set_mask_path(smpsim_design *design, size_t index, 
 /* design.c: the design's resolved dot options. */
 const smpsim_dot_options *smpsim__design_dot_options(const smpsim_design *design);
 
+/* view.c: the bounding box (x0, y0, x1, y1 in mm) of the corners of a
+ * width x height photo rectangle mapped through view. */
+void smpsim__view_rect_bounds(const smpsim_view *view, double width, double height,
+                              double b[4]);
+
 /* view-head.c: the ellipsoid head view behind smpsim_view_*(). to_px
  * returns 1 when the point faces the camera (see smpsim_view_map()). */
 smpsim_status smpsim__head_validate(const smpsim_view *view, smpsim_error *err);

@@ -93,3 +93,16 @@ int smpsim_view_map(const smpsim_view *view, double x_mm, double y_mm, double *x
     *px_per_mm = view->px_per_mm;
     return 1;
 }
+
+void smpsim__view_rect_bounds(const smpsim_view *view, double width, double height, double b[4])
+{
+    double cx[4] = {0, width, width, 0}, cy[4] = {0, 0, height, height};
+    b[0] = b[1] = INFINITY;
+    b[2] = b[3] = -INFINITY;
+    for (int k = 0; k < 4; k++) {
+        double x, y;
+        smpsim_view_to_mm(view, cx[k], cy[k], &x, &y);
+        b[0] = fmin(b[0], x), b[1] = fmin(b[1], y);
+        b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
+    }
+}

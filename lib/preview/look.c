@@ -31,10 +31,10 @@ smpsim_status smpsim_look_validate(const smpsim_look *look, smpsim_error *err)
     if (!look)
         return smpsim__fail(err, SMPSIM_EINVAL, "look: NULL");
     const smpsim_render_options *o = &look->render;
-    if (o->state < SMPSIM_STATE_AS_GIVEN || o->state > SMPSIM_STATE_AGED)
-        return smpsim__fail(err, SMPSIM_EINVAL, "look: state is %d, expected 0..3", o->state);
-    if (o->uv_exposure < SMPSIM_UV_NORMAL || o->uv_exposure > SMPSIM_UV_HIGH)
-        return smpsim__fail(err, SMPSIM_EINVAL, "look: uv is %d, expected 0..2", o->uv_exposure);
+    if ((unsigned)o->state > SMPSIM_STATE_AGED)
+        return smpsim__fail(err, SMPSIM_EINVAL, "look: state is %d, expected 0..3", (int)o->state);
+    if ((unsigned)o->uv_exposure > SMPSIM_UV_HIGH)
+        return smpsim__fail(err, SMPSIM_EINVAL, "look: uv is %d, expected 0..2", (int)o->uv_exposure);
     if (o->session > 1000)
         return smpsim__fail(err, SMPSIM_EINVAL, "look: session is %u, expected 0..1000",
                             o->session);

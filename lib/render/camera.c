@@ -380,14 +380,8 @@ static smpsim_status estimate_noise(job *jb, smpsim_error *err)
 
 static bool add_edge(job *jb, double sigma)
 {
-    if (jb->n == jb->cap) {
-        size_t cap = jb->cap ? 2 * jb->cap : 4096;
-        float *grown = realloc(jb->sigmas, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        jb->sigmas = grown;
-        jb->cap = cap;
-    }
+    if (!smpsim__reserve((void **)&jb->sigmas, &jb->cap, jb->n + 1, sizeof *jb->sigmas, 4096))
+        return false;
     jb->sigmas[jb->n++] = (float)sigma;
     return true;
 }

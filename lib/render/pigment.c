@@ -99,13 +99,13 @@ smpsim_status smpsim__render_resolve(const smpsim_render_options *in, smpsim_ren
                           o->max_optical_density);
     if (st == SMPSIM_OK)
         st = check_range(o->blue_absorbance_ratio, 0.5, 1.5, "blue_absorbance_ratio", err);
-    if (st == SMPSIM_OK && (o->state < SMPSIM_STATE_AS_GIVEN || o->state > SMPSIM_STATE_AGED))
-        st = smpsim__fail(err, SMPSIM_EINVAL, "render: state is %d, expected 0..3", o->state);
+    if (st == SMPSIM_OK && ((unsigned)o->state > SMPSIM_STATE_AGED))
+        st = smpsim__fail(err, SMPSIM_EINVAL, "render: state is %d, expected 0..3", (int)o->state);
     if (st == SMPSIM_OK)
         st = check_range(o->years, 0.0, 50.0, "years", err);
-    if (st == SMPSIM_OK && (o->uv_exposure < SMPSIM_UV_NORMAL || o->uv_exposure > SMPSIM_UV_HIGH))
+    if (st == SMPSIM_OK && ((unsigned)o->uv_exposure > SMPSIM_UV_HIGH))
         st = smpsim__fail(err, SMPSIM_EINVAL, "render: uv_exposure is %d, expected 0..2",
-                          o->uv_exposure);
+                          (int)o->uv_exposure);
     if (st == SMPSIM_OK)
         st = check_range(o->depth_mm, 0.1, 3.0, "depth_mm", err);
     if (st == SMPSIM_OK)

@@ -57,14 +57,8 @@ static bool add(collector *c, long x, long y)
 {
     if (x < 0 || y < 0 || x >= (long)c->im->width || y >= (long)c->im->height)
         return true;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 1024;
-        sample *grown = realloc(c->s, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        c->s = grown;
-        c->cap = cap;
-    }
+    if (!smpsim__reserve((void **)&c->s, &c->cap, c->n + 1, sizeof *c->s, 1024))
+        return false;
     sample *s = &c->s[c->n];
     int opaque;
     pixel_linear(c, x, y, s->rgb, &opaque);

@@ -27,17 +27,10 @@ smpsim_status smpsim_dots_append(smpsim_dots *dots, const smpsim_dot *dot, smpsi
 {
     if (!dots || !dot)
         return smpsim__fail(err, SMPSIM_EINVAL, "dots: NULL argument");
-    if (dots->count == dots->capacity) {
-        size_t cap, bytes;
-        if (!smpsim__mul_size(dots->capacity ? dots->capacity : 8, 2, &cap) ||
-            !smpsim__mul_size(cap, sizeof(smpsim_dot), &bytes))
-            return smpsim__fail(err, SMPSIM_ELIMIT, "dots: list too long");
-        smpsim_dot *grown = realloc(dots->dots, bytes);
-        if (!grown)
-            return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
-        dots->dots = grown;
-        dots->capacity = cap;
-    }
+    if (dots->count == dots->capacity &&
+        !smpsim__reserve((void **)&dots->dots, &dots->capacity, dots->count + 1,
+                         sizeof(smpsim_dot), 16))
+        return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
     dots->dots[dots->count++] = *dot;
     return SMPSIM_OK;
 }

@@ -104,20 +104,6 @@ static double map_value(const smpsim_image *m, double px, double py)
     return (v[0] * (1 - fx) + v[1] * fx) * (1 - fy) + (v[2] * (1 - fx) + v[3] * fx) * fy;
 }
 
-/* The map's outline in mm: its bounding box. */
-static void map_bounds(const smpsim_image *m, const smpsim_view *view, double b[4])
-{
-    double cx[4] = {0, m->width, m->width, 0}, cy[4] = {0, 0, m->height, m->height};
-    b[0] = b[1] = INFINITY;
-    b[2] = b[3] = -INFINITY;
-    for (int k = 0; k < 4; k++) {
-        double x, y;
-        smpsim_view_to_mm(view, cx[k], cy[k], &x, &y);
-        b[0] = fmin(b[0], x), b[1] = fmin(b[1], y);
-        b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
-    }
-}
-
 smpsim_status smpsim_field_from_map(const smpsim_image *map, const smpsim_view *view,
                                     double max_per_cm2, double cell_mm, smpsim_field **out,
                                     smpsim_error *err)
@@ -136,7 +122,7 @@ smpsim_status smpsim_field_from_map(const smpsim_image *map, const smpsim_view *
         return st;
     cell_mm = cell_mm == 0.0 ? DEFAULT_CELL_MM : cell_mm;
     double b[4];
-    map_bounds(map, view, b);
+    smpsim__view_rect_bounds(view, map->width, map->height, b); /* the map's outline */
     double w = ceil((b[2] - b[0]) / cell_mm), h = ceil((b[3] - b[1]) / cell_mm);
     if (!(w * h <= (double)MAX_FIELD_CELLS) || !(w >= 1 && h >= 1))
         return smpsim__fail(err, SMPSIM_ELIMIT,

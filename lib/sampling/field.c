@@ -336,20 +336,6 @@ static bool composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
     return true;
 }
 
-static void mask_bounds(const smpsim__region *r, const smpsim_view *view, double b[4])
-{
-    double cx[4] = {0, r->mask->width, r->mask->width, 0};
-    double cy[4] = {0, 0, r->mask->height, r->mask->height};
-    b[0] = b[1] = INFINITY;
-    b[2] = b[3] = -INFINITY;
-    for (int k = 0; k < 4; k++) {
-        double x, y;
-        smpsim_view_to_mm(view, cx[k], cy[k], &x, &y);
-        b[0] = fmin(b[0], x), b[1] = fmin(b[1], y);
-        b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
-    }
-}
-
 /* Rings and bounds of every region; the union of the bounds in b. */
 static smpsim_status prepare_all(const smpsim_design *design, prepared *p, size_t n, double b[4],
                                  size_t *max_edges, smpsim_error *err)
@@ -365,7 +351,8 @@ static smpsim_status prepare_all(const smpsim_design *design, prepared *p, size_
             return st;
         double half = p[r].region->params.feather_mm / 2.0, *pb = p[r].bounds;
         if (p[r].region->shape == SMPSIM__MASK)
-            mask_bounds(p[r].region, view, pb);
+            smpsim__view_rect_bounds(view, p[r].region->mask->width,
+                                     p[r].region->mask->height, pb);
         else
             smpsim__rings_bounds(&p[r].rings, pb);
         pb[0] -= half, pb[1] -= half, pb[2] += half, pb[3] += half;
