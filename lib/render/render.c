@@ -899,6 +899,22 @@ static void apply8_veil(const smpsim__srgb8 *t, float *acc, size_t width, long r
     float *f[ACC_PLANES];
     for (int c = 0; c < ACC_PLANES; c++)
         f[c] = acc_row(acc, width, c, row) + xa;
+    float *fv = f[VEIL_PLANE];
+    if (!(mask & 7u)) { /* the veil alone: the common case */
+        for (long i = 0; i < n; i++, p += 4) {
+            float v = 1.0f - fv[i];
+            if (v == 0.0f)
+                continue;
+            fv[i] = 1.0f;
+            float r = t->decode[p[0]], g = t->decode[p[1]], b = t->decode[p[2]];
+            float y = SMPSIM__VEIL_GREY * (0.2126f * r + 0.7152f * g + 0.0722f * b);
+            /* stays in [0, 1): the grey's tint keeps it under 0.96 */
+            p[0] = smpsim__srgb8_encode_unit(t, r + v * (y * SMPSIM__VEIL_TINT_R - r));
+            p[1] = smpsim__srgb8_encode_unit(t, g + v * (y * SMPSIM__VEIL_TINT_G - g));
+            p[2] = smpsim__srgb8_encode_unit(t, b + v * (y * SMPSIM__VEIL_TINT_B - b));
+        }
+        return;
+    }
     for (long i = 0; i < n; i++, p += 4) {
         float c3[3];
         for (int c = 0; c < 3; c++) {
@@ -908,8 +924,8 @@ static void apply8_veil(const smpsim__srgb8 *t, float *acc, size_t width, long r
                 f[c][i] = 1.0f;
             }
         }
-        veil_mix(c3, f[VEIL_PLANE][i]);
-        f[VEIL_PLANE][i] = 1.0f;
+        veil_mix(c3, fv[i]);
+        fv[i] = 1.0f;
         for (int c = 0; c < 3; c++)
             p[c] = smpsim__srgb8_encode(t, c3[c]);
     }
