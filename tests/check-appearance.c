@@ -258,6 +258,8 @@ START_TEST(test_skin_and_hair_masks)
                 skin_changed += memcmp(a, b, 4) != 0;
         }
     ck_assert_uint_gt(skin_changed, 3000);
+    smpsim_mask_free(hair);
+    hair = NULL;
     /* a mask of another size is refused */
     smpsim_mask *small = NULL;
     ck_assert_int_eq(smpsim_mask_new(10, 10, &small, NULL), SMPSIM_OK);
