@@ -482,6 +482,7 @@ int cmd_render(int argc, char **argv)
                               a.design ? a.design : a.from ? a.from : "the preset");
         free(photo);
         smpsim_design_free(design);
+        smpsim_image_free(img);
         render_args_free(&a);
         return urc;
     }

@@ -221,4 +221,28 @@ int smpsim__head_model_to_px(const smpsim__head_model *m, double x_mm, double y_
 void smpsim__head_model_to_mm(const smpsim__head_model *m, double x_px, double y_px,
                               double *x_mm, double *y_mm);
 
+/* view.c: a view prepared once for mapping many points (the renderer maps
+ * every dot): flat views keep their rotation's sine and cosine times the
+ * scale, head views their prepared (and, with tabulate, tabulated) model.
+ * smpsim_view_map() is smpsim__mapper_map() of a mapper prepared for one
+ * point, so both give the same bits. */
+typedef struct smpsim__mapper {
+    int head;
+    smpsim__head_model model;
+    double c, s, ox, oy, scale;
+} smpsim__mapper;
+
+void smpsim__mapper_init(smpsim__mapper *m, const smpsim_view *view, bool tabulate);
+
+static inline int smpsim__mapper_map(const smpsim__mapper *m, double x, double y, double *px,
+                                     double *py, double *scale)
+{
+    if (m->head)
+        return smpsim__head_model_to_px(&m->model, x, y, px, py, scale);
+    *px = m->ox + m->c * x - m->s * y;
+    *py = m->oy + m->s * x + m->c * y;
+    *scale = m->scale;
+    return 1;
+}
+
 #endif

@@ -56,18 +56,28 @@ smpsim_status smpsim_view_calibrate(smpsim_view *view, double x0_px, double y0_p
     return SMPSIM_OK;
 }
 
-void smpsim_view_to_px(const smpsim_view *view, double x_mm, double y_mm, double *x_px,
-                       double *y_px)
+void smpsim__mapper_init(smpsim__mapper *m, const smpsim_view *view, bool tabulate)
 {
-    if (view->kind == SMPSIM_VIEW_HEAD) {
-        double scale;
-        smpsim__head_to_px(view, x_mm, y_mm, x_px, y_px, &scale);
+    m->head = view->kind == SMPSIM_VIEW_HEAD; /* no memset: the head model is ~8 KB */
+    if (m->head) {
+        smpsim__head_prepare(view, &m->model);
+        if (tabulate)
+            smpsim__head_tabulate(&m->model);
         return;
     }
     double r = view->rotation_deg * DEG_TO_RAD;
-    double c = cos(r) * view->px_per_mm, s = sin(r) * view->px_per_mm;
-    *x_px = view->offset_x_px + c * x_mm - s * y_mm;
-    *y_px = view->offset_y_px + s * x_mm + c * y_mm;
+    m->c = cos(r) * view->px_per_mm;
+    m->s = sin(r) * view->px_per_mm;
+    m->ox = view->offset_x_px;
+    m->oy = view->offset_y_px;
+    m->scale = view->px_per_mm;
+}
+
+void smpsim_view_to_px(const smpsim_view *view, double x_mm, double y_mm, double *x_px,
+                       double *y_px)
+{
+    double scale;
+    smpsim_view_map(view, x_mm, y_mm, x_px, y_px, &scale);
 }
 
 void smpsim_view_to_mm(const smpsim_view *view, double x_px, double y_px, double *x_mm,
@@ -87,11 +97,9 @@ void smpsim_view_to_mm(const smpsim_view *view, double x_px, double y_px, double
 int smpsim_view_map(const smpsim_view *view, double x_mm, double y_mm, double *x_px, double *y_px,
                     double *px_per_mm)
 {
-    if (view->kind == SMPSIM_VIEW_HEAD)
-        return smpsim__head_to_px(view, x_mm, y_mm, x_px, y_px, px_per_mm);
-    smpsim_view_to_px(view, x_mm, y_mm, x_px, y_px);
-    *px_per_mm = view->px_per_mm;
-    return 1;
+    smpsim__mapper m;
+    smpsim__mapper_init(&m, view, false);
+    return smpsim__mapper_map(&m, x_mm, y_mm, x_px, y_px, px_per_mm);
 }
 
 void smpsim__view_rect_bounds(const smpsim_view *view, double width, double height, double b[4])

@@ -147,40 +147,6 @@ struct smpsim_renderer {
     uint16_t kernel_of[QB_MAX - QB_MIN + 1][SMPSIM__KERNEL_FAINT + 1];
 };
 
-/* ---- view mapping --------------------------------------------------------- */
-
-typedef struct mapper {
-    int head;
-    smpsim__head_model model;
-    double c, s, ox, oy, scale;
-} mapper;
-
-static void mapper_init(mapper *m, const smpsim_view *view)
-{
-    m->head = view->kind == SMPSIM_VIEW_HEAD;
-    if (m->head) {
-        smpsim__head_prepare(view, &m->model);
-        smpsim__head_tabulate(&m->model);
-        return;
-    }
-    double r = view->rotation_deg * DEG_TO_RAD;
-    m->c = cos(r) * view->px_per_mm;
-    m->s = sin(r) * view->px_per_mm;
-    m->ox = view->offset_x_px;
-    m->oy = view->offset_y_px;
-    m->scale = view->px_per_mm;
-}
-
-static int map_dot(const mapper *m, double x, double y, double *px, double *py, double *scale)
-{
-    if (m->head)
-        return smpsim__head_model_to_px(&m->model, x, y, px, py, scale);
-    *px = m->ox + m->c * x - m->s * y;
-    *py = m->oy + m->s * x + m->c * y;
-    *scale = m->scale;
-    return 1;
-}
-
 /* ---- renderer objects ------------------------------------------------------ */
 
 /* The threads the options allow (checked: at most SMPSIM__MAX_THREADS):
@@ -572,7 +538,7 @@ static smpsim_status add_speck_extras(smpsim_renderer *r, const smpsim__look *L,
     return st;
 }
 
-static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_dot *d,
+static smpsim_status add_dot(smpsim_renderer *r, const smpsim__mapper *m, const smpsim_dot *d,
                              smpsim_error *err)
 {
     cached_look *cl = d->session < LOOK_CACHE ? &r->looks[d->session] : NULL;
@@ -583,7 +549,7 @@ static smpsim_status add_dot(smpsim_renderer *r, const mapper *m, const smpsim_d
     if (L->skip)
         return SMPSIM_OK;
     double cx, cy, scale;
-    if (!map_dot(m, d->x_mm, d->y_mm, &cx, &cy, &scale))
+    if (!smpsim__mapper_map(m, d->x_mm, d->y_mm, &cx, &cy, &scale))
         return SMPSIM_OK; /* on the far side of a head view */
     double radius = 0.5 * d->diameter_mm * L->diameter_factor * scale;
     speck sp = {.size = 1.0, .strength = 1.0};
@@ -1254,8 +1220,8 @@ smpsim_status smpsim_renderer_render(smpsim_renderer *r, smpsim_image *image,
     smpsim_status st = smpsim_view_validate(view, err);
     if (st != SMPSIM_OK)
         return st;
-    mapper m;
-    mapper_init(&m, view);
+    smpsim__mapper m;
+    smpsim__mapper_init(&m, view, true);
     r->image = image;
     r->n_splats = 0;
     r->threads_used = 0;
