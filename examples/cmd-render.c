@@ -481,6 +481,7 @@ int cmd_render(int argc, char **argv)
                               a.have_scale ? "--scale" : "--calibrate",
                               a.design ? a.design : a.from ? a.from : "the preset");
         free(photo);
+        smpsim_image_free(img);
         smpsim_design_free(design);
         smpsim_image_free(img);
         render_args_free(&a);
