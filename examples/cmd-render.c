@@ -483,7 +483,6 @@ int cmd_render(int argc, char **argv)
         free(photo);
         smpsim_image_free(img);
         smpsim_design_free(design);
-        smpsim_image_free(img);
         render_args_free(&a);
         return urc;
     }
