@@ -18,6 +18,14 @@ SMPSIM_TEST_PACKAGES=(valgrind poppler-utils librsvg2-bin man-db groff-base file
 # scripts/fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for readable crash reports.
 SMPSIM_FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
+# scripts/studio and its browser tests: emscripten compiles the library core
+# (and jansson, zlib, libpng from their Debian sources: dpkg-dev unpacks
+# them); node and puppeteer-core (npm) drive Debian's chromium headless.
+# Debian's nodejs and npm are added only when no node/npm is installed
+# (a newer node from elsewhere conflicts with Debian's npm package).
+SMPSIM_STUDIO_PACKAGES=(emscripten dpkg-dev chromium)
+command -v node >/dev/null 2>&1 || SMPSIM_STUDIO_PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || SMPSIM_STUDIO_PACKAGES+=(npm)
 
 smpsim_missing_packages() {
     local missing=() p

@@ -416,6 +416,49 @@ START_TEST(test_hairline_errors)
 }
 END_TEST
 
+/* An editor takes the control points of a landmark hairline and sets them
+ * back as points: the same line, so the same dots; an SVG line has none. */
+START_TEST(test_hairline_controls_round_trip)
+{
+    smpsim_design *d = new_design(7);
+    double *xy = (double *)1;
+    size_t n = 5;
+    smpsim_units units = SMPSIM_UNITS_PX;
+    ck_assert_int_eq(smpsim_design_hairline_controls(d, &xy, &n, &units, NULL), SMPSIM_OK);
+    ck_assert_ptr_null(xy);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(smpsim_design_hairline_controls(d, NULL, &n, &units, NULL), SMPSIM_EINVAL);
+    double square[] = {-60, -20, -60, -140, 60, -140, 60, -20};
+    ck_assert_int_eq(smpsim_design_add_polygon(d, square, 4, SMPSIM_UNITS_MM, NULL, NULL),
+                     SMPSIM_OK);
+    smpsim_landmarks l;
+    smpsim_landmarks_init(&l);
+    l.mid_frontal_mm = 85;
+    ck_assert_int_eq(smpsim_design_set_hairline_landmarks(d, &l, NULL, NULL), SMPSIM_OK);
+    smpsim_dots *before = dots_of(d);
+    ck_assert_int_eq(smpsim_design_hairline_controls(d, &xy, &n, &units, NULL), SMPSIM_OK);
+    ck_assert_int_eq(units, SMPSIM_UNITS_MM);
+    ck_assert_uint_ge(n, 5);
+    /* symmetric about the midline, the middle point 85 mm above the glabella */
+    ck_assert_double_eq_tol(xy[0], -xy[2 * (n - 1)], 1e-12);
+    ck_assert_double_eq_tol(xy[2 * (n / 2) + 1], -85, 1e-12);
+    ck_assert_int_eq(smpsim_design_set_hairline_points(d, xy, n, SMPSIM_UNITS_MM, NULL, NULL),
+                     SMPSIM_OK);
+    free(xy);
+    smpsim_dots *after = dots_of(d);
+    ck_assert_uint_eq(after->count, before->count);
+    ck_assert_uint_eq(smpsim_dots_checksum(after), smpsim_dots_checksum(before));
+    smpsim_dots_free(before);
+    smpsim_dots_free(after);
+    ck_assert_int_eq(smpsim_design_set_hairline_svg(d, "M 10 10 C 20 0 40 0 50 10", NULL, NULL),
+                     SMPSIM_OK);
+    ck_assert_int_eq(smpsim_design_hairline_controls(d, &xy, &n, &units, NULL),
+                     SMPSIM_EUNSUPPORTED);
+    ck_assert_ptr_null(xy);
+    smpsim_design_free(d);
+}
+END_TEST
+
 /* ---- the nearest-segment index against the linear search ---------------- */
 
 /* Awkward polylines (n points): kind 0 a serpentine on whole millimetres
@@ -699,6 +742,7 @@ static Suite *hairline_suite(void)
     tcase_add_test(tc, test_each_warning_fires_on_a_bad_design);
     tcase_add_test(tc, test_too_dark_advice_is_a_shade_the_design_accepts);
     tcase_add_test(tc, test_hairline_errors);
+    tcase_add_test(tc, test_hairline_controls_round_trip);
     tcase_add_test(tc, test_indexed_depth_equals_linear_search);
     tcase_add_test(tc, test_index_declines_awkward_lines);
     tcase_add_test(tc, test_leaf_bounds_hold_the_depth);

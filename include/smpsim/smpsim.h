@@ -570,6 +570,17 @@ SMPSIM_API void smpsim_design_clear_hairline(smpsim_design *design);
 SMPSIM_API smpsim_status smpsim_design_hairline_mm(const smpsim_design *design, double **xy,
                                                    size_t *n_points, smpsim_error *err);
 
+/** The hairline's control points, left to right, as an editor moves them:
+ *  those given as points, or those a landmark hairline was built from
+ *  (smpsim_design_set_hairline_points() with them gives the same line).
+ *  On success *xy holds 2 * *n_points numbers in *units (free with free());
+ *  no hairline gives *n_points 0 and *xy NULL. SMPSIM_EUNSUPPORTED for a
+ *  hairline given as an SVG path (a flattened polyline, no control
+ *  points). @since 0.2 */
+SMPSIM_API smpsim_status smpsim_design_hairline_controls(const smpsim_design *design,
+                                                         double **xy, size_t *n_points,
+                                                         smpsim_units *units, smpsim_error *err);
+
 /** One session of the treatment plan. */
 typedef struct smpsim_session {
     /** Cumulative share of the target density placed by the end of this

@@ -785,3 +785,29 @@ smpsim_status smpsim_design_hairline_mm(const smpsim_design *design, double **xy
     free(h.s);
     return SMPSIM_OK;
 }
+
+smpsim_status smpsim_design_hairline_controls(const smpsim_design *design, double **xy,
+                                              size_t *n_points, smpsim_units *units,
+                                              smpsim_error *err)
+{
+    if (!design || !xy || !n_points || !units)
+        return smpsim__fail(err, SMPSIM_EINVAL, "hairline: NULL argument");
+    *xy = NULL;
+    *n_points = 0;
+    *units = SMPSIM_UNITS_MM;
+    /* read only: the accessor takes a mutable design for the setters */
+    const smpsim__hairline *h = smpsim__design_hairline((smpsim_design *)design);
+    if (h->n_points == 0)
+        return SMPSIM_OK;
+    if (!h->smooth)
+        return smpsim__fail(err, SMPSIM_EUNSUPPORTED,
+                            "hairline: an SVG path has no control points to move");
+    double *copy = malloc(2 * h->n_points * sizeof *copy);
+    if (!copy)
+        return smpsim__fail(err, SMPSIM_ENOMEM, "hairline: out of memory");
+    memcpy(copy, h->xy, 2 * h->n_points * sizeof *copy);
+    *xy = copy;
+    *n_points = h->n_points;
+    *units = h->units;
+    return SMPSIM_OK;
+}
