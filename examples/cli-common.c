@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 static const char *const progname = "smpsim";
@@ -92,6 +93,116 @@ int same_file(const char *a, const char *b)
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+static void warn_about(void *path, const char *message)
+{
+    complain("warning: %s: %s", (const char *)path, message);
+}
+
+smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err)
+{
+    smpsim_load_options o;
+    smpsim_load_options_init(&o);
+    o.warning = warn_about;
+    o.warning_arg = (void *)path;
+    return smpsim_image_load(path, &o, out, err);
+}
+
+void warn_off_photo(const smpsim_design *design, const smpsim_image *photo)
+{
+    /* the design's field, cell by cell: its expected dots per region, and
+     * how many of them land on the photo */
+    smpsim_field *f = NULL;
+    if (smpsim_design_field(design, 0.0, &f, NULL) != SMPSIM_OK)
+        return;
+    size_t n = smpsim_design_region_count(design);
+    double *all = calloc(n + 1, sizeof *all), *seen = calloc(n + 1, sizeof *seen);
+    const smpsim_view *view = smpsim_design_get_view(design);
+    for (uint32_t j = 0; all && seen && j < f->height; j++)
+        for (uint32_t i = 0; i < f->width; i++) {
+            size_t at = (size_t)j * f->width + i, r = f->region[at] <= n ? f->region[at] : 0;
+            double d = f->density_per_cm2[at], x, y, scale;
+            if (!(d > 0.0))
+                continue;
+            all[r] += d;
+            if (smpsim_view_map(view, f->origin_x_mm + (i + 0.5) * f->cell_mm,
+                                f->origin_y_mm + (j + 0.5) * f->cell_mm, &x, &y, &scale) &&
+                x >= 0.0 && y >= 0.0 && x < photo->width && y < photo->height)
+                seen[r] += d;
+        }
+    for (size_t r = 1; all && seen && r <= n; r++)
+        if (all[r] > 0.0 && seen[r] < 0.1 * all[r])
+            complain("warning: region %zu: %.0f %% of it lies outside the %ux%u photo; check its "
+                     "coordinates, units (mm or px) and the view",
+                     r - 1, 100.0 * (1.0 - seen[r] / all[r]), photo->width, photo->height);
+    free(all);
+    free(seen);
+    smpsim_field_free(f);
+}
+
+static sigset_t held_from; /* the mask before signals_hold() */
+
+void signals_hold(void)
+{
+    sigset_t hold;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    sigprocmask(SIG_BLOCK, &hold, &held_from);
+}
+
+void signals_release(void)
+{
+    sigprocmask(SIG_SETMASK, &held_from, NULL); /* a held signal is delivered here */
+}
+
+/* path, relative to the folder of design_path unless absolute. */
+static char *next_to(const char *design_path, const char *path)
+{
+    const char *slash = strrchr(design_path, '/');
+    size_t dir = slash && path[0] != '/' ? (size_t)(slash - design_path) + 1 : 0;
+    char *p = malloc(dir + strlen(path) + 1);
+    if (p) {
+        memcpy(p, design_path, dir);
+        strcpy(p + dir, path);
+    }
+    return p;
+}
+
+int refuse_overwrite(const char *command, const char *out, const char *const *inputs,
+                     const char *const *what, size_t n, const smpsim_design *design,
+                     const char *design_path)
+{
+    if (!out)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (inputs[k] && same_file(inputs[k], out))
+            return usage_error(command, "--out '%s' is the %s; refusing to overwrite it", out,
+                               what[k]);
+    if (!design)
+        return 0;
+    /* what the design reads: its photo and masks, next to the design file */
+    size_t n_regions = smpsim_design_region_count(design);
+    for (size_t r = 0; r <= n_regions; r++) {
+        const char *given = r == n_regions ? smpsim_design_get_photo(design)
+                                           : smpsim_design_region_mask_path(design, r);
+        if (!given)
+            continue;
+        /* the photo path is resolved when the file is loaded; masks are
+         * named relative to the design file */
+        char *path = r < n_regions && design_path ? next_to(design_path, given) : strdup(given);
+        int same = path && same_file(path, out);
+        free(path);
+        if (same && r == n_regions)
+            return usage_error(command, "--out '%s' is the design's photo; refusing to "
+                                        "overwrite it", out);
+        if (same)
+            return usage_error(command, "--out '%s' is the mask of the design's region %zu; "
+                                        "refusing to overwrite it", out, r);
+    }
+    return 0;
+}
+
 /* Handles flags of the form "--name NUMBER" from a table; returns 1 if it
  * took the flag, 0 if the flag is not in the table, -1 on error. */
 int take_number(const char *command, const numeric_flag *table, size_t n, void *args,
@@ -144,11 +255,16 @@ smpsim_status save_picture(const smpsim_image *img, const char *path,
                            const smpsim_design *design, const smpsim_look *look,
                            const smpsim_text *extra, size_t n_extra, smpsim_error *err)
 {
+    smpsim_status st;
+    signals_hold(); /* no temporary left by SIGINT/SIGTERM/SIGHUP mid-write */
     if (is_jpeg_name(path))
-        return smpsim_image_save_jpeg(img, path, 0, err);
-    if (look)
-        return smpsim_preview_save_png(img, design, look, path, err);
-    return smpsim_image_save_png_with_design(img, design, extra, n_extra, path, err);
+        st = smpsim_image_save_jpeg(img, path, 0, err);
+    else if (look)
+        st = smpsim_preview_save_png(img, design, look, path, err);
+    else
+        st = smpsim_image_save_png_with_design(img, design, extra, n_extra, path, err);
+    signals_release();
+    return st;
 }
 
 int write_stdout(void *closure, const void *data, size_t size)
@@ -179,7 +295,7 @@ smpsim_status preview_open(const preview_source *src, smpsim_design **design, ch
         st = SMPSIM_EINVAL;
     }
     if (st == SMPSIM_OK)
-        st = smpsim_image_load(*photo_path, NULL, photo, err);
+        st = load_image(*photo_path, photo, err);
     if (st == SMPSIM_OK && src->preset) {
         smpsim_view v = *smpsim_design_get_view(*design);
         if (v.kind == SMPSIM_VIEW_FLAT) {

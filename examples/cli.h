@@ -31,6 +31,29 @@ int parse_tuple(const char *text, double *v, int n);
 int has_extension(const char *path, const char *suffix);
 /* True when two paths name the same file (or are the same text). */
 int same_file(const char *a, const char *b);
+/* The one check every command makes before writing: --out (NULL: none)
+ * must not be any of the n inputs (NULL entries skipped; what[k] names
+ * input k in the message), nor, when a design is given, the photo or a
+ * mask it reads (relative to design_path, which may be NULL). Returns 2
+ * after the message (a usage error), else 0. */
+/* Around a library call that writes a file: SIGINT, SIGTERM and SIGHUP
+ * wait (blocked) until it has renamed its temporary into place or removed
+ * it, then take their usual effect. The library names its temporaries
+ * (".NAME.XXXXXX" beside NAME), so a handler could not know what to remove;
+ * with the signals held no temporary outlives the process. */
+void signals_hold(void);
+/* Warns (stderr) about each region of which most (over 90 % of its
+ * dots, as its field expects them) falls outside the photo: a region drawn
+ * off the photo, or in the wrong units, which a dot count alone would
+ * hide. */
+void warn_off_photo(const smpsim_design *design, const smpsim_image *photo);
+/* smpsim_image_load() that prints the library's warnings about the file
+ * (a JPEG without its end marker) on stderr, naming it. */
+smpsim_status load_image(const char *path, smpsim_image **out, smpsim_error *err);
+void signals_release(void);
+int refuse_overwrite(const char *command, const char *out, const char *const *inputs,
+                     const char *const *what, size_t n, const smpsim_design *design,
+                     const char *design_path);
 
 /* A "--name NUMBER" flag stored as a double at offset in an args struct. */
 typedef struct numeric_flag {

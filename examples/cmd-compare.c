@@ -100,12 +100,8 @@ static int parse_compare(int argc, char **argv, compare_args *a)
         return usage_error("compare", "give --split or --side-by-side, not both");
     if (check_picture_out("compare", a->out) != 0)
         return -1;
-    const char *inputs[] = {a->src.design, a->src.photo};
-    for (size_t k = 0; k < 2; k++)
-        if (inputs[k] && same_file(inputs[k], a->out))
-            return usage_error("compare", "--out '%s' is an input file; refusing to overwrite it",
-                               a->out);
-    return 0;
+    const char *inputs[] = {a->src.design, a->src.photo}, *what[] = {"design file", "photo"};
+    return refuse_overwrite("compare", a->out, inputs, what, 2, NULL, NULL);
 }
 
 /* "TEXT  ·  shade 7, 95 dots/cm2  ·  healed  ·  2025-01-15" */
@@ -149,10 +145,12 @@ int cmd_compare(int argc, char **argv)
     smpsim_image *photo = NULL, *after = NULL, *out = NULL;
     char *photo_path = NULL;
     smpsim_status st = preview_open(&a.src, &design, &photo_path, &photo, &err);
-    if (st == SMPSIM_OK && same_file(photo_path, a.out))
-        st = SMPSIM_EINVAL, snprintf(err.message, sizeof err.message,
-                                     "--out '%s' is the photo; refusing to overwrite it", a.out);
     int rc = 0;
+    if (st == SMPSIM_OK) { /* the design's own photo and masks */
+        const char *in[] = {photo_path}, *what[] = {"photo"};
+        if ((rc = refuse_overwrite("compare", a.out, in, what, 1, design, a.src.design)) != 0)
+            goto done;
+    }
     if (st == SMPSIM_OK && a.have_split && !(a.split >= 1 && a.split < photo->width)) {
         rc = usage_error("compare", "--split %g is outside the photo (1..%u)", a.split,
                          photo->width - 1);

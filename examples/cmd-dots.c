@@ -108,10 +108,8 @@ static int check_dots_args(const dots_args *a)
         return usage_error("dots", "--mode '%s' is not fast or best", a->mode);
     if (a->have_glabella && !a->preset)
         return usage_error("dots", "--glabella places a preset: give --preset NAME");
-    if (a->out && a->map && same_file(a->out, a->map))
-        return usage_error("dots", "--out '%s' is the density map; refusing to overwrite it",
-                           a->out);
-    return 0;
+    const char *inputs[] = {a->design, a->map}, *what[] = {"design file", "density map"};
+    return refuse_overwrite("dots", a->out, inputs, what, 2, NULL, NULL);
 }
 
 static int parse_dots(int argc, char **argv, dots_args *a)
@@ -180,7 +178,7 @@ static smpsim_status map_dots(const dots_args *a, const smpsim_region_params *p,
     smpsim_image *map = NULL;
     smpsim_field *field = NULL;
     *view = smpsim_view_flat(a->scale);
-    smpsim_status st = smpsim_image_load(a->map, NULL, &map, err);
+    smpsim_status st = load_image(a->map, &map, err);
     if (st == SMPSIM_OK)
         st = smpsim_field_from_map(map, view, a->density, 0.0, &field, err);
     if (st == SMPSIM_OK)
@@ -193,12 +191,17 @@ static smpsim_status map_dots(const dots_args *a, const smpsim_region_params *p,
 /* A design file or preset, with --seed, --mode and --groups on top, and
  * its view: a design's own, or a preset's placed with --glabella. */
 static smpsim_status design_dots(const dots_args *a, smpsim_dots **out, smpsim_view *view,
-                                 smpsim_error *err)
+                                 int *usage, smpsim_error *err)
 {
     smpsim_design *d = NULL;
     smpsim_status st = load_design_arg(a->design, a->preset, &d, err);
     if (st != SMPSIM_OK)
         return st;
+    if (refuse_overwrite("dots", a->out, NULL, NULL, 0, d, a->design) != 0) {
+        *usage = 1;
+        smpsim_design_free(d);
+        return SMPSIM_EINVAL;
+    }
     *view = *smpsim_design_get_view(d);
     if (a->have_glabella && view->kind == SMPSIM_VIEW_FLAT) {
         view->px_per_mm = a->scale;
@@ -229,9 +232,13 @@ static smpsim_status write_dots(const dots_args *a, const smpsim_dots *dots,
         return SMPSIM_OK;
     }
     smpsim_dots_format fmt = strcmp(a->format, "json") == 0 ? SMPSIM_DOTS_JSON : SMPSIM_DOTS_CSV;
-    if (a->out)
-        return view ? smpsim_dots_save_view(dots, view, fmt, a->out, err)
-                    : smpsim_dots_save(dots, fmt, a->out, err);
+    if (a->out) {
+        signals_hold();
+        smpsim_status st = view ? smpsim_dots_save_view(dots, view, fmt, a->out, err)
+                                : smpsim_dots_save(dots, fmt, a->out, err);
+        signals_release();
+        return st;
+    }
     smpsim_status st = view ? smpsim_dots_write_view(dots, view, fmt, write_stdout, NULL, err)
                             : smpsim_dots_write(dots, fmt, write_stdout, NULL, err);
     if (st == SMPSIM_OK && fflush(stdout) != 0) {
@@ -262,14 +269,15 @@ int cmd_dots(int argc, char **argv)
     o.groups = a.groups;
     o.mode = strcmp(a.mode, "best") == 0 ? SMPSIM_SAMPLE_BEST : SMPSIM_SAMPLE_FAST;
     smpsim_view view;
-    smpsim_status st = (a.design || a.preset) ? design_dots(&a, &dots, &view, &err)
+    int usage = 0;
+    smpsim_status st = (a.design || a.preset) ? design_dots(&a, &dots, &view, &usage, &err)
                        : a.map           ? map_dots(&a, &p, &o, &dots, &view, &err)
                                          : rectangle_dots(&a, &p, &o, &dots, &err);
     /* A rectangle, or a preset not placed on a photo, has no photo. */
     int has_photo = a.design || a.map || (a.preset && a.have_glabella);
     if (st == SMPSIM_OK)
         st = write_dots(&a, dots, has_photo ? &view : NULL, &err);
-    int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
+    int rc = usage ? EXIT_USAGE : st == SMPSIM_OK ? 0 : library_error(&err, st);
     smpsim_dots_free(dots);
     return rc;
 }

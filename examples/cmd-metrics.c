@@ -291,6 +291,21 @@ int cmd_metrics(int argc, char **argv)
     if (!have_window)
         default_window(dots, r.window);
     measure(dots, &r);
+    /* Duplicate or collinear dots, or a window of no area, leave a measure
+     * undefined: refused rather than printed as nan or inf (not JSON). */
+    const char *undefined = !isfinite(r.area_cm2) || !(r.area_cm2 > 0.0) ? "the window's area"
+                            : !isfinite(r.rho)                            ? "rho"
+                            : !isfinite(r.nn_mean) || !isfinite(r.nn_cv)  ? "the nearest-neighbour spacing"
+                            : r.have_spectrum && !(isfinite(r.low_mean) && isfinite(r.low_max) &&
+                                                   isfinite(r.anisotropy_db) && isfinite(r.peak))
+                                ? "the spectrum"
+                                : NULL;
+    if (undefined) {
+        complain("%s: %s is 0 or not a finite number (duplicate or collinear dots, or a window "
+                 "with no area?)", label, undefined);
+        smpsim_dots_free(dots);
+        return EXIT_FAILURE;
+    }
     if (json)
         print_json(label, &r);
     else

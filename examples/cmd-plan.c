@@ -132,13 +132,8 @@ static int check_plan_args(const plan_args *a)
         return usage_error("plan", "--date '%s' is not a date YYYY-MM-DD", a->date);
     if (a->session != 0 && a->session != (double)(int)a->session)
         return usage_error("plan", "--session %g is not a whole number", a->session);
-    if (a->design && same_file(a->out, a->design))
-        return usage_error("plan", "--out '%s' is the design file; refusing to overwrite it",
-                           a->out);
-    if (a->from && same_file(a->out, a->from))
-        return usage_error("plan", "--out '%s' is the --from file; refusing to overwrite it",
-                           a->out);
-    return 0;
+    const char *inputs[] = {a->design, a->from}, *what[] = {"design file", "--from file"};
+    return refuse_overwrite("plan", a->out, inputs, what, 2, NULL, NULL);
 }
 
 static int parse_plan(int argc, char **argv, plan_args *a)
@@ -221,8 +216,11 @@ smpsim_status write_plan(const smpsim_design *design, smpsim_plan_format format,
     smpsim_status st = smpsim_design_dots(design, &dots, err);
     if (st == SMPSIM_OK)
         st = smpsim_plan_layout_compute(design, dots, format, o, &L, err);
-    if (st == SMPSIM_OK)
+    if (st == SMPSIM_OK) {
+        signals_hold();
         st = smpsim_plan_write(design, dots, format, out, o, err);
+        signals_release();
+    }
     if (st == SMPSIM_OK && !quiet)
         printf("%s: %zu page(s) (%zu session(s) x %zu x %zu sheet(s)), %s, %zu dots\n", out,
                L.pages, L.sessions, L.columns, L.rows,

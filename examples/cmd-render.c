@@ -172,11 +172,8 @@ static int check_render_args(const render_args *a)
     if (!(a->from && plan_format_of(a->out) >= 0) && check_picture_out("render", a->out) != 0)
         return -1;
     const char *inputs[] = {a->photo, a->design, a->from};
-    for (size_t k = 0; k < 3; k++)
-        if (inputs[k] && same_file(inputs[k], a->out))
-            return usage_error("render", "--out '%s' is an input file; refusing to overwrite it",
-                               a->out);
-    return 0;
+    const char *what[] = {"photo", "design file", "--from preview"};
+    return refuse_overwrite("render", a->out, inputs, what, 3, NULL, NULL);
 }
 
 /* The look flags: 1 taken (value consumed), 0 not one of them, -1 error. */
@@ -469,11 +466,14 @@ int cmd_render(int argc, char **argv)
     smpsim_preview_info info;
     char *photo = NULL;
     smpsim_status st = choose_design(&a, &design, &photo, &err);
-    if (st == SMPSIM_OK && (same_file(photo, a.out)))
-        st = SMPSIM_EINVAL, snprintf(err.message, sizeof err.message,
-                                     "--out '%s' is the photo; refusing to overwrite it", a.out);
+    int usage = 0;
+    if (st == SMPSIM_OK) { /* the design's own photo and masks */
+        const char *in[] = {photo}, *what[] = {"photo"};
+        usage = refuse_overwrite("render", a.out, in, what, 1, design, a.design);
+        st = usage ? SMPSIM_EINVAL : st;
+    }
     if (st == SMPSIM_OK)
-        st = smpsim_image_load(photo, NULL, &img, &err);
+        st = load_image(photo, &img, &err);
     if (st == SMPSIM_OK && design && (a.have_scale || a.have_calib) &&
         smpsim_design_get_view(design)->kind != SMPSIM_VIEW_FLAT) {
         int urc = usage_error("render", "%s sets the scale of a flat view; %s has a head view "
@@ -494,6 +494,8 @@ int cmd_render(int argc, char **argv)
         st = smpsim_design_set_photo(design, photo, &err);
     if (st == SMPSIM_OK)
         st = smpsim_preview_render(design, img, &a.look, &preview, &info, &err);
+    if (st == SMPSIM_OK)
+        warn_off_photo(design, img);
     if (st == SMPSIM_OK && !a.quiet)
         print_info(&a.look, &info);
     if (st == SMPSIM_OK && !a.quiet)
@@ -505,7 +507,7 @@ int cmd_render(int argc, char **argv)
         printf("%s: %zu dots (%ux%u px, %.3g px/mm, seed %" PRIu64 ")\n", a.out, info.n_dots,
                preview->width, preview->height, smpsim_design_get_view(design)->px_per_mm,
                smpsim_design_get_seed(design));
-    int rc = st == SMPSIM_OK ? 0 : library_error(&err, st);
+    int rc = usage ? usage : st == SMPSIM_OK ? 0 : library_error(&err, st);
     free(photo);
     smpsim_image_free(preview);
     smpsim_design_free(design);

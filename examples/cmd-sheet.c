@@ -293,10 +293,9 @@ static int parse_sheet(int argc, char **argv, sheet_args *a)
     if (a->grid && (a->rows_spec || a->cols_spec))
         return usage_error("sheet", "give --grid or --rows/--cols, not both");
     const char *inputs[] = {a->src.design, a->src.photo, a->grid};
-    for (size_t k = 0; k < 3; k++)
-        if (inputs[k] && same_file(inputs[k], a->out))
-            return usage_error("sheet", "--out '%s' is an input file; refusing to overwrite it",
-                               a->out);
+    const char *what[] = {"design file", "photo", "grid file"};
+    if (refuse_overwrite("sheet", a->out, inputs, what, 3, NULL, NULL) != 0)
+        return EXIT_USAGE;
     char why[300];
     if (a->rows_spec && parse_axis(a->rows_spec, &a->rows, why, sizeof why) != 0)
         return usage_error("sheet", "--rows: %s", why);
@@ -464,9 +463,11 @@ int cmd_sheet(int argc, char **argv)
     int rc = 0;
     cairo_t *cr = NULL;
     smpsim_status st = preview_open(&a.src, &base, &photo_path, &photo, &err);
-    if (st == SMPSIM_OK && same_file(photo_path, a.out))
-        st = SMPSIM_EINVAL, snprintf(err.message, sizeof err.message,
-                                     "--out '%s' is the photo; refusing to overwrite it", a.out);
+    if (st == SMPSIM_OK) { /* the design's own photo and masks */
+        const char *in[] = {photo_path}, *what[] = {"photo"};
+        if ((rc = refuse_overwrite("sheet", a.out, in, what, 1, base, a.src.design)) != 0)
+            goto done;
+    }
     smpsim_look measured;
     smpsim_look_init(&measured);
     measured.render = a.look;

@@ -69,10 +69,8 @@ static int parse_stats(int argc, char **argv, stats_args *a)
     }
     if ((a->design != NULL) + (a->preset != NULL) != 1)
         return usage_error("stats", "give one of --design and --preset");
-    if (a->out && a->design && same_file(a->out, a->design))
-        return usage_error("stats", "--out '%s' is the design file; refusing to overwrite it",
-                           a->out);
-    return 0;
+    const char *inputs[] = {a->design}, *what[] = {"design file"};
+    return refuse_overwrite("stats", a->out, inputs, what, 1, NULL, NULL);
 }
 
 static void print_minutes(double minutes)
@@ -117,8 +115,12 @@ static void print_text(const smpsim_stats *s, const smpsim_warning *w, size_t n_
 static smpsim_status report_stats(const stats_args *a, const smpsim_stats *s,
                                   const smpsim_warning *w, size_t n, smpsim_error *err)
 {
-    if (a->out)
-        return smpsim_stats_save_json(s, w, n, a->out, err);
+    if (a->out) {
+        signals_hold();
+        smpsim_status st = smpsim_stats_save_json(s, w, n, a->out, err);
+        signals_release();
+        return st;
+    }
     smpsim_status st = SMPSIM_OK;
     if (a->json)
         st = smpsim_stats_write_json(s, w, n, write_stdout, NULL, err);

@@ -2,7 +2,9 @@
  * per command (cmd-*.c), shared helpers in cli-common.c. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const main_usage =
@@ -29,7 +31,7 @@ static const char *const main_usage =
     "Exit status: 0 success, 1 the work failed (unreadable or invalid input,\n"
     "write error), 2 bad command line.\n";
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(main_usage, stderr);
@@ -63,4 +65,17 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "sheet") == 0)
         return cmd_sheet(argc - 1, argv + 1);
     return usage_error(NULL, "unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    int rc = run(argc, argv);
+    /* What every command printed (help, reports, summary lines) must have
+     * reached standard output: a full disk or a closed pipe is a failure. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        complain("writing standard output: %s", errno ? strerror(errno) : "write error");
+        if (rc == 0)
+            rc = EXIT_FAILURE;
+    }
+    return rc;
 }

@@ -134,6 +134,22 @@ static const struct {
     {"{\"format_version\": \"1\"}", SMPSIM_EFORMAT, "format_version"},
     {HEAD "\"regions\": [" SQUARE "], \"colour\": 3}", SMPSIM_EFORMAT, "colour: unknown key"},
     {HEAD "\"seed\": 1}", SMPSIM_EFORMAT, "regions: missing"},
+    /* issue 19: 0 in a file is out of range, not "the default"; no regions */
+    {HEAD "\"regions\": []}", SMPSIM_EFORMAT, "regions: the list is empty"},
+    {HEAD "\"regions\": [{\"type\": \"polygon\", \"points_mm\": [[0,0],[1,0],[1,1]], "
+          "\"density_per_cm2\": 0}]}",
+     SMPSIM_EFORMAT, "regions[0].density_per_cm2: is 0, expected 0.01 to 1000"},
+    {HEAD "\"regions\": [{\"type\": \"polygon\", \"points_mm\": [[0,0],[1,0],[1,1]], "
+          "\"density_per_cm2\": 1e-400}]}",
+     SMPSIM_EFORMAT, "regions[0].density_per_cm2: reads as 0"},
+    {HEAD "\"regions\": [{\"type\": \"polygon\", \"points_mm\": [[0,0],[1,0],[1,1]], "
+          "\"dot_diameter_mm\": 0.0}]}",
+     SMPSIM_EFORMAT, "regions[0].dot_diameter_mm: reads as 0, expected 0.01 to 3"},
+    {HEAD "\"regions\": [{\"type\": \"polygon\", \"points_mm\": [[0,0],[1,0],[1,1]], "
+          "\"shade\": 0}]}",
+     SMPSIM_EFORMAT, "regions[0].shade: is 0"},
+    {HEAD "\"regions\": [{\"type\": \"points\", \"points_mm\": [[0,0]], \"diameter_mm\": 0}]}",
+     SMPSIM_EFORMAT, "regions[0].diameter_mm: is 0, expected a positive number"},
     {HEAD "\"regions\": {}}", SMPSIM_EFORMAT, "regions: expected a list"},
     {HEAD "\"regions\": [3]}", SMPSIM_EFORMAT, "regions[0]: expected an object"},
     {HEAD "\"regions\": [{\"points_mm\": [[0,0],[1,0],[1,1]]}]}", SMPSIM_EFORMAT,

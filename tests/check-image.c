@@ -803,8 +803,13 @@ START_TEST(test_png_huge_header_is_refused_quickly)
     write_bytes(path, png, size);
     double start = seconds_now();
     assert_load_fails(path, NULL, SMPSIM_ELIMIT, "100000x100000");
-    assert_load_fails(path, NULL, SMPSIM_ELIMIT, "limit of 200.0 megapixels");
+    assert_load_fails(path, NULL, SMPSIM_ELIMIT, "above the limit of 200000000 pixels (200 megapixels)");
     ck_assert_double_lt(seconds_now() - start, 0.5);
+    /* issue 19: just above the limit, the message tells the two apart */
+    size = hand_made_png(png, 20001, 10000);
+    write_bytes(path, png, size);
+    assert_load_fails(path, NULL, SMPSIM_ELIMIT,
+                      "20001x10000 = 200010000 pixels, above the limit of 200000000 pixels");
 }
 END_TEST
 
@@ -874,6 +879,45 @@ START_TEST(test_jpeg_truncated_is_refused)
     const char *path = tmp_path("truncated.jpg");
     write_bytes(path, jpeg, size * 6 / 10);
     assert_load_fails(path, NULL, SMPSIM_EFORMAT, "Premature end of JPEG file in row");
+    free(jpeg);
+}
+END_TEST
+
+static void count_warning(void *arg, const char *message)
+{
+    ck_assert_ptr_nonnull(strstr(message, "end marker (EOI)"));
+    ++*(int *)arg;
+}
+
+/* issue 19: a JPEG that lacks only its 2-byte end marker decodes whole, as
+ * libjpeg's djpeg does, with a warning to the caller; one cut anywhere
+ * before it still fails. */
+START_TEST(test_jpeg_without_end_marker_decodes_with_warning)
+{
+    size_t size;
+    uint8_t *jpeg = noise_jpeg(&size);
+    ck_assert(jpeg[size - 2] == 0xff && jpeg[size - 1] == 0xd9);
+    smpsim_image *whole = NULL, *cut = NULL;
+    int warnings = 0;
+    smpsim_load_options o;
+    smpsim_load_options_init(&o);
+    o.warning = count_warning;
+    o.warning_arg = &warnings;
+    ck_assert_int_eq(smpsim_image_load_memory(jpeg, size, &o, &whole, NULL), SMPSIM_OK);
+    ck_assert_int_eq(warnings, 0);
+    smpsim_error err = {0};
+    ck_assert_msg(smpsim_image_load_memory(jpeg, size - 2, &o, &cut, &err) == SMPSIM_OK, "%s",
+                  err.message);
+    ck_assert_int_eq(warnings, 1);
+    ck_assert_uint_eq(cut->width, whole->width);
+    for (uint32_t y = 0; y < whole->height; y++)
+        ck_assert(memcmp((uint8_t *)cut->pixels + y * cut->stride,
+                         (uint8_t *)whole->pixels + y * whole->stride, 4 * whole->width) == 0);
+    smpsim_image_free(cut);
+    ck_assert_int_eq(smpsim_image_load_memory(jpeg, size - 40, &o, &cut, &err), SMPSIM_EFORMAT);
+    ck_assert_ptr_null(cut);
+    ck_assert_int_eq(warnings, 1);
+    smpsim_image_free(whole);
     free(jpeg);
 }
 END_TEST
@@ -1703,6 +1747,7 @@ static Suite *image_suite(void)
                         (int)(sizeof orientation_cases / sizeof orientation_cases[0]));
     tcase_add_test(jpeg, test_jpeg_malformed_exif_is_ignored);
     tcase_add_test(jpeg, test_jpeg_grey_loads_as_rgb);
+    tcase_add_test(jpeg, test_jpeg_without_end_marker_decodes_with_warning);
     tcase_add_test(jpeg, test_jpeg_cmyk_is_converted_to_rgb);
     suite_add_tcase(s, jpeg);
 

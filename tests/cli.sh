@@ -48,6 +48,109 @@ expect 2 "out = photo" -- "$smpsim" render --photo "$tmp/in.png" --out "$tmp/in.
 expect 2 "out = link to photo" -- "$smpsim" render --photo "$tmp/in.png" --out "$tmp/link.png" && stderr_has "out = link" "refusing"
 [ "$before" = "$(md5sum <"$tmp/in.png")" ] || fail "the input photo changed"
 
+# issue 19: one check in every command, for every file it reads, including
+# the photo and masks a design names.
+cat >"$tmp/d.json" <<'EOF'
+{"format_version": 1, "photo": "in.png",
+ "regions": [{"type": "polygon", "points_mm": [[-20, -60], [20, -60], [20, -20], [-20, -20]]},
+             {"type": "mask", "png": "mask.png"}]}
+EOF
+python3 -c 'import sys, zlib, struct
+def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+raw = b"".join(b"\0" + b"\xff" * 4 for _ in range(4))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))' "$tmp/mask.png"
+sums() { md5sum "$tmp/d.json" "$tmp/in.png" "$tmp/mask.png"; }
+before=$(sums)
+expect 2 "dots --out design" -- "$smpsim" dots --design "$tmp/d.json" --out "$tmp/d.json" && stderr_has "dots --out design" "is the design file; refusing"
+expect 2 "dots --out mask" -- "$smpsim" dots --design "$tmp/d.json" --out "$tmp/mask.png" && stderr_has "dots --out mask" "mask of the design's region 1; refusing"
+expect 2 "dots --out photo" -- "$smpsim" dots --design "$tmp/d.json" --out "$tmp/in.png" && stderr_has "dots --out photo" "design's photo; refusing"
+expect 2 "render --out mask" -- "$smpsim" render --design "$tmp/d.json" --out "$tmp/mask.png" && stderr_has "render --out mask" "mask of the design's region 1"
+expect 2 "render --out design photo" -- "$smpsim" render --design "$tmp/d.json" --out "$tmp/in.png" && stderr_has "render --out photo" "refusing"
+expect 2 "compare --out mask" -- "$smpsim" compare --design "$tmp/d.json" --out "$tmp/mask.png" && stderr_has "compare --out mask" "refusing"
+expect 2 "sheet --out mask" -- "$smpsim" sheet --design "$tmp/d.json" --rows shade=3,6 --out "$tmp/mask.png" && stderr_has "sheet --out mask" "refusing"
+expect 2 "stats --out design" -- "$smpsim" stats --design "$tmp/d.json" --out "$tmp/d.json" && stderr_has "stats --out design" "refusing"
+[ "$before" = "$(sums)" ] || fail "an input of the design changed"
+expect 0 "dots --design with a mask" -- "$smpsim" dots --design "$tmp/d.json" --out "$tmp/d.csv"
+
+# issue 19: a stream that is no image is refused from its first bytes, not
+# read to the 2 GiB limit first. Peak memory where GNU time is there and no
+# sanitizer inflates it.
+for dev in /dev/zero /dev/urandom; do
+    expect 1 "photo $dev" -- timeout 10 "$smpsim" render --photo "$dev" --out "$tmp/z.png" && stderr_has "photo $dev" "$dev: not a PNG or JPEG file"
+    expect 1 "density map $dev" -- timeout 10 "$smpsim" dots --density-map "$dev" --out "$tmp/z.csv" && stderr_has "map $dev" "not a PNG or JPEG file"
+done
+if [ -x /usr/bin/time ] && ! ldd "$smpsim" 2>/dev/null | grep -q libasan; then
+    /usr/bin/time -f "%M" -o "$tmp/rss" "$smpsim" render --photo /dev/zero --out "$tmp/z.png" 2>/dev/null
+    rss=$(tail -1 "$tmp/rss")
+    [ "$rss" -lt 20480 ] || fail "render --photo /dev/zero peaked at $rss KB (limit 20 MB)"
+fi
+[ ! -e "$tmp/z.png" ] && [ ! -e "$tmp/z.csv" ] || fail "output written for /dev/zero"
+
+# issue 19: a region off the photo is warned about, not just counted.
+cat >"$tmp/off.json" <<'EOF'
+{"format_version": 1, "view": {"px_per_mm": 6.5, "offset_px": [580, 560]},
+ "regions": [{"type": "polygon", "points_mm": [[-20, -60], [20, -60], [20, -20], [-20, -20]]},
+             {"type": "polygon", "points_mm": [[1000, 1000], [1040, 1000], [1040, 1040], [1000, 1040]]}]}
+EOF
+expect 0 "render a region off the photo" -- "$smpsim" render --design "$tmp/off.json" --photo "$photo" --out "$tmp/off.png"
+stderr_has "region off the photo" "warning: region 1: 100 % of it lies outside the 1160x610 photo"
+! grep -q "region 0" "$tmp/err" || fail "region 0 (on the photo) was warned about: $(cat "$tmp/err")"
+
+# issue 19: a UTF-8 byte order mark is accepted (CSV and JSON); a NUL byte
+# in a CSV is named as such.
+"$smpsim" dots --design "$SMPSIM_SAMPLES/designs/strip-scar.json" --out "$tmp/plain.csv" >/dev/null 2>&1
+printf '\357\273\277' | cat - "$tmp/plain.csv" >"$tmp/bom.csv"
+expect 0 "metrics of a CSV with a BOM" -- "$smpsim" metrics "$tmp/bom.csv"
+printf '\357\273\277' | cat - "$SMPSIM_SAMPLES/designs/strip-scar.json" >"$tmp/bom.json"
+expect 0 "check of a design with a BOM" -- "$smpsim" check "$tmp/bom.json"
+printf 'x_mm,y_mm\n1,1\n2,\0002\n' >"$tmp/nul.csv"
+expect 1 "metrics of a CSV with a NUL" -- "$smpsim" metrics "$tmp/nul.csv" && stderr_has "NUL in CSV" "line 3 holds a NUL byte"
+
+# issue 19: undefined measures are refused, not printed as nan or inf.
+printf 'x_mm,y_mm\n1,1\n2,1\n3,1\n' >"$tmp/collinear.csv"
+printf 'x_mm,y_mm\n1,1\n1,1\n' >"$tmp/duplicate.csv"
+for f in collinear duplicate; do
+    expect 1 "metrics $f" -- "$smpsim" metrics --json "$tmp/$f.csv" && stderr_has "metrics $f" "is 0 or not a finite number"
+    ! grep -qi "nan\|inf" "$tmp/out" || fail "metrics $f printed $(cat "$tmp/out")"
+done
+expect 1 "metrics zero-area window" -- "$smpsim" metrics --window 0,0,1e-300,1e-300 "$tmp/collinear.csv"
+
+# issue 19: lost standard output is a failure (exit 1), never silence.
+if [ -w /dev/full ]; then
+    for args in "--help" "presets" "check $SMPSIM_SAMPLES/designs/crown.json" \
+        "metrics --design $SMPSIM_SAMPLES/designs/crown.json" "render --photo $photo --out $tmp/full.png"; do
+        # shellcheck disable=SC2086
+        "$smpsim" $args >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ "$rc" -eq 1 ] || fail "smpsim $args > /dev/full: exit $rc, want 1"
+        stderr_has "$args > /dev/full" "writing standard output"
+    done
+fi
+
+# issue 19: SIGINT, SIGTERM or SIGHUP while the output is written leave no
+# temporary beside it (".NAME.XXXXXX"): signals wait for the rename. The
+# signal comes at several moments through the render of a 6-megapixel photo.
+python3 -c 'import sys, zlib, struct
+w, h = 3000, 2000
+def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+row = b"\0" + bytes([200, 170, 150]) * w
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(row * h, 1)) + chunk(b"IEND", b""))' "$tmp/big.png"
+start=$(date +%s%N)
+"$smpsim" render --photo "$tmp/big.png" --out "$tmp/sig.png" --quiet >/dev/null 2>&1
+took=$((($(date +%s%N) - start) / 1000000))
+for sig in INT TERM HUP; do
+    for pct in 40 50 60 70 75 80 85 90 95; do
+        rm -f "$tmp/sig.png"
+        "$smpsim" render --photo "$tmp/big.png" --out "$tmp/sig.png" --quiet >/dev/null 2>&1 &
+        pid=$!
+        sleep "$(awk -v t="$took" -v p="$pct" 'BEGIN { printf "%.3f", t * p / 100000 }')"
+        kill -s "$sig" "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        left=$(find "$tmp" -maxdepth 1 -name '.sig.png.*' | head -1)
+        [ -z "$left" ] || { fail "SIG$sig at $pct % of the render left $left"; rm -f "$tmp"/.sig.png.*; }
+    done
+done
+
 # Bad input files: an error naming the problem, exit 1, no output file.
 : >"$tmp/empty.png"
 head -c 3000 /dev/urandom >"$tmp/random.png"

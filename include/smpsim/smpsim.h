@@ -64,7 +64,8 @@ SMPSIM_API const char *smpsim_version(void);
     X(EIO, "file could not be read or written")                           \
     X(EFORMAT, "input is not a valid image or design file")               \
     X(ELIMIT, "input exceeds a configured limit")                         \
-    X(EUNSUPPORTED, "input uses a feature this version does not support")
+    X(EUNSUPPORTED, "input uses a feature this version does not support") \
+    X(ECANCELED, "cancelled by the caller")
 
 typedef enum smpsim_status {
 #define SMPSIM_STATUS_ENUM_(name, text) SMPSIM_##name,
@@ -129,6 +130,13 @@ typedef struct smpsim_load_options {
      *  (0 = room for an uncompressed image at max_pixels, and at least
      *  2 GiB). @since 0.1 */
     uint64_t max_file_bytes;
+    /** Called (on the loading thread) when a file is decoded despite a
+     *  defect that loses no pixels, with a message saying what: a JPEG
+     *  that ends without its end marker (EOI), which libjpeg's own tools
+     *  decode with a warning too. NULL: nothing is said. @since 0.1 */
+    void (*warning)(void *warning_arg, const char *message);
+    /** Passed to warning (borrowed). */
+    void *warning_arg;
 } smpsim_load_options;
 
 SMPSIM_API void smpsim_load_options_init_(smpsim_load_options *opts, size_t struct_size);
@@ -713,6 +721,12 @@ SMPSIM_API smpsim_status smpsim_design_region_params(const smpsim_design *design
                                                      smpsim_region_params *params,
                                                      smpsim_error *err);
 
+/** The file a mask region was loaded from, as the design file names it
+ *  (relative to the design file unless absolute; borrowed until the design
+ *  is freed), or NULL: not a mask region, a mask added from memory, or no
+ *  such region. @since 0.1 */
+SMPSIM_API const char *smpsim_design_region_mask_path(const smpsim_design *design, size_t index);
+
 /** A one-line, human-readable summary of the design (view, seed, regions),
  *  stored in preview PNGs. Free with free(). NULL on allocation failure. @since 0.1 */
 SMPSIM_API char *smpsim_design_describe(const smpsim_design *design);
@@ -749,8 +763,10 @@ SMPSIM_API double smpsim_field_expected_count(const smpsim_field *field);
 
 /** Rasterises a design's regions into a density field with cells of
  *  cell_mm (0 = 0.25 mm). Edge cells get density x covered fraction, so the
- *  expected count equals density x area to well under 1 %. SMPSIM_EINVAL for
- *  a design without regions. @since 0.1 */
+ *  expected count equals density x area to well under 1 %. Outlines are
+ *  filled by the non-zero winding rule. SMPSIM_EINVAL for a design without
+ *  regions; SMPSIM_ELIMIT beyond the work budget and SMPSIM_ECANCELED from
+ *  the cancel callback of the design's dot options. @since 0.1 */
 SMPSIM_API smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
                                              smpsim_field **out, smpsim_error *err);
 
@@ -914,6 +930,30 @@ typedef struct smpsim_dot_options {
     /** Refuse designs asking for more dots than this (0 = 20 000 000):
      *  SMPSIM_ELIMIT. */
     size_t max_dots;
+    /** Work budget of the outline geometry (rasterising the regions and
+     *  field cells, keeping dots inside their outlines), in outline edges
+     *  tested, crossings sorted (n log2 n) and cells written: beyond it the
+     *  call stops with SMPSIM_ELIMIT and a message giving the budget
+     *  (0 = 300 000 000, about 3 s of one core; the sample designs need
+     *  under 2 000 000, a 100 000-disc points region or a 100 000-point
+     *  polygon under 90 000 000). Outlines are
+     *  indexed, so the work grows with dots plus outline points; designs
+     *  that still exceed it have edges crossing most rows of the field (a
+     *  100 000-point zigzag). @since 0.1 */
+    uint64_t max_work;
+    /** Asked now and then (every million units of work or so) during
+     *  smpsim_design_dots(), smpsim_generator_dots() and
+     *  smpsim_design_field(): a non-zero answer stops the call with
+     *  SMPSIM_ECANCELED (nothing is returned). NULL: never cancelled.
+     *  Called on the calling thread. @since 0.1 */
+    int (*cancel)(void *cancel_arg);
+    /** Passed to cancel (borrowed: it must outlive the calls). */
+    void *cancel_arg;
+    /** Threads that sample the field and give the dots their attributes
+     *  (0 = one per online CPU, at most 8; 1 = only the calling thread;
+     *  0..64). Any number gives the same dots, in the same order. Small
+     *  designs use fewer. @since 0.1 */
+    unsigned threads;
 } smpsim_dot_options;
 
 SMPSIM_API void smpsim_dot_options_init_(smpsim_dot_options *opts, size_t struct_size);
@@ -928,7 +968,10 @@ SMPSIM_API smpsim_status smpsim_design_set_dot_options(smpsim_design *design,
 /** The design's dots: its field sampled with its seed and dot options, each
  *  dot given its region's diameter and shade (with the per-dot variation of
  *  the options), session 1, and a group number (1-based) when grouping is
- *  on. Every dot lies inside its region's polygon. @since 0.1 */
+ *  on. Every dot lies inside its region's polygon. SMPSIM_ELIMIT beyond
+ *  the dot options' max_dots or max_work (the message says which),
+ *  SMPSIM_ECANCELED when their cancel callback asks; *out is NULL then.
+ *  @since 0.1 */
 SMPSIM_API smpsim_status smpsim_design_dots(const smpsim_design *design, smpsim_dots **out,
                                             smpsim_error *err);
 

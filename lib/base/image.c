@@ -13,6 +13,7 @@
 #define FILE_SIZE_FLOOR (UINT64_C(2) << 30)
 #define FILE_BYTES_PER_PIXEL 9
 #define READ_CHUNK_MIN ((size_t)64 << 10)
+#define SIGNATURE_BYTES 8 /* the longer of the PNG and JPEG signatures */
 
 static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 static const uint8_t jpeg_signature[3] = {0xff, 0xd8, 0xff};
@@ -58,9 +59,9 @@ smpsim_status smpsim__check_dimensions(uint64_t width, uint64_t height,
     uint64_t max_pixels = max_pixels_of(opts);
     if (width * height > max_pixels)
         return smpsim__fail(err, SMPSIM_ELIMIT,
-                            "%s claims %" PRIu64 "x%" PRIu64 " pixels (%.1f megapixels), above "
-                            "the limit of %.1f megapixels", what, width, height,
-                            (double)(width * height) / 1e6, (double)max_pixels / 1e6);
+                            "%s claims %" PRIu64 "x%" PRIu64 " = %" PRIu64 " pixels, above the "
+                            "limit of %" PRIu64 " pixels (%.6g megapixels)", what, width, height,
+                            width * height, max_pixels, (double)max_pixels / 1e6);
     return SMPSIM_OK;
 }
 
@@ -255,6 +256,19 @@ static smpsim_status first_capacity(FILE *fp, const char *path, uint64_t limit,
     return SMPSIM_OK;
 }
 
+/* Whether the first bytes can begin a PNG or a JPEG file (fewer bytes than
+ * a signature: whether they begin one). */
+static bool signature_possible(const uint8_t *data, size_t size)
+{
+    size_t n = size < sizeof png_signature ? size : sizeof png_signature;
+    size_t m = size < sizeof jpeg_signature ? size : sizeof jpeg_signature;
+    return !memcmp(data, png_signature, n) || !memcmp(data, jpeg_signature, m);
+}
+
+/* Reads the whole stream, up to limit bytes; a stream whose first bytes
+ * are neither a PNG nor a JPEG signature is refused as soon as they are in
+ * (/dev/zero, /dev/urandom, a FIFO of something else: nothing more is
+ * read). The first read of a stream of unknown size is small. */
 static smpsim_status read_stream(FILE *fp, const char *path, uint64_t limit, uint8_t **out,
                                  size_t *size_out, smpsim_error *err)
 {
@@ -271,9 +285,16 @@ static smpsim_status read_stream(FILE *fp, const char *path, uint64_t limit, uin
             if (status != SMPSIM_OK)
                 break;
         }
-        size += fread(data + size, 1, capacity - size, fp);
+        size_t want = capacity - size;
+        if (size < SIGNATURE_BYTES) /* the signature first, whatever the stream */
+            want = SIGNATURE_BYTES - size;
+        size += fread(data + size, 1, want, fp);
         if (ferror(fp)) {
             status = smpsim__fail(err, SMPSIM_EIO, "%s: %s", path, strerror(errno));
+            break;
+        }
+        if (!signature_possible(data, size)) {
+            status = smpsim__fail(err, SMPSIM_EFORMAT, "%s: not a PNG or JPEG file", path);
             break;
         }
         if (size > limit) {

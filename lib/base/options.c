@@ -1,9 +1,13 @@
 /* Options structs: initialisers that record the caller's struct size. */
 #include "base/base-private.h"
 
+/* The copy records its own size also when src is NULL (the defaults):
+ * otherwise a copy of a copy of the defaults, changed and handed back,
+ * would read as a struct of 0 bytes and lose every change. */
 void smpsim__copy_options(void *dst, size_t dst_size, const void *src)
 {
     memset(dst, 0, dst_size);
+    memcpy(dst, &dst_size, sizeof dst_size);
     if (!src)
         return;
     size_t n;

@@ -89,9 +89,22 @@ static inline double smpsim__wrap(double d, double period)
     return d;
 }
 
+/* Where edge (xj, yj)-(xi, yi) crosses the line at y (given that it does):
+ * one expression for every point test and row of crossings, so that all
+ * agree to the bit. */
+static inline double smpsim__crossing_x(double xi, double yi, double xj, double yj, double y)
+{
+    return xj + (y - yj) / (yi - yj) * (xi - xj);
+}
+
 /* polygon.c: even-odd point-in-polygon and the nearest boundary point,
  * for polygons given as x0,y0,x1,y1,... */
 bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y);
+/* The winding number of the polygon around (x, y): the directions (+1
+ * towards +y) of the edges crossing the line at y right of x, counted as
+ * smpsim__polygon_contains() counts them (so that it is odd exactly where
+ * that one says inside). */
+int smpsim__polygon_winding(const double *xy, size_t n, double x, double y);
 void smpsim__polygon_nearest(const double *xy, size_t n, double x, double y, double *nx,
                              double *ny);
 /* The x where each edge crossing the line at y crosses it, as

@@ -3,23 +3,26 @@
 
 #include <math.h>
 
-/* Where edge (xj, yj)-(xi, yi) crosses the line at y (given that it does):
- * one expression for the point test and the row crossings, so that both
- * agree to the bit. */
-static inline double crossing_x(double xi, double yi, double xj, double yj, double y)
-{
-    return xj + (y - yj) / (yi - yj) * (xi - xj);
-}
-
 bool smpsim__polygon_contains(const double *xy, size_t n, double x, double y)
 {
     bool in = false;
     for (size_t i = 0, j = n - 1; i < n; j = i++) {
         double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
-        if ((yi > y) != (yj > y) && x < crossing_x(xi, yi, xj, yj, y))
+        if ((yi > y) != (yj > y) && x < smpsim__crossing_x(xi, yi, xj, yj, y))
             in = !in;
     }
     return in;
+}
+
+int smpsim__polygon_winding(const double *xy, size_t n, double x, double y)
+{
+    int w = 0;
+    for (size_t i = 0, j = n - 1; i < n; j = i++) {
+        double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
+        if ((yi > y) != (yj > y) && x < smpsim__crossing_x(xi, yi, xj, yj, y))
+            w += yi > y ? 1 : -1;
+    }
+    return w;
 }
 
 size_t smpsim__polygon_crossings(const double *xy, size_t n, double y, double *xs)
@@ -28,7 +31,7 @@ size_t smpsim__polygon_crossings(const double *xy, size_t n, double y, double *x
     for (size_t i = 0, j = n - 1; i < n; j = i++) {
         double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
         if ((yi > y) != (yj > y))
-            xs[k++] = crossing_x(xi, yi, xj, yj, y);
+            xs[k++] = smpsim__crossing_x(xi, yi, xj, yj, y);
     }
     return k;
 }

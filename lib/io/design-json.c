@@ -295,15 +295,34 @@ static smpsim_status read_view(reader *r, const json_t *v)
     return relabel(r, "view", smpsim_design_set_view(r->design, &view, &inner), &inner);
 }
 
+/* In the API a 0 parameter means "the default"; in a file a key given as
+ * 0 (or a number so small it reads as 0, like 1e-400) is out of range. */
+static smpsim_status not_zero(reader *r, const json_t *v, const char *path, const char *key,
+                              double value, const char *range)
+{
+    if (value != 0.0 || !json_object_get(v, key))
+        return SMPSIM_OK;
+    char kp[PATH_MAX_LEN];
+    join(kp, path, key);
+    return bad(r, kp, "%s, expected %s",
+               json_is_integer(json_object_get(v, key)) ? "is 0" : "reads as 0", range);
+}
+
 static smpsim_status read_params(reader *r, const json_t *v, const char *path,
                                  smpsim_region_params *p)
 {
     smpsim_region_params_init(p);
     smpsim_status st = opt_number(r, v, path, "density_per_cm2", &p->density_per_cm2);
     if (st == SMPSIM_OK)
+        st = not_zero(r, v, path, "density_per_cm2", p->density_per_cm2, "0.01 to 1000");
+    if (st == SMPSIM_OK)
         st = opt_number(r, v, path, "dot_diameter_mm", &p->dot_diameter_mm);
     if (st == SMPSIM_OK)
+        st = not_zero(r, v, path, "dot_diameter_mm", p->dot_diameter_mm, "0.01 to 3");
+    if (st == SMPSIM_OK)
         st = opt_number(r, v, path, "shade", &p->shade);
+    if (st == SMPSIM_OK)
+        st = not_zero(r, v, path, "shade", p->shade, "1 to 10");
     if (st == SMPSIM_OK)
         st = opt_number(r, v, path, "feather_mm", &p->feather_mm);
     json_t *s = json_object_get(v, "sessions");
@@ -430,6 +449,11 @@ static smpsim_status read_region(reader *r, const json_t *v, const char *path)
         st = opt_number(r, v, path, wu == SMPSIM_UNITS_MM ? (type == 2 ? "width_mm" : "diameter_mm")
                                                          : (type == 2 ? "width_px" : "diameter_px"),
                         &size[0]);
+    if (st == SMPSIM_OK && w && size[0] == 0.0)
+        st = not_zero(r, v, path,
+                      wu == SMPSIM_UNITS_MM ? (type == 2 ? "width_mm" : "diameter_mm")
+                                            : (type == 2 ? "width_px" : "diameter_px"),
+                      0.0, "a positive number");
     if (st == SMPSIM_OK) {
         if (type == 0)
             st = smpsim_design_add_polygon(r->design, xy, n, units, &p, &inner);
@@ -448,6 +472,8 @@ static smpsim_status read_regions(reader *r, const json_t *v)
 {
     if (!json_is_array(v))
         return bad(r, "regions", "expected a list of regions, found %s", type_name(v));
+    if (json_array_size(v) == 0)
+        return bad(r, "regions", "the list is empty: a design needs at least one region");
     if (json_array_size(v) > r->o.max_regions)
         return smpsim__fail(r->err, SMPSIM_ELIMIT, "%s: regions: %zu regions, above the limit of %zu",
                             r->file, json_array_size(v), r->o.max_regions);
@@ -694,6 +720,10 @@ static smpsim_status read_top(reader *r, const json_t *root)
 static smpsim_status parse(reader *r, const char *text, size_t len, smpsim_design **out)
 {
     json_error_t je;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 byte order mark */
+        text += 3;
+        len -= 3;
+    }
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return smpsim__fail(r->err, SMPSIM_EFORMAT, "%s: line %d, column %d: %s", r->file,

@@ -14,7 +14,10 @@ static const char *px_text(char buf[32], double v, const char *none)
 {
     if (!isfinite(v))
         return none;
+    smpsim__c_numbers c;
+    smpsim__c_numbers_begin(&c);
     snprintf(buf, 32, "%.2f", v);
+    smpsim__c_numbers_end(&c);
     return buf;
 }
 

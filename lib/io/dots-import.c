@@ -63,7 +63,7 @@ static smpsim_status number(reader *r, char **fields, int n, int k, double lo, d
     }
     char *end;
     errno = 0;
-    double v = c < n ? strtod(fields[c], &end) : NAN;
+    double v = c < n ? strtod(fields[c], &end) : NAN; /* in the C locale: see below */
     if (c >= n || end == fields[c] || *end != '\0' || errno == ERANGE || !(v >= lo && v <= hi))
         return smpsim__fail(r->err, SMPSIM_EFORMAT, "%s: line %zu: %s is '%s', expected %g..%g",
                             r->path, r->line, known[k], c < n ? fields[c] : "(missing)", lo, hi);
@@ -90,17 +90,48 @@ static smpsim_status parse_dot(reader *r, char *line, smpsim_dot *d)
     return SMPSIM_OK;
 }
 
+/* One line (with its '\n', if any) into line[size]: 1, or 0 at the end of
+ * the file, -1 when longer than size - 2 bytes, -2 at a NUL byte (which a
+ * text file never holds). */
+static int read_line(FILE *f, char *line, size_t size)
+{
+    size_t n = 0;
+    int c = EOF;
+    while (n + 2 < size && (c = getc_unlocked(f)) != EOF) {
+        if (c == '\0')
+            return -2;
+        line[n++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    line[n] = '\0';
+    if (n == 0 && c == EOF)
+        return 0;
+    if (c != '\n' && c != EOF) { /* full: the line goes on unless the file ends here */
+        int next = getc_unlocked(f);
+        if (next != EOF && next != '\n')
+            return next == '\0' ? -2 : -1;
+    }
+    return 1;
+}
+
 static smpsim_status read_lines(reader *r, FILE *f, size_t max_dots, smpsim_dots *dots)
 {
     char line[MAX_LINE];
     smpsim_status st = SMPSIM_OK;
-    while (st == SMPSIM_OK && fgets(line, sizeof line, f)) {
+    int got;
+    while (st == SMPSIM_OK && (got = read_line(f, line, sizeof line)) != 0) {
         r->line++;
-        if (!strchr(line, '\n') && !feof(f))
+        if (got == -2)
+            return smpsim__fail(r->err, SMPSIM_EFORMAT,
+                                "%s: line %zu holds a NUL byte: not a text (CSV) file", r->path,
+                                r->line);
+        if (got < 0)
             return smpsim__fail(r->err, SMPSIM_EFORMAT, "%s: line %zu is longer than %d bytes",
                                 r->path, r->line, MAX_LINE - 2);
-        if (r->line == 1) {
-            st = parse_header(r, line);
+        if (r->line == 1) { /* a UTF-8 byte order mark may come first */
+            bool bom = memcmp(line, "\xef\xbb\xbf", 3) == 0;
+            st = parse_header(r, line + (bom ? 3 : 0));
             continue;
         }
         if (line[strspn(line, " \t\r\n")] == '\0')
@@ -134,8 +165,11 @@ smpsim_status smpsim_dots_load_csv(const char *path, size_t max_dots, smpsim_dot
     smpsim_dots *dots;
     smpsim_status st = smpsim_dots_new(1024, &dots, err);
     reader r = {path, 0, {0}, err};
+    smpsim__c_numbers c;
+    smpsim__c_numbers_begin(&c);
     if (st == SMPSIM_OK)
         st = read_lines(&r, f, max_dots ? max_dots : 20000000, dots);
+    smpsim__c_numbers_end(&c);
     fclose(f);
     if (st != SMPSIM_OK) {
         smpsim_dots_free(dots);

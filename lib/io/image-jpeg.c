@@ -315,9 +315,43 @@ static smpsim_status decode_guarded(jpeg_session *s, const uint8_t *data, size_t
     return SMPSIM_OK;
 }
 
+static smpsim_status jpeg_decode_whole(const uint8_t *data, size_t size,
+                                       const smpsim_load_options *opts, smpsim_image **out,
+                                       smpsim_error *err);
+
+/* A file cut off right after its last scan, without the 2-byte end marker
+ * (EOI): decoded as if the marker were there, as libjpeg's own tools do
+ * (with "Premature end of JPEG file"), and the caller warned. Data cut
+ * anywhere earlier still fails: the marker then interrupts a scan. */
 smpsim_status smpsim__jpeg_decode(const uint8_t *data, size_t size,
                                   const smpsim_load_options *opts, smpsim_image **out,
                                   smpsim_error *err)
+{
+    *out = NULL;
+    if (size < 4 || (data[size - 2] == 0xff && data[size - 1] == 0xd9) || size > SIZE_MAX - 2)
+        return jpeg_decode_whole(data, size, opts, out, err);
+    uint8_t *ended = malloc(size + 2);
+    if (!ended)
+        return smpsim__fail(err, SMPSIM_ENOMEM, "out of memory for %zu bytes of JPEG", size);
+    memcpy(ended, data, size);
+    ended[size] = 0xff;
+    ended[size + 1] = 0xd9;
+    smpsim_error inner = {SMPSIM_OK, ""};
+    smpsim_status st = jpeg_decode_whole(ended, size + 2, opts, out, &inner);
+    free(ended);
+    if (st == SMPSIM_OK) {
+        if (opts->warning)
+            opts->warning(opts->warning_arg,
+                          "the JPEG data ends without its end marker (EOI); the image is whole");
+        return SMPSIM_OK;
+    }
+    /* truncated earlier: say so as the file itself would */
+    return jpeg_decode_whole(data, size, opts, out, err);
+}
+
+static smpsim_status jpeg_decode_whole(const uint8_t *data, size_t size,
+                                       const smpsim_load_options *opts, smpsim_image **out,
+                                       smpsim_error *err)
 {
     *out = NULL;
 #if SIZE_MAX > ULONG_MAX

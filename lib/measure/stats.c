@@ -222,7 +222,10 @@ static void jput(json_buf *b, const char *fmt, ...)
     for (;;) {
         va_list ap;
         va_start(ap, fmt);
+        smpsim__c_numbers c;
+        smpsim__c_numbers_begin(&c);
         int n = vsnprintf(b->text ? b->text + b->len : NULL, b->cap - b->len, fmt, ap);
+        smpsim__c_numbers_end(&c);
         va_end(ap);
         if (n < 0) {
             b->failed = true;

@@ -363,6 +363,8 @@ char *smpsim_design_describe(const smpsim_design *design)
     if (!s)
         return NULL;
     const smpsim_view *v = &design->view;
+    smpsim__c_numbers c;
+    smpsim__c_numbers_begin(&c);
     int len = snprintf(s, cap,
                        "smpsim %s; view %.6g px/mm rotation %.6g deg offset %.6g,%.6g px; "
                        "seed %llu; %zu region(s)",
@@ -376,5 +378,6 @@ char *smpsim_design_describe(const smpsim_design *design)
                         i, r->n_points, r->units == SMPSIM_UNITS_PX ? "px" : "mm",
                         r->params.density_per_cm2, r->params.dot_diameter_mm, r->params.shade);
     }
+    smpsim__c_numbers_end(&c);
     return s;
 }

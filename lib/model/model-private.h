@@ -106,7 +106,8 @@ smpsim_status smpsim__hairline_apply(const smpsim__hairline_field *h, smpsim_fie
  * slower. */
 void smpsim__hairline_index(smpsim__hairline_field *h, const smpsim_field *field);
 
-/* shapes.c: a region's outline as rings (closed polygons, even-odd) in mm.
+/* shapes.c: a region's outline as rings (closed polygons, filled by the
+ * non-zero winding rule) in mm.
  * Masks have no rings. */
 typedef struct smpsim__rings {
     size_t n_rings;
@@ -132,6 +133,65 @@ bool smpsim__rings_index(const smpsim__rings *rings, const double domain[4], dou
  * least one) that hold the nearest one: the same distance and point. */
 double smpsim__rings_nearest_among(const smpsim__rings *rings, const uint32_t *edges, size_t n,
                                    double x, double y, double *nx, double *ny);
+/* The rings indexed for lines and points: a grid of cells listing the
+ * rings whose bounds reach into each (a point tests only the rings of its
+ * cell, a line only those of its row of cells), and, per ring of more than
+ * a few edges, its edges by horizontal slab (a line at y meets only the
+ * edges listed for y's slab). Rings of fewer than 3 points are left out,
+ * as they never count. Per ring, the slab count keeps the lists within a
+ * few times its edges, so that long steep edges (a zigzag) give few slabs
+ * rather than huge lists. */
+typedef struct smpsim__slabs {
+    double x0, y0, inv_cell; /* the grid over the rings */
+    uint32_t w, h;           /* cells; 0 when there are no rings */
+    uint32_t *cell_first;    /* w * h + 1 offsets into cell_rings */
+    uint32_t *cell_rings;    /* ring numbers, ascending within a cell */
+    double *box;             /* per ring: x0, y0, x1, y1, grown by a rounding margin */
+    uint32_t *ring_slab;     /* n_rings + 1: ring k's slabs are ring_slab[k] .. [k + 1] - 1 */
+    double *slab_y0, *slab_inv_h; /* per ring */
+    uint32_t *slab_first;    /* per slab, and one more: offsets into slab_edges */
+    uint32_t *slab_edges;    /* edge numbers as in smpsim__rings_index(), ascending */
+} smpsim__slabs;
+
+/* False when memory runs out (the slabs are left empty). */
+bool smpsim__rings_slabs(const smpsim__rings *rings, smpsim__slabs *s);
+void smpsim__slabs_free(smpsim__slabs *s);
+/* smpsim__rings_contain() through the slabs: the same answer. Adds the
+ * edges it tested to *work. */
+bool smpsim__rings_contain_in(const smpsim__rings *rings, const smpsim__slabs *s, double x,
+                              double y, uint64_t *work);
+/* Where an edge crosses a line: x as smpsim__polygon_crossings() gives it,
+ * and the edge's direction (+1: towards +y), which the winding number
+ * adds up. */
+typedef struct smpsim__crossing {
+    double x;
+    int dir;
+} smpsim__crossing;
+/* Every edge crossing the line at y (as smpsim__polygon_crossings() finds
+ * them ring by ring, in another order); returns how many. Adds the edges it
+ * tested to *work. */
+size_t smpsim__rings_crossings(const smpsim__rings *rings, const smpsim__slabs *s, double y,
+                               smpsim__crossing *out, uint64_t *work);
+/* shapes.c: the rings' nearest edge through a point grid (pointgrid.c)
+ * of points strung along every edge at most `step` apart, each standing for its
+ * edge: the same distance and point as smpsim__rings_nearest(), measuring
+ * only the edges near the query. */
+typedef struct smpsim__rings_near {
+    smpsim__pgrid grid;
+    uint32_t *edge_of; /* per grid point: its edge */
+    uint32_t *stamp;   /* per edge: the last query that took it */
+    uint32_t query;
+    uint32_t *cand;    /* scratch: a query's edges */
+    size_t *cells, cap_cand, cap_cells, n_points, n_edges;
+    double step, margin;
+} smpsim__rings_near;
+
+/* False when memory runs out (then use smpsim__rings_nearest()). */
+bool smpsim__rings_near_build(const smpsim__rings *rings, smpsim__rings_near *nr);
+void smpsim__rings_near_free(smpsim__rings_near *nr);
+/* As smpsim__rings_nearest(); adds the edges it measured to *work. */
+double smpsim__rings_near_find(const smpsim__rings *rings, smpsim__rings_near *nr, double x,
+                               double y, double *nx, double *ny, uint64_t *work);
 /* Coverage (0..1) of a mask region at scalp point (x, y) mm. */
 double smpsim__mask_coverage(const smpsim__region *r, const smpsim_view *view, double x,
                              double y);

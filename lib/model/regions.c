@@ -17,6 +17,34 @@ static double polygon_area(const double *xy, size_t n)
     return 0.5 * fabs(a);
 }
 
+/* The area of the points' bounding box: 0 when they are on one line
+ * parallel to an axis; a bowtie's is positive. Also positive for slanted
+ * collinear points, so the area of the triangle of the three points
+ * farthest apart decides. */
+static double polygon_spread(const double *xy, size_t n)
+{
+    double best = 0.0;
+    size_t a = 0, b = 0;
+    for (size_t i = 1; i < n; i++) { /* the point farthest from point 0, then from that */
+        double d = hypot(xy[2 * i] - xy[0], xy[2 * i + 1] - xy[1]);
+        if (d > best)
+            best = d, a = i;
+    }
+    best = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = hypot(xy[2 * i] - xy[2 * a], xy[2 * i + 1] - xy[2 * a + 1]);
+        if (d > best)
+            best = d, b = i;
+    }
+    double spread = 0.0; /* the largest triangle on the diameter a-b */
+    for (size_t i = 0; i < n; i++) {
+        double t = fabs((xy[2 * b] - xy[2 * a]) * (xy[2 * i + 1] - xy[2 * a + 1]) -
+                        (xy[2 * i] - xy[2 * a]) * (xy[2 * b + 1] - xy[2 * a + 1]));
+        spread = fmax(spread, 0.5 * t);
+    }
+    return spread;
+}
+
 static smpsim_status check_points(const double *xy, size_t n, size_t min_n, size_t index,
                                   smpsim_error *err)
 {
@@ -80,7 +108,13 @@ smpsim_status smpsim_design_add_polygon(smpsim_design *design, const double *xy,
     if (st == SMPSIM_OK)
         st = check_points(xy, n_points, 3, index, err);
     if (st == SMPSIM_OK && !(polygon_area(xy, n_points) > 1e-9))
-        st = smpsim__fail(err, SMPSIM_EINVAL, "region %zu: polygon has no area", index);
+        st = smpsim__fail(err, SMPSIM_EINVAL,
+                          polygon_spread(xy, n_points) > 1e-9
+                              ? "region %zu: polygon's signed area is 0: its outline crosses "
+                                "itself into parts of opposite turn (a bowtie, a figure of "
+                                "eight); draw it without the crossing"
+                              : "region %zu: polygon has no area (its points are on one line)",
+                          index);
     if (st != SMPSIM_OK)
         return st;
     r.shape = SMPSIM__POLYGON;
@@ -193,4 +227,12 @@ smpsim_status smpsim__region_set_mask_path(smpsim_design *design, size_t index, 
     free(r->mask_path);
     r->mask_path = copy;
     return SMPSIM_OK;
+}
+
+const char *smpsim_design_region_mask_path(const smpsim_design *design, size_t index)
+{
+    const smpsim__region *r =
+        design && index < smpsim_design_region_count(design) ? smpsim__design_region(design, index)
+                                                             : NULL;
+    return r && r->shape == SMPSIM__MASK ? r->mask_path : NULL;
 }

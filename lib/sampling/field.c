@@ -70,10 +70,15 @@ double smpsim_field_expected_count(const smpsim_field *field)
     return (sum[0] + sum[1] + sum[2] + sum[3]) * field->cell_mm * field->cell_mm / 100.0;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* By x, and at equal x the edges going towards -y first: so that where
+ * two edges meet on the line (a vertex at a local extreme) the winding
+ * never steps past 1 and back, and simple outlines keep |winding| <= 1. */
+static int cmp_crossing(const void *a, const void *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    const smpsim__crossing *p = a, *q = b;
+    if (p->x != q->x)
+        return (p->x > q->x) - (p->x < q->x);
+    return (p->dir > q->dir) - (p->dir < q->dir);
 }
 
 /* Adds the horizontal coverage of span [xa, xb) (in cells) on one sub-row
@@ -100,31 +105,55 @@ static void add_span(float *cov, uint32_t width, double xa, double xb, float wei
 typedef struct prepared {
     const smpsim__region *region;
     smpsim__rings rings;
-    double bounds[4]; /* mm, grown by half the feather */
+    smpsim__slabs slabs; /* the rings' edges by row */
+    double bounds[4];    /* mm, grown by half the feather */
 } prepared;
 
-/* Coverage (0..1) of the rings over one row of cells, even-odd rule:
- * crossings of every ring edge with SUBROWS sub-rows, spans between them. */
-static void rings_row_coverage(const smpsim_field *f, const smpsim__rings *r, uint32_t row,
-                               double *xs, float *cov)
+/* The work of sorting n crossings, in units of edge tests: n log2 n (a
+ * row crossed by 100 000 edges costs its sort above all). */
+static uint64_t sort_work(size_t n)
+{
+    uint64_t bits = 1;
+    while (bits < 64 && ((uint64_t)1 << bits) < n)
+        bits++;
+    return (uint64_t)n * bits;
+}
+
+/* Coverage (0..1) of the rings over one row of cells, non-zero winding
+ * rule: crossings of the ring edges with SUBROWS sub-rows (only the edges
+ * the slabs list for a sub-row can cross it), spans where the winding is
+ * not 0. Where it never exceeds 1 (simple outlines) the spans are those
+ * between crossings 0 and 1, 2 and 3, ..., added as such. */
+static void rings_row_coverage(const smpsim_field *f, const prepared *p, uint32_t row,
+                               smpsim__crossing *xs, float *cov, uint64_t *work)
 {
     for (int s = 0; s < SUBROWS; s++) {
         double y = f->origin_y_mm + (row + (s + 0.5) / SUBROWS) * f->cell_mm;
-        size_t k = 0;
-        for (size_t ring = 0; ring < r->n_rings; ring++) {
-            size_t a = r->start[ring], n = r->start[ring + 1] - a;
-            const double *xy = r->xy + 2 * a;
-            for (size_t i = 0, j = n - 1; n >= 3 && i < n; j = i++) {
-                double y0 = xy[2 * j + 1], y1 = xy[2 * i + 1];
-                if ((y0 <= y) == (y1 <= y))
-                    continue;
-                double t = (y - y0) / (y1 - y0);
-                xs[k++] = (xy[2 * j] + t * (xy[2 * i] - xy[2 * j]) - f->origin_x_mm) / f->cell_mm;
-            }
+        size_t k = smpsim__rings_crossings(&p->rings, &p->slabs, y, xs, work);
+        for (size_t i = 0; i < k; i++)
+            xs[i].x = (xs[i].x - f->origin_x_mm) / f->cell_mm;
+        qsort(xs, k, sizeof *xs, cmp_crossing);
+        *work += sort_work(k);
+        int w = 0, most = 0;
+        for (size_t i = 0; i < k; i++) {
+            w += xs[i].dir;
+            most = abs(w) > most ? abs(w) : most;
         }
-        qsort(xs, k, sizeof *xs, cmp_double);
-        for (size_t i = 0; i + 1 < k; i += 2)
-            add_span(cov, f->width, xs[i], xs[i + 1], 1.0f / SUBROWS);
+        if (most <= 1) {
+            for (size_t i = 0; i + 1 < k; i += 2)
+                add_span(cov, f->width, xs[i].x, xs[i + 1].x, 1.0f / SUBROWS);
+            continue;
+        }
+        double from = 0.0;
+        w = 0;
+        for (size_t i = 0; i < k; i++) {
+            int before = w;
+            w += xs[i].dir;
+            if (before == 0 && w != 0)
+                from = xs[i].x;
+            else if (before != 0 && w == 0)
+                add_span(cov, f->width, from, xs[i].x, 1.0f / SUBROWS);
+        }
     }
 }
 
@@ -195,24 +224,23 @@ static float feathered(double d, double half, double feather)
  * crossing falls inside the run: 1 or 0 throughout, without measuring. */
 static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
                                    const smpsim__segindex *index, const column_runs *cols,
-                                   uint32_t row, double *xs, float *cov)
+                                   uint32_t row, smpsim__crossing *xs, float *cov,
+                                   uint64_t *work)
 {
     double feather = p->region->params.feather_mm, half = feather / 2.0;
     double y = f->origin_y_mm + (row + 0.5) * f->cell_mm;
     if (y < p->bounds[1] || y > p->bounds[3])
         return;
     const smpsim__rings *r = &p->rings;
-    size_t k = 0;
-    for (size_t ring = 0; ring < r->n_rings; ring++) {
-        size_t a = r->start[ring], n = r->start[ring + 1] - a;
-        if (n >= 3)
-            k += smpsim__polygon_crossings(r->xy + 2 * a, n, y, xs + k);
-    }
-    size_t m = 0;
+    size_t k = smpsim__rings_crossings(r, &p->slabs, y, xs, work), m = 0;
+    int total = 0, prefix = 0; /* winding: of all crossings, of those passed */
     for (size_t i = 0; i < k; i++) /* a NaN crossing never counts */
-        if (!isnan(xs[i]))
+        if (!isnan(xs[i].x)) {
+            total += xs[i].dir;
             xs[m++] = xs[i];
-    qsort(xs, m, sizeof *xs, cmp_double);
+        }
+    qsort(xs, m, sizeof *xs, cmp_crossing);
+    *work += sort_work(m);
     double fy = (y - index->y0) * index->inv_leaf; /* as smpsim__segindex_leaf() */
     bool row_indexed = fy >= 0.0 && fy < index->ny;
     size_t passed = 0; /* crossings at or before x: x only grows along the row */
@@ -225,25 +253,26 @@ static void feathered_row_coverage(const smpsim_field *f, const prepared *p,
             count = index->count[leaf];
             edges = index->ids + index->first[leaf];
         }
-        while (passed < m && !(cols->x[i0] < xs[passed]))
-            passed++;
-        if (edges && count == 0 && (passed == m || cols->x[i1 - 1] < xs[passed])) {
-            float c = (m - passed) & 1u ? 1.0f : 0.0f;
+        while (passed < m && !(cols->x[i0] < xs[passed].x))
+            prefix += xs[passed++].dir;
+        if (edges && count == 0 && (passed == m || cols->x[i1 - 1] < xs[passed].x)) {
+            float c = total - prefix != 0 ? 1.0f : 0.0f;
             for (uint32_t i = i0; i < i1; i++)
                 cov[i] = c;
             continue;
         }
         for (uint32_t i = i0; i < i1; i++) {
             double x = cols->x[i], nx, ny, d;
-            while (passed < m && !(x < xs[passed]))
-                passed++;
-            bool inside = (m - passed) & 1u;
+            while (passed < m && !(x < xs[passed].x))
+                prefix += xs[passed++].dir;
+            bool inside = total - prefix != 0; /* the winding around (x, y) */
             if (edges && count == 0) {
                 cov[i] = inside ? 1.0f : 0.0f;
                 continue;
             }
             d = edges ? smpsim__rings_nearest_among(r, edges, count, x, y, &nx, &ny)
                       : smpsim__rings_nearest(r, x, y, &nx, &ny);
+            *work += edges ? count : r->start[r->n_rings];
             cov[i] = feathered(inside ? d : -d, half, feather);
         }
     }
@@ -276,9 +305,10 @@ static void row_span(const smpsim_field *f, const prepared *p, uint32_t *first, 
 }
 
 /* The first region writes its rows outright (and their coverage into
- * covered, which is NULL when no region follows). False: out of memory. */
-static bool composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
-                             uint16_t id, bool first_region, float *covered, double *xs, float *cov)
+ * covered, which is NULL when no region follows). */
+static smpsim_status composite_region(smpsim_field *f, const prepared *p, const smpsim_view *view,
+                                      uint16_t id, bool first_region, float *covered, smpsim__crossing *xs,
+                                      float *cov, smpsim__work *work, smpsim_error *err)
 {
     const smpsim__region *r = p->region;
     const float density = (float)r->params.density_per_cm2;
@@ -290,19 +320,22 @@ static bool composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
                             r->params.feather_mm / 2.0, &index);
         if (!column_runs_make(f, p, &index, &cols)) {
             smpsim__segindex_free(&index);
-            return false;
+            return smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
         }
     }
     uint32_t first, last;
     row_span(f, p, &first, &last);
-    for (uint32_t row = first; row < last; row++) {
+    smpsim_status st = SMPSIM_OK;
+    for (uint32_t row = first; st == SMPSIM_OK && row < last; row++) {
+        uint64_t used = 0;
         memset(cov, 0, f->width * sizeof *cov);
         if (r->shape == SMPSIM__MASK)
             mask_row_coverage(f, p, view, row, cov);
         else if (feathered)
-            feathered_row_coverage(f, p, &index, &cols, row, xs, cov);
+            feathered_row_coverage(f, p, &index, &cols, row, xs, cov, &used);
         else
-            rings_row_coverage(f, &p->rings, row, xs, cov);
+            rings_row_coverage(f, p, row, xs, cov, &used);
+        st = smpsim__work_add(work, used + f->width, err);
         if (first_region) { /* nothing under it yet */
             float *d = f->density_per_cm2 + (size_t)row * f->width;
             uint16_t *reg = f->region + (size_t)row * f->width;
@@ -333,7 +366,7 @@ static bool composite_region(smpsim_field *f, const prepared *p, const smpsim_vi
     }
     smpsim__segindex_free(&index);
     column_runs_free(&cols);
-    return true;
+    return st;
 }
 
 /* Rings and bounds of every region; the union of the bounds in b. */
@@ -349,6 +382,8 @@ static smpsim_status prepare_all(const smpsim_design *design, prepared *p, size_
         smpsim_status st = smpsim__region_rings(p[r].region, view, &p[r].rings, err);
         if (st != SMPSIM_OK)
             return st;
+        if (!smpsim__rings_slabs(&p[r].rings, &p[r].slabs))
+            return smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
         double half = p[r].region->params.feather_mm / 2.0, *pb = p[r].bounds;
         if (p[r].region->shape == SMPSIM__MASK)
             smpsim__view_rect_bounds(view, p[r].region->mask->width,
@@ -407,20 +442,20 @@ static smpsim_status new_field_for(const double b[4], double cell_mm, bool clear
 
 /* The regions into f (cleared). */
 static smpsim_status rasterise_regions(const smpsim_design *design, prepared *p, size_t n,
-                                       size_t max_edges, smpsim_field *f, smpsim_error *err)
+                                       size_t max_edges, smpsim_field *f, smpsim__work *work,
+                                       smpsim_error *err)
 {
     /* How much of each cell earlier regions cover: needed from the second
      * region on (one region, the common case, needs no such pass). */
     float *covered = n > 1 ? calloc((size_t)f->width * f->height, sizeof *covered) : NULL;
     float *cov = malloc(f->width * sizeof *cov);
-    double *xs = malloc((max_edges + 1) * sizeof *xs);
+    smpsim__crossing *xs = malloc((max_edges + 1) * sizeof *xs);
     smpsim_status st = SMPSIM_OK;
     if ((n > 1 && !covered) || !cov || !xs)
         st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
     for (size_t r = 0; st == SMPSIM_OK && r < n; r++)
-        if (!composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1),
-                              r == 0, covered, xs, cov))
-            st = smpsim__fail(err, SMPSIM_ENOMEM, "field: out of memory");
+        st = composite_region(f, &p[r], smpsim_design_get_view(design), (uint16_t)(r + 1), r == 0,
+                              covered, xs, cov, work, err);
     free(covered);
     free(cov);
     free(xs);
@@ -547,21 +582,27 @@ static void cache_store(smpsim__raster_cache *c, unsigned char *key, size_t len,
 static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t n,
                                size_t max_edges, const double b[4], double cell_mm,
                                smpsim_field **field, size_t *cap, smpsim__raster_cache *cache,
-                               smpsim__hairline_field *hairline, smpsim_error *err)
+                               smpsim__hairline_field *hairline, smpsim__work *work,
+                               smpsim_error *err)
 {
     size_t key_len = 0;
     unsigned char *key = cache ? make_key(p, n, cell_mm, &key_len) : NULL;
     double w = ceil((b[2] - b[0]) / cell_mm) + 2, h = ceil((b[3] - b[1]) / cell_mm) + 2;
     bool hit = w * h <= (double)MAX_FIELD_CELLS &&
                cache_hit(cache, key, key_len, (size_t)w * (size_t)h);
-    smpsim_status st = new_field_for(b, cell_mm, !hit, field, cap, err);
+    /* every cell is written at least once: the field's size is work too */
+    smpsim_status st = w * h <= (double)MAX_FIELD_CELLS
+                           ? smpsim__work_add(work, (uint64_t)(w * h), err)
+                           : SMPSIM_OK;
+    if (st == SMPSIM_OK)
+        st = new_field_for(b, cell_mm, !hit, field, cap, err);
     smpsim_field *f = *field;
     if (st == SMPSIM_OK && hit) {
         memcpy(f->density_per_cm2, cache->density_per_cm2,
                cache->cells * sizeof *f->density_per_cm2);
         memcpy(f->region, cache->region, cache->cells * sizeof *f->region);
     } else if (st == SMPSIM_OK) {
-        st = rasterise_regions(design, p, n, max_edges, f, err);
+        st = rasterise_regions(design, p, n, max_edges, f, work, err);
         if (st == SMPSIM_OK && key) {
             cache_store(cache, key, key_len, f);
             key = NULL;
@@ -576,8 +617,14 @@ static smpsim_status rasterise(const smpsim_design *design, prepared *p, size_t 
 smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double cell_mm,
                                             smpsim_field **field, size_t *cap,
                                             smpsim__raster_cache *cache,
-                                            smpsim__hairline_field *hairline, smpsim_error *err)
+                                            smpsim__hairline_field *hairline, smpsim__work *work,
+                                            smpsim_error *err)
 {
+    smpsim__work own;
+    if (!work) {
+        smpsim__work_init(&own, smpsim__design_dot_options(design));
+        work = &own;
+    }
     if (hairline)
         memset(hairline, 0, sizeof *hairline);
     size_t n = smpsim_design_region_count(design);
@@ -595,9 +642,12 @@ smpsim_status smpsim__design_field_hairline(const smpsim_design *design, double 
     size_t max_edges;
     smpsim_status st = prepare_all(design, p, n, b, &max_edges, err);
     if (st == SMPSIM_OK)
-        st = rasterise(design, p, n, max_edges, b, cell_mm, field, cap, cache, hairline, err);
-    for (size_t r = 0; r < n; r++)
+        st = rasterise(design, p, n, max_edges, b, cell_mm, field, cap, cache, hairline, work,
+                       err);
+    for (size_t r = 0; r < n; r++) {
         smpsim__rings_free(&p[r].rings);
+        smpsim__slabs_free(&p[r].slabs);
+    }
     free(p);
     return st;
 }
@@ -609,7 +659,7 @@ smpsim_status smpsim_design_field(const smpsim_design *design, double cell_mm,
         return smpsim__fail(err, SMPSIM_EINVAL, "field: out-pointer is NULL");
     *out = NULL;
     smpsim_field *f = NULL;
-    smpsim_status st = smpsim__design_field_hairline(design, cell_mm, &f, NULL, NULL, NULL, err);
+    smpsim_status st = smpsim__design_field_hairline(design, cell_mm, &f, NULL, NULL, NULL, NULL, err);
     if (st != SMPSIM_OK) {
         smpsim_field_free(f);
         return st;

@@ -47,18 +47,39 @@ static const smpsim_region_params *params_of(const source *src, unsigned region)
     return &smpsim__design_region(src->design, region ? region - 1u : 0u)->params;
 }
 
-static void keep_inside(smpsim_dot *d, const smpsim__rings *rings)
+/* A hard-edged region's outline, indexed for the dots' queries: slabs for
+ * inside or not, a grid for the nearest edge (built when a first dot is
+ * outside; without it, every edge is measured: the same point, slower). */
+typedef struct outline {
+    smpsim__rings rings;
+    smpsim__slabs slabs;
+    smpsim__rings_near near;
+    int state; /* 0: no grid yet, 1: built, -1: could not be built */
+} outline;
+
+static double nearest_point(outline *o, double x, double y, double *nx, double *ny,
+                            uint64_t *work)
 {
-    double x = d->x_mm, y = d->y_mm, nx, ny;
-    if (smpsim__rings_contain(rings, x, y))
+    if (o->state == 0)
+        o->state = smpsim__rings_near_build(&o->rings, &o->near) ? 1 : -1;
+    if (o->state > 0)
+        return smpsim__rings_near_find(&o->rings, &o->near, x, y, nx, ny, work);
+    *work += o->rings.n_rings ? o->rings.start[o->rings.n_rings] : 0;
+    return smpsim__rings_nearest(&o->rings, x, y, nx, ny);
+}
+
+static void keep_inside(smpsim_dot *d, outline *o, uint64_t *work)
+{
+    double x = d->x_mm, y = d->y_mm, nx = x, ny = y;
+    if (smpsim__rings_contain_in(&o->rings, &o->slabs, x, y, work))
         return;
-    smpsim__rings_nearest(rings, x, y, &nx, &ny);
+    nearest_point(o, x, y, &nx, &ny, work);
     double dx = nx - x, dy = ny - y, len = hypot(dx, dy);
     if (len > 0.0) {
         nx += dx / len * INSET_MM;
         ny += dy / len * INSET_MM;
     }
-    if (smpsim__rings_contain(rings, nx, ny)) {
+    if (smpsim__rings_contain_in(&o->rings, &o->slabs, nx, ny, work)) {
         d->x_mm = (float)nx;
         d->y_mm = (float)ny;
     }
@@ -69,29 +90,34 @@ static void keep_inside(smpsim_dot *d, const smpsim__rings *rings)
  * its polygon: put it back just inside, at the nearest point of the outline.
  * Feathered regions and masks have soft edges by design. */
 static smpsim_status keep_in_regions(const smpsim_design *design, smpsim_dots *dots,
-                                     smpsim_error *err)
+                                     smpsim__work *work, smpsim_error *err)
 {
     size_t n_regions = smpsim_design_region_count(design);
-    for (size_t r = 0; r < n_regions; r++) {
+    smpsim_status st = SMPSIM_OK;
+    for (size_t r = 0; st == SMPSIM_OK && r < n_regions; r++) {
         const smpsim__region *reg = smpsim__design_region(design, r);
         if (reg->params.feather_mm > 0.0 || reg->shape == SMPSIM__MASK)
             continue;
-        smpsim__rings rings;
-        smpsim_status st =
-            smpsim__region_rings(reg, smpsim_design_get_view(design), &rings, err);
+        outline o = {0};
+        st = smpsim__region_rings(reg, smpsim_design_get_view(design), &o.rings, err);
         if (st != SMPSIM_OK)
             return st;
-        for (size_t i = 0; i < dots->count; i++)
+        if (!smpsim__rings_slabs(&o.rings, &o.slabs))
+            st = smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
+        uint64_t used = 0;
+        for (size_t i = 0; st == SMPSIM_OK && i < dots->count; i++) {
             if (dots->dots[i].region == r + 1)
-                keep_inside(&dots->dots[i], &rings);
-        smpsim__rings_free(&rings);
+                keep_inside(&dots->dots[i], &o, &used);
+            if ((i & 1023u) == 1023u || i + 1 == dots->count) {
+                st = smpsim__work_add(work, used, err);
+                used = 0;
+            }
+        }
+        smpsim__rings_near_free(&o.near);
+        smpsim__slabs_free(&o.slabs);
+        smpsim__rings_free(&o.rings);
     }
-    return SMPSIM_OK;
-}
-
-static double clip(double z)
-{
-    return z > CLIP_SIGMA ? CLIP_SIGMA : (z < -CLIP_SIGMA ? -CLIP_SIGMA : z);
+    return st;
 }
 
 static float clamp_shade(double shade)
@@ -99,31 +125,15 @@ static float clamp_shade(double shade)
     return shade < MIN_SHADE ? MIN_SHADE : (shade > MAX_SHADE ? MAX_SHADE : (float)shade);
 }
 
-/* The density around (x, y): the largest of its cell and the four next to
- * it, so that a cell only partly covered by a hard outline does not read as
- * a sparse transition zone, while real ramps (which change little over
- * 0.25 mm) are followed. The field still holds the densities per group the
+/* The density around a dot (smpsim__local_density(), which the sampler
+ * left in its diameter). The field still holds the densities per group the
  * sampler read (see sample_centres()): the largest of them is scaled back
  * by per_group here, as the whole field once was (scaling back is
  * monotonic, so the largest stays the largest). */
-static double local_density(const smpsim_field *f, double per_group, double x, double y)
+static double local_density(const smpsim_dot *d, double per_group)
 {
-    double fx = (x - f->origin_x_mm) / f->cell_mm, fy = (y - f->origin_y_mm) / f->cell_mm;
-    if (!(fx >= 0.0 && fy >= 0.0 && fx < f->width && fy < f->height))
-        return 0.0;
-    uint32_t i = (uint32_t)fx, j = (uint32_t)fy, w = f->width;
-    const float *g = f->density_per_cm2;
-    size_t at = (size_t)j * w + i;
-    float d = g[at];
-    if (i > 0 && g[at - 1] > d)
-        d = g[at - 1];
-    if (i + 1 < w && g[at + 1] > d)
-        d = g[at + 1];
-    if (j > 0 && g[at - w] > d)
-        d = g[at - w];
-    if (j + 1 < f->height && g[at + w] > d)
-        d = g[at + w];
-    return per_group != 1.0 ? (float)(d * per_group) : d;
+    float g = d->diameter_mm;
+    return per_group != 1.0 ? (float)(g * per_group) : g;
 }
 
 /* The session of a dot at place q in the progressive order. */
@@ -150,13 +160,13 @@ static unsigned session_of(const source *src, const smpsim_dot *d, double q)
     return (unsigned)src->n_sessions;
 }
 
-static void attribute(const source *src, const smpsim_field *field, double per_group,
-                      const smpsim_dot_options *o, smpsim_dot *d, double q)
+static void attribute(const source *src, double per_group, const smpsim_dot_options *o,
+                      smpsim_dot *d, double q)
 {
     const smpsim_region_params *p = params_of(src, d->region);
     unsigned session = session_of(src, d, q);
     const smpsim_session *s = src->design ? &src->sessions[session - 1] : NULL;
-    double f = local_density(field, per_group, d->x_mm, d->y_mm) / p->density_per_cm2;
+    double f = local_density(d, per_group) / p->density_per_cm2;
     double k = o->transition_strength, gap = 1.0 - (f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f));
     double diameter = s && s->needle_mm > 0.0 ? s->needle_mm : p->dot_diameter_mm;
     d->diameter_mm = (float)(diameter * (1.0 - k * gap));
@@ -164,15 +174,16 @@ static void attribute(const source *src, const smpsim_field *field, double per_g
     d->session = (uint16_t)session;
 }
 
-static void vary(smpsim_dot *d, const smpsim_dot_options *o, smpsim__rng *rng)
+/* Dot i's variation: a pair of clipped normals from a hash of (key, i), so
+ * that it does not depend on which thread works it out. */
+static void vary(smpsim_dot *d, const smpsim_dot_options *o, uint64_t key, size_t i)
 {
     /* At the largest spread (0.5) -2.5 sigma would give a negative size:
      * a dot shrinks to a tenth of its size at most. */
-    double z[2]; /* one Box-Muller pair: size and shade */
-    smpsim__rng_normal2(rng, z);
-    double size = 1.0 + o->diameter_spread * clip(z[0]);
+    uint64_t h = smpsim__hash_index(key, i);
+    double size = 1.0 + o->diameter_spread * smpsim__clipped_normal((uint32_t)(h >> 32));
     d->diameter_mm *= (float)fmax(size, MIN_SIZE_FACTOR);
-    d->shade = clamp_shade(d->shade + o->shade_spread * clip(z[1]));
+    d->shade = clamp_shade(d->shade + o->shade_spread * smpsim__clipped_normal((uint32_t)h));
 }
 
 /* Dots per group: the mean group size (1 without groups). */
@@ -218,8 +229,8 @@ static void divide_densities(float *g, size_t n, double per_group)
  * the mean group size, and the field keeps them (local_density() scales
  * back the few it reads). */
 static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,
-                                    const smpsim_dot_options *o, smpsim_dots **out, float **order,
-                                    smpsim_error *err)
+                                    const smpsim_dot_options *o, unsigned threads,
+                                    smpsim_dots **out, float **order, smpsim_error *err)
 {
     smpsim_sample_options so;
     smpsim_sample_options_init(&so);
@@ -229,21 +240,63 @@ static smpsim_status sample_centres(uint64_t seed, smpsim_field *field,
     if (per_group != 1.0)
         divide_densities(field->density_per_cm2, (size_t)field->width * field->height,
                          per_group);
-    return smpsim__sample_ordered(field, seed, &so, out, order, err);
+    return smpsim__sample_ordered(field, seed, &so, threads, true, out, order, err);
 }
 
-/* field -> centres -> attributes -> groups -> (outline) -> variation. The
- * field is left holding densities per group. */
+/* Attributes (order given) and/or variation (key given) of a run of dots,
+ * one run per thread: every dot's values depend on the dot alone. */
+typedef struct dot_pass {
+    const source *src;
+    const smpsim_dot_options *o;
+    double per_group;
+    smpsim_dot *dots;
+    const float *order; /* NULL: no attributes */
+    bool vary;
+    uint64_t key;
+    size_t n, runs;
+} dot_pass;
+
+static void run_dot_pass(void *arg, size_t t)
+{
+    const dot_pass *p = arg;
+    size_t begin = p->n * t / p->runs, end = p->n * (t + 1) / p->runs;
+    for (size_t i = begin; i < end; i++) {
+        if (p->order)
+            attribute(p->src, p->per_group, p->o, &p->dots[i], p->order[i]);
+        if (p->vary)
+            vary(&p->dots[i], p->o, p->key, i);
+    }
+}
+
+#define MIN_DOTS_PER_THREAD 4096
+
+static void dot_pass_run(dot_pass *p, unsigned threads)
+{
+    size_t by_dots = p->n / MIN_DOTS_PER_THREAD;
+    p->runs = threads < by_dots ? threads : by_dots;
+    p->runs = p->runs > 1 ? p->runs : 1;
+    smpsim__run_threads(p->runs, run_dot_pass, p);
+}
+
+/* field -> centres -> attributes -> groups -> (outline) -> variation; the
+ * variation changes only sizes and shades and the outline only positions,
+ * so without groups (the dots' indexes final) the variation is worked out
+ * with the attributes, in one pass. The field is left holding densities
+ * per group. */
 static smpsim_status make_dots(smpsim_field *field, const source *src,
-                               const smpsim_dot_options *o, uint64_t seed, smpsim_dots **out,
-                               smpsim_error *err)
+                               const smpsim_dot_options *o, uint64_t seed, smpsim__work *work,
+                               smpsim_dots **out, smpsim_error *err)
 {
     smpsim_dots *dots = NULL, *grouped = NULL;
     float *order = NULL;
-    smpsim_status st = sample_centres(seed, field, o, &dots, &order, err);
-    double per_group = per_group_of(o);
-    for (size_t i = 0; st == SMPSIM_OK && i < dots->count; i++)
-        attribute(src, field, per_group, o, &dots->dots[i], order[i]);
+    unsigned threads = smpsim__dot_threads(o);
+    smpsim_status st = sample_centres(seed, field, o, threads, &dots, &order, err);
+    uint64_t key = smpsim__mix64(seed ^ UINT64_C(0x7661727931)); /* "vary" */
+    if (st == SMPSIM_OK) {
+        dot_pass pass = {src, o, per_group_of(o), dots->dots, order, !o->groups, key,
+                         dots->count, 1};
+        dot_pass_run(&pass, threads);
+    }
     free(order);
     if (st == SMPSIM_OK && o->groups) {
         st = smpsim_dots_group(dots, o, seed, &grouped, err);
@@ -251,15 +304,15 @@ static smpsim_status make_dots(smpsim_field *field, const source *src,
         dots = grouped;
     }
     if (st == SMPSIM_OK && src->design)
-        st = keep_in_regions(src->design, dots, err);
+        st = keep_in_regions(src->design, dots, work, err);
     if (st != SMPSIM_OK) {
         smpsim_dots_free(dots);
         return st;
     }
-    smpsim__rng rng;
-    smpsim__rng_seed(&rng, seed ^ UINT64_C(0x7661727931)); /* "vary" */
-    for (size_t i = 0; i < dots->count; i++)
-        vary(&dots->dots[i], o, &rng);
+    if (o->groups) {
+        dot_pass pass = {src, o, 1.0, dots->dots, NULL, true, key, dots->count, 1};
+        dot_pass_run(&pass, threads);
+    }
     *out = dots;
     return SMPSIM_OK;
 }
@@ -300,8 +353,10 @@ static smpsim_status design_dots(const smpsim_design *design, smpsim_field **fie
 {
     /* The field resolves (and indexes) the hairline; the dots reuse it. */
     source src = {design, NULL, NULL, 0, {0}, {INFINITY, -INFINITY}};
+    smpsim__work work;
+    smpsim__work_init(&work, smpsim__design_dot_options(design));
     smpsim_status st =
-        smpsim__design_field_hairline(design, 0.0, field, cap, cache, &src.hairline, err);
+        smpsim__design_field_hairline(design, 0.0, field, cap, cache, &src.hairline, &work, err);
     src.sessions = smpsim_design_sessions(design, &src.n_sessions);
     for (size_t j = 0; j < src.n_sessions; j++) {
         src.offsets[0] = fmin(src.offsets[0], src.sessions[j].hairline_offset_mm);
@@ -309,7 +364,7 @@ static smpsim_status design_dots(const smpsim_design *design, smpsim_field **fie
     }
     if (st == SMPSIM_OK)
         st = make_dots(*field, &src, smpsim__design_dot_options(design),
-                       smpsim_design_get_seed(design), out, err);
+                       smpsim_design_get_seed(design), &work, out, err);
     smpsim__hairline_field_free(&src.hairline);
     return st;
 }
@@ -362,7 +417,9 @@ smpsim_status smpsim_field_dots(const smpsim_field *field, const smpsim_region_p
         return smpsim__fail(err, SMPSIM_ENOMEM, "dots: out of memory");
     memcpy(copy.density_per_cm2, field->density_per_cm2, n * sizeof *copy.density_per_cm2);
     source src = {NULL, &p, NULL, 0, {0}, {0.0, 0.0}};
-    st = make_dots(&copy, &src, &o, seed, out, err);
+    smpsim__work work;
+    smpsim__work_init(&work, &o);
+    st = make_dots(&copy, &src, &o, seed, &work, out, err);
     free(copy.density_per_cm2);
     return st;
 }

@@ -37,6 +37,7 @@ smpsim_status smpsim__resolve_dot_options(const smpsim_dot_options *in, smpsim_d
 {
     smpsim__copy_options(o, sizeof *o, in);
     o->mode = o->mode == SMPSIM_SAMPLE_DEFAULT ? SMPSIM_SAMPLE_FAST : o->mode;
+    o->max_work = o->max_work == 0 ? SMPSIM__DEFAULT_MAX_WORK : o->max_work;
     o->group_min_mm = o->group_min_mm == 0.0 ? 0.2 : o->group_min_mm;
     o->group_max_mm = o->group_max_mm == 0.0 ? 0.5 : o->group_max_mm;
     o->diameter_spread = o->diameter_spread == 0.0 ? 0.08 : fmax(o->diameter_spread, 0.0);
@@ -45,6 +46,9 @@ smpsim_status smpsim__resolve_dot_options(const smpsim_dot_options *in, smpsim_d
         o->transition_strength == 0.0 ? 0.25 : fmax(o->transition_strength, 0.0);
     if (o->mode != SMPSIM_SAMPLE_FAST && o->mode != SMPSIM_SAMPLE_BEST)
         return smpsim__fail(err, SMPSIM_EINVAL, "dot options: unknown mode %d", (int)o->mode);
+    if (o->threads > SMPSIM__MAX_DOT_THREADS)
+        return smpsim__fail(err, SMPSIM_EINVAL, "dot options: threads is %u, expected 0..%d",
+                            o->threads, SMPSIM__MAX_DOT_THREADS);
     if (!(o->group_min_mm > 0.0 && o->group_max_mm >= o->group_min_mm && o->group_max_mm <= 5.0))
         return smpsim__fail(err, SMPSIM_EINVAL,
                             "dot options: group distance %g..%g mm, expected 0 < min <= max <= 5",

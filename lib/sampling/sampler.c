@@ -262,12 +262,13 @@ smpsim_status smpsim_sample(const smpsim_field *field, uint64_t seed,
                             const smpsim_sample_options *opts, smpsim_dots **out,
                             smpsim_error *err)
 {
-    return smpsim__sample_ordered(field, seed, opts, out, NULL, err);
+    return smpsim__sample_ordered(field, seed, opts, 1, false, out, NULL, err);
 }
 
 smpsim_status smpsim__sample_ordered(const smpsim_field *field, uint64_t seed,
-                                     const smpsim_sample_options *opts, smpsim_dots **out,
-                                     float **order, smpsim_error *err)
+                                     const smpsim_sample_options *opts, unsigned threads,
+                                     bool local, smpsim_dots **out, float **order,
+                                     smpsim_error *err)
 {
     if (!out)
         return smpsim__fail(err, SMPSIM_EINVAL, "sampler: out-pointer is NULL");
@@ -294,8 +295,12 @@ smpsim_status smpsim__sample_ordered(const smpsim_field *field, uint64_t seed,
         return st;
     }
     if (o.mode == SMPSIM_SAMPLE_FAST)
-        return smpsim__sample_tile(field, seed, o.max_dots, expected, field_max, out, order, err);
+        return smpsim__sample_tile(field, seed, o.max_dots, expected, field_max, threads, local,
+                                   out, order, err);
     st = sample_best(field, field_max, seed, o.candidate_ratio, keep, out, err);
+    for (size_t i = 0; st == SMPSIM_OK && local && i < (*out)->count; i++)
+        (*out)->dots[i].diameter_mm =
+            smpsim__local_density(field, (*out)->dots[i].x_mm, (*out)->dots[i].y_mm);
     if (st == SMPSIM_OK && order && random_order((*out)->count, seed, order, err) != SMPSIM_OK) {
         smpsim_dots_free(*out);
         *out = NULL;

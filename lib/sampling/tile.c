@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define TWO_PI 6.28318530717958647692
 
@@ -61,8 +62,10 @@ typedef struct emitter {
     float max_density;
     smpsim_dots *dots;
     float *order; /* NULL, or each dot's place in the progressive order, 0..1 */
+    bool local;   /* write each dot's smpsim__local_density() into its diameter */
     size_t max_dots;
     smpsim_error *err;
+    smpsim_status status;
 } emitter;
 
 static smpsim_status grow(emitter *e)
@@ -148,7 +151,9 @@ static smpsim_status emit_bucket(emitter *e, const copy_map *m, uint32_t bucket)
         smpsim_dot *dot = &e->dots->dots[e->dots->count++];
         dot->x_mm = (float)(f->origin_x_mm + fx * f->cell_mm);
         dot->y_mm = (float)(f->origin_y_mm + fy * f->cell_mm);
-        dot->diameter_mm = 0.0f;
+        /* the dot's neighbourhood is in the cache now, not when its
+         * attributes are worked out */
+        dot->diameter_mm = e->local ? smpsim__local_density(f, dot->x_mm, dot->y_mm) : 0.0f;
         dot->shade = 0.0f;
         dot->region = f->region ? f->region[cell] : 0;
         dot->session = 0;
@@ -157,61 +162,175 @@ static smpsim_status emit_bucket(emitter *e, const copy_map *m, uint32_t bucket)
     return SMPSIM_OK;
 }
 
-static smpsim_status emit_copy(emitter *e, const placement *p, long ku, long kv)
+/* The buckets of the tile copies that meet the field, in the order their
+ * dots are emitted (copy by copy, bucket by bucket): the sampler's work,
+ * cut into contiguous runs, one per thread, whose dots are put together in
+ * this order afterwards, so that any number of threads gives the same
+ * dots in the same order. */
+typedef struct work_list {
+    copy_map *maps;
+    size_t n_maps;
+    uint32_t *items; /* map index x B^2 + bucket */
+    size_t n_items;
+} work_list;
+
+static bool list_work(const smpsim_field *f, const placement *p, const long k[4],
+                      work_list *wl)
 {
-    copy_map m = map_copy(e->field, p, ku, kv);
-    /* Copies that miss the field entirely (many, for a long thin field
-     * whose rotated bounding box is huge) cost one test each. */
-    copy_map whole = m;
-    whole.ax *= SMPSIM__TILE_B, whole.bx *= SMPSIM__TILE_B;
-    whole.ay *= SMPSIM__TILE_B, whole.by *= SMPSIM__TILE_B;
-    if (!bucket_meets_field(&whole, 0, 0, e->field->width, e->field->height))
-        return SMPSIM_OK;
-    for (uint32_t by = 0; by < SMPSIM__TILE_B; by++) {
-        for (uint32_t bx = 0; bx < SMPSIM__TILE_B; bx++) {
-            if (!bucket_meets_field(&m, bx, by, e->field->width, e->field->height))
+    size_t nu = (size_t)(k[2] - k[0] + 1), nv = (size_t)(k[3] - k[1] + 1), cap_items = 0;
+    const size_t per_copy = SMPSIM__TILE_B * SMPSIM__TILE_B;
+    wl->maps = malloc(nu * nv * sizeof *wl->maps);
+    if (!wl->maps)
+        return false;
+    for (long kv = k[1]; kv <= k[3]; kv++) {
+        for (long ku = k[0]; ku <= k[2]; ku++) {
+            copy_map m = map_copy(f, p, ku, kv);
+            /* Copies that miss the field entirely (many, for a long thin
+             * field whose rotated bounding box is huge) cost one test each. */
+            copy_map whole = m;
+            whole.ax *= SMPSIM__TILE_B, whole.bx *= SMPSIM__TILE_B;
+            whole.ay *= SMPSIM__TILE_B, whole.by *= SMPSIM__TILE_B;
+            if (!bucket_meets_field(&whole, 0, 0, f->width, f->height))
                 continue;
-            smpsim_status st = emit_bucket(e, &m, by * SMPSIM__TILE_B + bx);
-            if (st != SMPSIM_OK)
-                return st;
+            if (wl->n_items + per_copy > cap_items &&
+                !smpsim__reserve((void **)&wl->items, &cap_items, wl->n_items + per_copy,
+                                 sizeof *wl->items, per_copy))
+                return false;
+            size_t map = wl->n_maps++;
+            wl->maps[map] = m;
+            for (uint32_t by = 0; by < SMPSIM__TILE_B; by++)
+                for (uint32_t bx = 0; bx < SMPSIM__TILE_B; bx++)
+                    if (bucket_meets_field(&m, bx, by, f->width, f->height))
+                        wl->items[wl->n_items++] =
+                            (uint32_t)(map * per_copy + by * SMPSIM__TILE_B + bx);
         }
     }
-    if (e->dots->count > e->max_dots)
-        return smpsim__fail(e->err, SMPSIM_ELIMIT, "sampler: more than %zu dots (the limit)",
-                            e->max_dots);
+    return true;
+}
+
+typedef struct run {
+    const work_list *wl;
+    size_t begin, end; /* items */
+    emitter e;
+    smpsim_error err; /* the run's own: runs fail on their threads */
+} run;
+
+static void emit_run(void *arg, size_t t)
+{
+    run *r = (run *)arg + t;
+    const size_t per_copy = SMPSIM__TILE_B * SMPSIM__TILE_B;
+    for (size_t i = r->begin; r->e.status == SMPSIM_OK && i < r->end; i++) {
+        uint32_t item = r->wl->items[i];
+        r->e.status = emit_bucket(&r->e, &r->wl->maps[item / per_copy], item % per_copy);
+    }
+}
+
+/* Puts the runs' dots (and places) together in run 0, in order: its
+ * arrays are resized once to the total (a large block grows in place). */
+static smpsim_status join_runs(run *runs, size_t n_runs, smpsim_error *err)
+{
+    emitter *a = &runs[0].e;
+    size_t n = 0, bytes;
+    for (size_t i = 0; i < n_runs; i++)
+        n += runs[i].e.dots->count;
+    if (n > a->max_dots)
+        return smpsim__fail(err, SMPSIM_ELIMIT, "sampler: more than %zu dots (the limit)",
+                            a->max_dots);
+    if (n > a->dots->capacity) {
+        if (!smpsim__mul_size(n, sizeof *a->dots->dots, &bytes))
+            return smpsim__fail(err, SMPSIM_ELIMIT, "sampler: too many dots");
+        smpsim_dot *more = realloc(a->dots->dots, bytes);
+        if (!more)
+            return smpsim__fail(err, SMPSIM_ENOMEM, "sampler: out of memory for %zu dots", n);
+        a->dots->dots = more;
+        if (a->order) {
+            float *order = realloc(a->order, n * sizeof *order);
+            if (!order)
+                return smpsim__fail(err, SMPSIM_ENOMEM, "sampler: out of memory");
+            a->order = order;
+        }
+        a->dots->capacity = n;
+    }
+    for (size_t i = 1; i < n_runs; i++) {
+        const emitter *b = &runs[i].e;
+        memcpy(a->dots->dots + a->dots->count, b->dots->dots,
+               b->dots->count * sizeof *b->dots->dots);
+        if (a->order)
+            memcpy(a->order + a->dots->count, b->order, b->dots->count * sizeof *b->order);
+        a->dots->count += b->dots->count;
+        smpsim_dots_free(runs[i].e.dots);
+        free(runs[i].e.order);
+        runs[i].e.dots = NULL;
+        runs[i].e.order = NULL;
+    }
     return SMPSIM_OK;
 }
 
+#define MIN_ITEMS_PER_THREAD 64 /* buckets of ~64 points */
+
 smpsim_status smpsim__sample_tile(const smpsim_field *field, uint64_t seed, size_t max_dots,
-                                  double expected, float field_max, smpsim_dots **out,
-                                  float **order, smpsim_error *err)
+                                  double expected, float field_max, unsigned threads,
+                                  bool local, smpsim_dots **out, float **order,
+                                  smpsim_error *err)
 {
     placement p = place(field_max, seed);
     long k[4];
     copy_range(field, &p, k);
-    smpsim_dots *dots;
-    smpsim_status st = smpsim_dots_new((size_t)(expected * 1.05) + 64, &dots, err);
-    if (st != SMPSIM_OK)
-        return st;
-    emitter e = {field, field_max, dots, NULL, max_dots, err};
-    if (order) {
+    work_list wl = {0};
+    run runs[SMPSIM__MAX_DOT_THREADS];
+    size_t n_runs = 0;
+    smpsim_status st = SMPSIM_OK;
+    if (order)
         *order = NULL;
-        e.order = malloc(dots->capacity * sizeof *e.order);
-        if (!e.order) {
-            smpsim_dots_free(dots);
-            return smpsim__fail(err, SMPSIM_ENOMEM, "sampler: out of memory");
+    if (!list_work(field, &p, k, &wl)) {
+        st = smpsim__fail(err, SMPSIM_ENOMEM, "sampler: out of memory");
+        goto done;
+    }
+    size_t t = threads, by_items = wl.n_items / MIN_ITEMS_PER_THREAD;
+    t = t < by_items ? t : by_items;
+    t = t > 1 ? t : 1;
+    t = t < SMPSIM__MAX_DOT_THREADS ? t : SMPSIM__MAX_DOT_THREADS;
+    for (; n_runs < t; n_runs++) {
+        run *r = &runs[n_runs];
+        double share = t == 1 ? expected * 1.05 + 64 : expected / t * 1.1 + 64;
+        r->wl = &wl;
+        r->begin = wl.n_items * n_runs / t;
+        r->end = wl.n_items * (n_runs + 1) / t;
+        r->err.status = SMPSIM_OK;
+        r->err.message[0] = '\0';
+        r->e = (emitter){field, field_max, NULL, NULL, local, max_dots, &r->err, SMPSIM_OK};
+        st = smpsim_dots_new((size_t)share, &r->e.dots, err);
+        if (st == SMPSIM_OK && order) {
+            r->e.order = malloc(r->e.dots->capacity * sizeof *r->e.order);
+            if (!r->e.order)
+                st = smpsim__fail(err, SMPSIM_ENOMEM, "sampler: out of memory");
+        }
+        if (st != SMPSIM_OK) {
+            n_runs++;
+            goto done;
         }
     }
-    for (long kv = k[1]; st == SMPSIM_OK && kv <= k[3]; kv++)
-        for (long ku = k[0]; st == SMPSIM_OK && ku <= k[2]; ku++)
-            st = emit_copy(&e, &p, ku, kv);
-    if (st != SMPSIM_OK) {
-        smpsim_dots_free(dots);
-        free(e.order);
-        return st;
+    smpsim__run_threads(n_runs, emit_run, runs);
+    for (size_t i = 0; st == SMPSIM_OK && i < n_runs; i++) {
+        st = runs[i].e.status;
+        if (st != SMPSIM_OK && err)
+            *err = runs[i].err;
     }
-    *out = dots;
-    if (order)
-        *order = e.order;
-    return SMPSIM_OK;
+    if (st == SMPSIM_OK)
+        st = join_runs(runs, n_runs, err);
+    if (st == SMPSIM_OK) {
+        *out = runs[0].e.dots;
+        if (order)
+            *order = runs[0].e.order;
+        runs[0].e.dots = NULL;
+        runs[0].e.order = NULL;
+    }
+done:
+    for (size_t i = 0; i < n_runs; i++) {
+        smpsim_dots_free(runs[i].e.dots);
+        free(runs[i].e.order);
+    }
+    free(wl.maps);
+    free(wl.items);
+    return st;
 }

@@ -11,9 +11,10 @@
  *   and writing it again gives the same bytes (docs/design-format.md:
  *   "saving a loaded file gives the same bytes");
  * - smpsim_design_check() succeeds with well-formed warnings;
- * - when the work is bounded (see dots_budget_ok()), smpsim_design_dots()
- *   succeeds or fails cleanly with ELIMIT/ENOMEM, and its dots are finite,
- *   in range, near the field and deterministic.
+ * - with a work budget and a dot cap (no input is skipped),
+ *   smpsim_design_field() and smpsim_design_dots() succeed or fail cleanly
+ *   with ELIMIT/ENOMEM, and the dots are finite, in range, near the field
+ *   and deterministic.
  *
  * Mask regions load a PNG file named by the design. So that an input can
  * never make the target read an arbitrary file, relative paths resolve in
@@ -32,12 +33,9 @@
 
 #define FUZZ_MAX_REGIONS 20
 #define FUZZ_MAX_POINTS 2000
-#define FIELD_CELL_MM 0.25         /* smpsim_design_dots() uses the default cell */
-#define MAX_FIELD_CELLS 1000000.0  /* skip dots for larger fields */
-#define MAX_FIELD_WORK 1e7         /* cell x edge visits allowed for the field */
-#define MAX_DOTS_FAST 50000.0      /* expected dots allowed, fast sampler */
-#define MAX_DOTS_BEST 20000.0      /* ... best sampler (about 100 000 dots/s) */
-#define MAX_DOT_WORK 2e7           /* dots x (outline edges + hairline segments) */
+#define FUZZ_MAX_WORK 10000000     /* the geometry's work budget (dot options) */
+#define MAX_DOTS_FAST 50000        /* the dot cap, fast sampler */
+#define MAX_DOTS_BEST 20000        /* ... best sampler (about 100 000 dots/s) */
 #define DETERMINISM_MAX_DOTS 5000  /* dots made twice and compared below this */
 
 /* ---- the mask directory -------------------------------------------------- */
@@ -183,70 +181,6 @@ static void check_warnings(const smpsim_design *design)
     free(w);
 }
 
-/* The work smpsim_design_dots() will do, estimated from the regions'
- * outlines as lib/field.c and lib/generate.c use them: the field's cells
- * (the union of the regions' bounds), compositing every region over every
- * cell, the edge crossings of hard-edged regions per sub-row, the edge
- * searches of feathered regions per cell and the hairline's depth (every
- * other cell each way, against every segment); then, per dot, the
- * hairline depth (sessions) and the outline test of its region
- * (keep_in_regions()). Returns whether the field fits the budget. */
-typedef struct budget {
-    double cells;     /* field cells */
-    double per_dot;   /* work per dot after sampling */
-} budget;
-
-static int dots_budget_ok(const smpsim_design *design, budget *bu)
-{
-    const smpsim_view *view = smpsim_design_get_view(design);
-    size_t n = smpsim_design_region_count(design);
-    double b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    double feather_edges = 0.0, hard_edges = 0.0, max_hard_edges = 0.0;
-    for (size_t r = 0; r < n; r++) {
-        const smpsim__region *reg = smpsim__design_region(design, r);
-        double rb[4];
-        if (reg->shape == SMPSIM__MASK) {
-            double cx[4] = {0, reg->mask->width, reg->mask->width, 0};
-            double cy[4] = {0, 0, reg->mask->height, reg->mask->height};
-            rb[0] = rb[1] = INFINITY;
-            rb[2] = rb[3] = -INFINITY;
-            for (int k = 0; k < 4; k++) {
-                double x, y;
-                smpsim_view_to_mm(view, cx[k], cy[k], &x, &y);
-                rb[0] = fmin(rb[0], x), rb[1] = fmin(rb[1], y);
-                rb[2] = fmax(rb[2], x), rb[3] = fmax(rb[3], y);
-            }
-        } else {
-            smpsim__rings rings;
-            if (smpsim__region_rings(reg, view, &rings, NULL) != SMPSIM_OK)
-                return 0;
-            smpsim__rings_bounds(&rings, rb);
-            double edges = rings.n_rings ? (double)rings.start[rings.n_rings] : 0.0;
-            if (reg->params.feather_mm > 0.0) {
-                feather_edges += edges;
-            } else {
-                hard_edges += edges;
-                max_hard_edges = fmax(max_hard_edges, edges);
-            }
-            smpsim__rings_free(&rings);
-        }
-        double half = reg->params.feather_mm / 2.0;
-        b[0] = fmin(b[0], rb[0] - half), b[1] = fmin(b[1], rb[1] - half);
-        b[2] = fmax(b[2], rb[2] + half), b[3] = fmax(b[3], rb[3] + half);
-    }
-    double rows = ceil((b[3] - b[1]) / FIELD_CELL_MM) + 2;
-    double cells = (ceil((b[2] - b[0]) / FIELD_CELL_MM) + 2) * rows;
-    bu->cells = cells;
-    const smpsim__hairline *h = smpsim__design_hairline_const(design);
-    double segments = h->n_points == 0 ? 0.0 : (h->smooth ? 8.0 * h->n_points : h->n_points);
-    bu->per_dot = 1.0 + 2.0 * max_hard_edges + segments;
-    if (!(cells <= MAX_FIELD_CELLS))
-        return 0;
-    double work = cells * (double)n + rows * 4.0 * hard_edges + cells * 2.0 * feather_edges +
-                  cells / 4.0 * segments;
-    return work <= MAX_FIELD_WORK;
-}
-
 static void check_dots(const smpsim_design *design, const smpsim_dots *dots,
                        const smpsim_field *field, const smpsim_dot_options *o)
 {
@@ -274,10 +208,14 @@ static void check_dots(const smpsim_design *design, const smpsim_dots *dots,
 
 static void check_design_dots(smpsim_design *design)
 {
-    budget bu;
-    if (!dots_budget_ok(design, &bu))
-        return;
+    /* No input is skipped: the library's own limits (the geometry's work
+     * budget, which also counts the field's cells, and the dot cap) keep
+     * every call short, and a call beyond them fails cleanly. */
+    smpsim_dot_options o = *smpsim__design_dot_options(design);
+    o.max_work = FUZZ_MAX_WORK;
+    o.max_dots = o.mode == SMPSIM_SAMPLE_BEST ? MAX_DOTS_BEST : MAX_DOTS_FAST;
     smpsim_error err = {SMPSIM_OK, ""};
+    FUZZ_REQUIRE(smpsim_design_set_dot_options(design, &o, &err) == SMPSIM_OK);
     smpsim_field *field = NULL;
     smpsim_status st = smpsim_design_field(design, 0.0, &field, &err);
     if (st != SMPSIM_OK) {
@@ -286,18 +224,14 @@ static void check_design_dots(smpsim_design *design)
         FUZZ_REQUIRE(err.message[0] != '\0');
         return;
     }
-    FUZZ_REQUIRE((double)field->width * field->height <= bu.cells);
+    FUZZ_REQUIRE((double)field->width * field->height <= FUZZ_MAX_WORK);
     double expected = smpsim_field_expected_count(field);
     FUZZ_REQUIRE(expected >= 0.0 && isfinite(expected));
-    smpsim_dot_options o = *smpsim__design_dot_options(design);
-    double max_expected = o.mode == SMPSIM_SAMPLE_BEST ? MAX_DOTS_BEST : MAX_DOTS_FAST;
-    if (!(expected <= max_expected) || !(expected * bu.per_dot <= MAX_DOT_WORK)) {
-        smpsim_field_free(field);
-        return;
-    }
-    /* A cap the sampler must honour (ELIMIT): generous for the fast mode's
-     * count, which is only within a few per cent of the expected one. */
-    o.max_dots = (size_t)(2.0 * expected) + 100;
+    /* A tighter cap the sampler must honour (ELIMIT): generous for the fast
+     * mode's count, which is only within a few per cent of the expected
+     * one. Beyond the cap the call below must refuse. */
+    if (expected <= (double)o.max_dots)
+        o.max_dots = (size_t)(2.0 * expected) + 100;
     FUZZ_REQUIRE(smpsim_design_set_dot_options(design, &o, &err) == SMPSIM_OK);
     smpsim_dots *dots = (smpsim_dots *)&err;
     st = smpsim_design_dots(design, &dots, &err);
