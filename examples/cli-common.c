@@ -425,6 +425,12 @@ static smpsim_look merge_looks(const smpsim_look *got, const smpsim_look *mine, 
         m.auto_shade = mine->auto_shade;
     if (keep & LOOK_GUIDES)
         m.guides = mine->guides;
+    if (keep & LOOK_MASKS)
+        m.masks = mine->masks;
+    if (keep & LOOK_SKIN_MASK)
+        memcpy(m.skin_mask_png, mine->skin_mask_png, sizeof m.skin_mask_png);
+    if (keep & LOOK_HAIR_MASK)
+        memcpy(m.hair_mask_png, mine->hair_mask_png, sizeof m.hair_mask_png);
     return m;
 }
 

@@ -37,6 +37,13 @@ const opt source_opts[7] = {
 static const char *const state_names[] = {"as-given", "fresh", "healed", "aged", NULL};
 static const char *const uv_names[] = {"low", "normal", "high", NULL};
 
+static const char *const masks_names[] = {"auto", "none", NULL};
+
+static void set_masks(void *slot, int index)
+{
+    *(int *)slot = index == 1 ? SMPSIM_MASKS_NONE : 0;
+}
+
 static void set_state(void *slot, int index)
 {
     *(smpsim_dot_state *)slot = (smpsim_dot_state)index;
@@ -51,7 +58,7 @@ static void set_uv(void *slot, int index)
 
 #define LOOK(m) offsetof(smpsim_look, m)
 #define RENDER(m) (offsetof(smpsim_look, render) + offsetof(smpsim_render_options, m))
-const opt look_opts[13] = {
+const opt look_opts[16] = {
     {"--state", OPT_ENUM, RENDER(state), .names = state_names, .set = set_state,
      .bit = LOOK_STATE,
      .help = "  --state S              as-given (default: each dot at its diameter and shade),\n"
@@ -91,6 +98,17 @@ const opt look_opts[13] = {
      .help = "  --guides               draw guides over the preview: hairline, transition zone,\n"
              "                         landmarks, region outlines, dots coloured by session,\n"
              "                         a 10 mm scale bar and a legend (docs/outputs.md)\n"},
+    {"--masks", OPT_ENUM, LOOK(masks), .names = masks_names, .set = set_masks, .bit = LOOK_MASKS,
+     .help = "  --masks auto|none      fresh, healed, aged and --session put pigment only on the\n"
+             "                         skin, between the hair's strands (auto: masks found in\n"
+             "                         the photo, the head's outline and skin colour); none:\n"
+             "                         everywhere. --guides shows both masks\n"},
+    {"--skin-mask", OPT_TEXT, LOOK(skin_mask_png), 0, sizeof(((smpsim_look *)0)->skin_mask_png),
+     .bit = LOOK_SKIN_MASK,
+     .help = "  --skin-mask MASK.png, --hair-mask MASK.png\n"
+             "                         painted masks (white = skin, hair) replacing those found\n"},
+    {"--hair-mask", OPT_TEXT, LOOK(hair_mask_png), 0, sizeof(((smpsim_look *)0)->hair_mask_png),
+     .bit = LOOK_HAIR_MASK},
 };
 
 /* Only render has --from, whose stored look these turn off. */
@@ -170,6 +188,7 @@ static void describe(const opt *o, char *buf, size_t size)
     case OPT_ENUM: list_names(o->names, buf, size); break;
     case OPT_BLUR: snprintf(buf, size, "auto, 0 (none) or 0.1..8 px"); break;
     case OPT_DATE: snprintf(buf, size, "a date YYYY-MM-DD"); break;
+    case OPT_TEXT: snprintf(buf, size, "a path shorter than %g bytes", o->hi); break;
     default: snprintf(buf, size, "%s", o->what ? o->what : "valid");
     }
 }
@@ -192,6 +211,11 @@ static int store(const opt *o, const char *text, void *slot)
         if (!date_shape_ok(text))
             return -1;
         *(const char **)slot = text;
+        return 0;
+    case OPT_TEXT:
+        if (strlen(text) >= (size_t)o->hi)
+            return -1;
+        memcpy(slot, text, strlen(text) + 1);
         return 0;
     case OPT_TUPLE: return parse_tuple(text, (double *)slot, (int)o->lo);
     case OPT_ENUM:

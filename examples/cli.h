@@ -70,7 +70,8 @@ typedef enum opt_kind {
     OPT_SWITCH, /* no value: stores the int lo */
     OPT_POINTS, /* the X,Y arguments up to the next flag: a polygon, repeatable */
     OPT_BLUR,   /* auto, 0 (none) or 0.1..8 px: a camera blur (double) */
-    OPT_DATE    /* YYYY-MM-DD, stored as const char * */
+    OPT_DATE,   /* YYYY-MM-DD, stored as const char * */
+    OPT_TEXT    /* a path copied into a char array of hi bytes */
 } opt_kind;
 
 /* One flag: its name, value, where the value goes (an offset in the
@@ -162,7 +163,7 @@ typedef struct source_args {
 } source_args;
 extern const opt source_opts[7];
 /* The look flags of render, compare and sheet (a smpsim_look). */
-extern const opt look_opts[13];
+extern const opt look_opts[16];
 /* --no-guides, --no-auto-shade: render --from turns the stored ones off. */
 extern const opt look_off_opts[2];
 /* have_skin and have_hair from the LOOK_* bits given. */
@@ -245,7 +246,8 @@ enum {
     LOOK_STATE = 1 << 0, LOOK_YEARS = 1 << 1, LOOK_UV = 1 << 2, LOOK_DEPTH = 1 << 3,
     LOOK_BLOWOUT = 1 << 4, LOOK_SESSION = 1 << 5, LOOK_EARLIER = 1 << 6,
     LOOK_DISTANCE = 1 << 7, LOOK_SKIN = 1 << 8, LOOK_HAIR = 1 << 9, LOOK_AUTO_SHADE = 1 << 10,
-    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12
+    LOOK_GUIDES = 1 << 11, LOOK_CAMERA_BLUR = 1 << 12, LOOK_MASKS = 1 << 13,
+    LOOK_SKIN_MASK = 1 << 14, LOOK_HAIR_MASK = 1 << 15 /* GIVEN_* bits start at 1 << 16 */
 };
 
 /* A picture for --out: .jpg/.jpeg is a JPEG (no provenance), other image

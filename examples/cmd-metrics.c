@@ -9,10 +9,18 @@
 static const char *const metrics_usage =
     "Usage: smpsim metrics DOTS.csv | --design DESIGN.json | --preset NAME\n"
     "                      [--window X0,Y0,X1,Y1] [--json] [--seed N]\n"
+    "       smpsim metrics --photo PHOTO --preview PREVIEW [--region X,Y X,Y X,Y ...]\n"
+    "                      [--scale PX_PER_MM | --design DESIGN.json] [--distance-m D]\n"
+    "                      [--json]\n"
     "Prints the quality measures of a dot list (as written by `smpsim dots`):\n"
     "count and density, normalised Poisson-disk radius rho (dart throwing ~0.75,\n"
     "lattice 1), nearest-neighbour mean and coefficient of variation, follicle-group\n"
     "histogram, and the power spectrum's low-frequency power and anisotropy.\n"
+    "With --photo and --preview: how the preview differs from the photo inside the\n"
+    "region (photo pixels; default the whole image), in CIELAB D65 (docs/realism.md,\n"
+    "\"Measuring the look\"): dL* and dC* of the mean colour, dC* between the dots,\n"
+    "the dot-scale texture added (sigma_add: std of L* at 5 px/mm around a 1 mm local\n"
+    "mean) and the share of cells 4 L* darker than their surroundings (dark).\n"
     "\n";
 
 typedef struct report {
@@ -97,13 +105,16 @@ static void print_json(const char *path, const report *r)
 
 typedef struct metrics_args {
     source_args src;
-    const char *path;
-    double window[4];
+    const char *path, *preview;
+    double window[4], distance_m;
+    polygons region;
     int json;
     uint64_t given;
 } metrics_args;
 
 #define GIVEN_WINDOW (1ull << 40)
+#define GIVEN_PREVIEW (1ull << 41)
+#define GIVEN_DISTANCE (1ull << 42)
 
 static const opt metrics_opts[] = {
     {"--window", OPT_TUPLE, offsetof(metrics_args, window), 4, .what = "X0,Y0,X1,Y1 in mm",
@@ -113,12 +124,84 @@ static const opt metrics_opts[] = {
              "                         outlines do not count)\n"},
     {"--json", OPT_SWITCH, offsetof(metrics_args, json), 1,
      .help = "  --json                 machine-readable output\n"},
+    {"--preview", OPT_PATH, offsetof(metrics_args, preview), .bit = GIVEN_PREVIEW,
+     .help = "  --preview FILE         with --photo: the preview to measure against it\n"},
+    {"--region", OPT_POINTS, offsetof(metrics_args, region), .bit = GIVEN_REGION,
+     .help = "  --region X,Y X,Y X,Y ...\n"
+             "                         with --preview: the treated area in photo pixels\n"},
+    {"--distance-m", OPT_NUMBER, offsetof(metrics_args, distance_m), 0.05, 100,
+     .bit = GIVEN_DISTANCE,
+     .help = "  --distance-m D         with --preview: both images as an eye sees them from\n"
+             "                         D metres\n"},
 };
 
 static const opt_group metrics_groups[] = {
-    OPT_GROUP(source_opts, metrics_args, src, GIVEN_DESIGN | GIVEN_PRESET | GIVEN_SEED, NULL),
+    OPT_GROUP(source_opts, metrics_args, src,
+              GIVEN_DESIGN | GIVEN_PRESET | GIVEN_SEED | GIVEN_PHOTO | GIVEN_SCALE, NULL),
     OPT_OWN(metrics_opts, NULL),
 };
+
+/* metrics --photo --preview: the look of a preview against its photo
+ * (smpsim_measure_appearance). */
+static int appearance(const metrics_args *a)
+{
+    if (!a->src.photo || !a->preview)
+        return usage_error("metrics", "--photo and --preview go together");
+    if (a->path || a->src.preset || (a->given & (GIVEN_WINDOW | GIVEN_SEED)))
+        return usage_error("metrics", "--photo/--preview measure a preview; a dot list, "
+                                      "--preset, --window and --seed measure dots");
+    if (a->region.n > 1)
+        return usage_error("metrics", "one --region at a time");
+    smpsim_error err = {0};
+    smpsim_image *photo = NULL, *preview = NULL;
+    smpsim_design *d = NULL;
+    smpsim_appearance m;
+    double scale = (a->given & GIVEN_SCALE) ? a->src.scale : 6.5;
+    smpsim_status st = SMPSIM_OK;
+    if (a->src.design) {
+        st = load_design_arg(a->src.design, NULL, &d, &err);
+        if (st == SMPSIM_OK && !(a->given & GIVEN_SCALE))
+            scale = smpsim_design_get_view(d)->px_per_mm;
+    }
+    if (st == SMPSIM_OK)
+        st = smpsim_image_load(a->src.photo, NULL, &photo, &err);
+    if (st == SMPSIM_OK)
+        st = smpsim_image_load(a->preview, NULL, &preview, &err);
+    const polygon *reg = a->region.n ? &a->region.p[0] : NULL;
+    if (st == SMPSIM_OK)
+        st = smpsim_measure_appearance(photo, preview, reg ? reg->xy : NULL, reg ? reg->n : 0,
+                                       scale, a->distance_m, &m, &err);
+    smpsim_design_free(d);
+    smpsim_image_free(photo);
+    smpsim_image_free(preview);
+    if (st != SMPSIM_OK)
+        return library_error(&err, st);
+    if (a->json) {
+        printf("{\"dL\": %.3f, \"dC\": %.3f, \"between_dC\": %.3f, \"sigma_add\": %.3f, "
+               "\"dark\": %.4f, \"sigma_treated\": %.3f, \"sigma_untreated\": %.3f, "
+               "\"dark_untreated\": %.4f, \"L_treated\": %.3f, \"L_untreated\": %.3f, "
+               "\"C_treated\": %.3f, \"C_untreated\": %.3f, \"px_per_mm\": %.4g, "
+               "\"distance_m\": %.4g, \"pixels\": %zu}\n",
+               m.delta_lightness, m.delta_chroma, m.delta_chroma_between, m.sigma_added,
+               m.dark_fraction, m.sigma_treated, m.sigma_untreated, m.dark_fraction_untreated,
+               m.lightness_treated, m.lightness_untreated, m.chroma_treated, m.chroma_untreated,
+               scale, a->distance_m, m.n_pixels);
+        return stdout_flushed(SMPSIM_OK, &err) == SMPSIM_OK ? 0 : library_error(&err, SMPSIM_EIO);
+    }
+    printf("%s vs %s (%zu px, %.3g px/mm", a->preview, a->src.photo, m.n_pixels, scale);
+    if (a->distance_m > 0)
+        printf(", seen from %.3g m", a->distance_m);
+    printf(")\n");
+    printf("  dL*          %+.2f (L* %.2f -> %.2f)\n", m.delta_lightness, m.lightness_untreated,
+           m.lightness_treated);
+    printf("  dC*          %+.2f (C* %.2f -> %.2f)\n", m.delta_chroma, m.chroma_untreated,
+           m.chroma_treated);
+    printf("  between dC*  %+.2f\n", m.delta_chroma_between);
+    printf("  sigma_add    %.2f (L* texture %.2f -> %.2f)\n", m.sigma_added, m.sigma_untreated,
+           m.sigma_treated);
+    printf("  dark         %.3f (photo %.3f)\n", m.dark_fraction, m.dark_fraction_untreated);
+    return stdout_flushed(SMPSIM_OK, &err) == SMPSIM_OK ? 0 : library_error(&err, SMPSIM_EIO);
+}
 
 /* The dots to measure: a CSV list, or a design's (file or preset). */
 static smpsim_status load_dots(const metrics_args *a, smpsim_dots **out, smpsim_error *err)
@@ -140,8 +223,15 @@ static int cmd_metrics(int argc, char **argv)
     metrics_args a = {.path = NULL};
     source_init(&a.src);
     report r = {0};
-    if (cli_parse(&metrics_command, argc, argv, &a) != 0)
+    if (cli_parse(&metrics_command, argc, argv, &a) != 0) {
+        polygons_free(&a.region);
         return EXIT_USAGE;
+    }
+    if (a.given & (GIVEN_PHOTO | GIVEN_PREVIEW | GIVEN_REGION | GIVEN_DISTANCE | GIVEN_SCALE)) {
+        int rc = appearance(&a);
+        polygons_free(&a.region);
+        return rc;
+    }
     const char *path = a.path, *design = a.src.design, *preset = a.src.preset;
     int json = a.json, have_window = (a.given & GIVEN_WINDOW) != 0;
     if (have_window && !(a.window[2] > a.window[0] && a.window[3] > a.window[1]))

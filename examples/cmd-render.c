@@ -179,6 +179,26 @@ static void print_info(const smpsim_look *look, const smpsim_preview_info *info)
     print_preview_info(info, 0);
 }
 
+/* What the photo says about the design: white or grey hair, a photo too
+ * coarse for dots, regions off the skin; a white or grey hair sample. */
+static smpsim_status print_photo_warnings(const smpsim_image *img, const smpsim_design *design,
+                                          const smpsim_preview_info *info,
+                                          const smpsim_look *look, smpsim_error *err)
+{
+    smpsim_warning *w = NULL;
+    size_t n = 0;
+    smpsim_status st = smpsim_photo_check(img, design, NULL, NULL, &w, &n, err);
+    for (size_t i = 0; st == SMPSIM_OK && i < n; i++)
+        printf("warning: %s\n", w[i].message);
+    free(w);
+    if (st == SMPSIM_OK && info->sampled && look->have_hair &&
+        info->hair.lightness >= info->skin.lightness - 15.0)
+        printf("warning: the hair sampled at %g,%g (%s) is white or grey, no darker than the "
+               "skin: SMP reads as dots beside it, not as hair; keep the shade light\n",
+               look->hair_xy[0], look->hair_xy[1], info->hair.hex);
+    return st;
+}
+
 static int cmd_render(int argc, char **argv)
 {
     render_args a = {.params = {.density = 100, .dot_mm = 0.2, .shade = 5}};
@@ -226,6 +246,8 @@ static int cmd_render(int argc, char **argv)
         warn_off_photo(design, img);
     if (st == SMPSIM_OK && !a.quiet)
         print_info(&a.look, &info);
+    if (st == SMPSIM_OK && !a.quiet)
+        st = print_photo_warnings(img, design, &info, &a.look, &err);
     /* The stored look keeps --camera-blur auto, for --from. */
     if (st == SMPSIM_OK)
         st = save_picture(preview, a.out, design, &a.look, NULL, 0, &err);

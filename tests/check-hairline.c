@@ -281,6 +281,55 @@ static bool has_warning(const smpsim_design *d, smpsim_warning_code code)
     return found;
 }
 
+
+/* The "too dark" advice names a shade the design accepts (the sessions'
+ * offsets taken off), and taking it silences the warning; hair as light
+ * as shade 1 under a darker session gets no impossible number. */
+START_TEST(test_too_dark_advice_is_a_shade_the_design_accepts)
+{
+    double sq[] = {0, 0, 40, 0, 40, 40, 0, 40};
+    for (int k = 0; k < 2; k++) {
+        smpsim_design *d = new_design(1);
+        smpsim_region_params p;
+        smpsim_region_params_init(&p);
+        p.shade = 8;
+        ck_assert_int_eq(smpsim_design_add_polygon(d, sq, 4, SMPSIM_UNITS_MM, &p, NULL),
+                         SMPSIM_OK);
+        ck_assert_int_eq(smpsim_design_set_hair_shade(d, k ? 1.0 : 4.3, NULL), SMPSIM_OK);
+        if (k) { /* a darker last session: below shade 1 there is nothing to advise */
+            smpsim_session one = {.density_fraction = 1.0, .shade_offset = 0.5};
+            ck_assert_int_eq(smpsim_design_set_sessions(d, &one, 1, NULL), SMPSIM_OK);
+        }
+        smpsim_warning *w = NULL;
+        size_t n = 0;
+        ck_assert_int_eq(smpsim_design_check(d, &w, &n, NULL), SMPSIM_OK);
+        const char *msg = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (w[i].code == SMPSIM_WARN_TOO_DARK)
+                msg = w[i].message;
+        ck_assert_ptr_nonnull(msg);
+        const char *at = strstr(msg, "shade to ");
+        if (k) {
+            ck_assert_ptr_null(at);
+            ck_assert_ptr_nonnull(strstr(msg, "white or grey"));
+        } else {
+            ck_assert_ptr_nonnull(at);
+            double advice = atof(at + 9);
+            ck_assert(advice >= 1.0 && advice <= 4.3 && advice * 2 == floor(advice * 2));
+            smpsim_design *e = new_design(1);
+            p.shade = advice;
+            ck_assert_int_eq(smpsim_design_add_polygon(e, sq, 4, SMPSIM_UNITS_MM, &p, NULL),
+                             SMPSIM_OK);
+            ck_assert_int_eq(smpsim_design_set_hair_shade(e, 4.3, NULL), SMPSIM_OK);
+            ck_assert(!has_warning(e, SMPSIM_WARN_TOO_DARK));
+            smpsim_design_free(e);
+        }
+        free(w);
+        smpsim_design_free(d);
+    }
+}
+END_TEST
+
 START_TEST(test_each_warning_fires_on_a_bad_design)
 {
     smpsim_landmarks l;
@@ -691,6 +740,7 @@ static Suite *hairline_suite(void)
     tcase_add_test(tc, test_session_mask_and_errors);
     tcase_add_test(tc, test_presets_are_valid_and_warning_free);
     tcase_add_test(tc, test_each_warning_fires_on_a_bad_design);
+    tcase_add_test(tc, test_too_dark_advice_is_a_shade_the_design_accepts);
     tcase_add_test(tc, test_hairline_errors);
     tcase_add_test(tc, test_hairline_controls_round_trip);
     tcase_add_test(tc, test_indexed_depth_equals_linear_search);

@@ -364,28 +364,29 @@ static smpsim_render_options state_options(int state, double years, int uv, doub
 
 START_TEST(test_camera_blur_softens_and_keeps_area)
 {
-    /* A healed 0.25 mm dot at 6.5 px/mm is under 1 px: sharp, it is one
-     * dark pixel; with the camera's blur (the default) it spreads over more
-     * pixels, its darkest pixel lighter, its summed darkening the same
-     * (within 3 %). As-given dots are never blurred. */
+    /* A fresh 0.25 mm dot at 6.5 px/mm is under 2 px: sharp, it is a
+     * few dark pixels; with the camera's blur (the default) it spreads over
+     * more pixels, its darkest pixel lighter, its summed darkening the same
+     * (within 3 %). Red: the channel its redness halo leaves alone. As-given
+     * dots are never blurred. */
     smpsim_view view = smpsim_view_flat(6.5);
     double sum[2], peak[2];
     int touched[2];
     for (int blur = 0; blur < 2; blur++) {
         smpsim_image *im = white16(16, 16);
         smpsim_dots *dots = one_dot(8.3 / 6.5, 7.6 / 6.5, 0.25, 6.0);
-        smpsim_render_options o = state_options(SMPSIM_STATE_HEALED, 0, 0, 0);
+        smpsim_render_options o = state_options(SMPSIM_STATE_FRESH, 0, 0, 0);
         o.camera_blur_px = blur ? 0.0 : SMPSIM_CAMERA_SHARP;
         ck_assert_int_eq(smpsim_render_dots(im, &view, dots, &o, NULL), SMPSIM_OK);
-        sum[blur] = darkening(im, 1);
+        sum[blur] = darkening(im, 0);
         peak[blur] = 0.0;
         touched[blur] = 0;
         for (uint32_t y = 0; y < 16; y++) {
             const uint16_t *p = (const uint16_t *)(const void *)((char *)im->pixels + y * im->stride);
             for (uint32_t x = 0; x < 16; x++) {
-                double d = 1.0 - smpsim__srgb_to_linear(p[4 * x + 1] / 65535.0);
+                double d = 1.0 - smpsim__srgb_to_linear(p[4 * x] / 65535.0);
                 peak[blur] = d > peak[blur] ? d : peak[blur];
-                touched[blur] += p[4 * x + 1] != 65535;
+                touched[blur] += p[4 * x] != 65535;
             }
         }
         smpsim_dots_free(dots);
@@ -412,8 +413,10 @@ END_TEST
 
 START_TEST(test_states_are_monotonic)
 {
-    /* Fresh darker than healed; 5 years lighter than healed, 10 lighter
-     * than 5; high UV fades faster than normal, normal than low. */
+    /* Healed work darkens the skin far more than fresh dots (the pigment
+     * spreads into specks and a veil: issue 15 measured dL* -7 healed); 5
+     * years lighter than healed, 10 lighter than 5; high UV fades faster
+     * than normal, normal than low. */
     smpsim_render_options fresh = state_options(SMPSIM_STATE_FRESH, 0, 0, 0);
     smpsim_render_options healed = state_options(SMPSIM_STATE_HEALED, 0, 0, 0);
     smpsim_render_options y5 = state_options(SMPSIM_STATE_AGED, 5, 0, 0);
@@ -423,19 +426,23 @@ START_TEST(test_states_are_monotonic)
     double d_fresh = grid_darkening(&fresh, 0.25), d_healed = grid_darkening(&healed, 0.25);
     double d5 = grid_darkening(&y5, 0.25), d10 = grid_darkening(&y10, 0.25);
     double d5_low = grid_darkening(&y5_low, 0.25), d5_high = grid_darkening(&y5_high, 0.25);
-    ck_assert_msg(d_fresh > 2.0 * d_healed, "fresh %.3f, healed %.3f", d_fresh, d_healed);
+    ck_assert_msg(d_healed > 2.0 * d_fresh, "fresh %.3f, healed %.3f", d_fresh, d_healed);
     ck_assert_msg(d_healed > d5 && d5 > d10, "healed %.3f, 5 y %.3f, 10 y %.3f", d_healed, d5,
                   d10);
     ck_assert_msg(d5_low > d5 && d5 > d5_high, "low %.3f, normal %.3f, high %.3f", d5_low, d5,
                   d5_high);
 
-    /* The model behind it: healed is about half the size and lighter. */
+    /* The model behind it: fresh is near the needle's size and darkest;
+     * healed a speck 2-3x the needle's mark, a little lighter; aged
+     * lighter still. */
     smpsim_dot dot = {0, 0, 0.25f, 5.0f, 1, 1, 0};
     smpsim_dot_look lf, lh, l5;
     ck_assert_int_eq(smpsim_dot_appearance(&dot, &fresh, &lf, NULL), SMPSIM_OK);
     ck_assert_int_eq(smpsim_dot_appearance(&dot, &healed, &lh, NULL), SMPSIM_OK);
     ck_assert_int_eq(smpsim_dot_appearance(&dot, &y5, &l5, NULL), SMPSIM_OK);
-    ck_assert_double_eq_tol(lh.diameter_mm / lf.diameter_mm, 0.5, 0.05);
+    ck_assert_double_le(lf.diameter_mm / dot.diameter_mm, 1.2);
+    ck_assert_double_ge(lh.diameter_mm / dot.diameter_mm, 2.0);
+    ck_assert_double_le(lh.diameter_mm / dot.diameter_mm, 3.0);
     ck_assert_double_gt(lh.transmittance[0], lf.transmittance[0]);
     ck_assert_double_gt(l5.transmittance[0], lh.transmittance[0]);
     ck_assert_double_gt(lf.redness, 0.0);
@@ -472,7 +479,8 @@ END_TEST
 START_TEST(test_fresh_dots_have_redness_around)
 {
     /* On neutral grey, the ring around a fresh dot turns red (green and
-     * blue absorbed); a healed dot leaves its surroundings grey. */
+     * blue absorbed, red untouched); around a healed dot the veil darkens
+     * every channel towards a warm grey (red least, blue most). */
     for (int state = SMPSIM_STATE_FRESH; state <= SMPSIM_STATE_HEALED; state++) {
         smpsim_image *im = flat8(80, 80, 180, 180, 180);
         smpsim_dots *dots = one_dot(2.0, 2.0, 0.25, 5.0);
@@ -487,7 +495,7 @@ START_TEST(test_fresh_dots_have_redness_around)
             ck_assert_msg(p[0] == 180 && p[1] < 178 && p[2] < 179, "ring %d %d %d", p[0], p[1],
                           p[2]);
         else
-            ck_assert_msg(p[0] == 180 && p[1] == 180 && p[2] == 180, "ring %d %d %d", p[0],
+            ck_assert_msg(p[0] < 180 && p[0] >= p[1] && p[1] > p[2], "ring %d %d %d", p[0],
                           p[1], p[2]);
         smpsim_dots_free(dots);
         smpsim_image_free(im);
@@ -527,7 +535,8 @@ START_TEST(test_sessions_render_cumulatively)
     double s1 = window_darkening(im, 10, 10, 170), s2 = window_darkening(im, 30, 10, 170);
     double s3 = window_darkening(im, 50, 10, 170);
     ck_assert_double_eq(s3, 0.0);
-    ck_assert_msg(s2 > 2.0 * s1 && s1 > 0.0, "session 1 %.4f, session 2 %.4f", s1, s2);
+    /* healed work reads darker than a fresh needle mark (issue 15) */
+    ck_assert_msg(s1 > s2 && s2 > 0.0, "session 1 %.4f, session 2 %.4f", s1, s2);
     /* the same as rendering each alone in its state */
     smpsim_render_options healed = state_options(SMPSIM_STATE_HEALED, 0, 0, 0);
     smpsim_image *alone = flat8(60, 20, 200, 170, 150);
@@ -542,7 +551,7 @@ START_TEST(test_sessions_render_cumulatively)
     ck_assert_int_eq(smpsim_render_dots(touch, &view, dots, &o, NULL), SMPSIM_OK);
     double t1 = window_darkening(touch, 10, 10, 170), t3 = window_darkening(touch, 50, 10, 170);
     ck_assert_double_lt(t1, s1);
-    ck_assert_double_gt(t3, 2.0 * t1);
+    ck_assert_double_gt(t3, 0.0);
     smpsim_image_free(touch);
     smpsim_image_free(alone);
     smpsim_image_free(im);
@@ -574,8 +583,8 @@ START_TEST(test_states_keep_sixteen_bit_and_agree_with_eight)
 {
     /* The render in 16 bits stays 16-bit (values between 8-bit steps)
      * and, reduced to 8 bits, matches the 8-bit render within one code
-     * (two where four or more halos overlap), and on average within a
-     * tenth of a code. */
+     * (two where four or more halos overlap, or under a healed veil), and
+     * on average within a tenth of a code. */
     smpsim_image *im16 = NULL, *im8 = flat8(60, 60, 200, 170, 150);
     ck_assert_int_eq(smpsim_image_new(60, 60, SMPSIM_RGBA16, &im16, NULL), SMPSIM_OK);
     const uint8_t base[3] = {200, 170, 150};
@@ -611,7 +620,8 @@ START_TEST(test_states_keep_sixteen_bit_and_agree_with_eight)
         }
     }
     ck_assert_int_gt(fine, 20);
-    ck_assert_int_le(worst, _i >= 2 ? 2 : 1);
+    /* healed: the veil's pixels are encoded, then the specks go on top */
+    ck_assert_int_le(worst, _i == 1 ? 1 : 2);
     ck_assert_double_lt(fabs(sum) / (60 * 60 * 3), 0.1);
     smpsim_dots_free(dots);
     smpsim_image_free(im8);

@@ -303,7 +303,11 @@ static int render_look(studio_engine *e, smpsim_look *l)
         return -1;
     smpsim_image_free(e->out);
     e->out = NULL;
-    if (!l->have_skin && !l->have_hair && !l->auto_shade && !l->guides)
+    /* pigment only on the skin (the modelled states' masks, found in the
+     * photo) goes through the library's preview, like the CLI */
+    int masked = (l->render.state != SMPSIM_STATE_AS_GIVEN || l->render.session != 0) &&
+                 l->masks != SMPSIM_MASKS_NONE;
+    if (!l->have_skin && !l->have_hair && !l->auto_shade && !l->guides && !masked)
         return check(e, render_cached(e, l));
     return check(e, smpsim_preview_render(e->design, e->photo, l, &e->out, NULL, &e->err));
 }

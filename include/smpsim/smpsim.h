@@ -584,7 +584,7 @@ SMPSIM_API smpsim_status smpsim_design_hairline_mm(const smpsim_design *design, 
  *  On success *xy holds 2 * *n_points numbers in *units (free with free());
  *  no hairline gives *n_points 0 and *xy NULL. SMPSIM_EUNSUPPORTED for a
  *  hairline given as an SVG path (a flattened polyline, no control
- *  points). @since 0.2 */
+ *  points). @since 0.1 */
 SMPSIM_API smpsim_status smpsim_design_hairline_controls(const smpsim_design *design,
                                                          double **xy, size_t *n_points,
                                                          smpsim_units *units, smpsim_error *err);
@@ -696,7 +696,11 @@ typedef enum smpsim_warning_code {
     SMPSIM_WARN_LINE_STRAIGHT = 3,    /* the frontal line is (nearly) ruler-straight */
     SMPSIM_WARN_LINE_REGULAR = 4,     /* no irregularity: too perfect, too symmetric */
     SMPSIM_WARN_TOO_DARK = 5,         /* a shade darker than the client's hair */
-    SMPSIM_WARN_DOTS_MERGE = 6        /* too little space for healed dots */
+    SMPSIM_WARN_DOTS_MERGE = 6,       /* too little space for healed dots */
+    /* From the photo (smpsim_photo_check(), @since 0.1): */
+    SMPSIM_WARN_WHITE_HAIR = 7,       /* white or grey hair: SMP reads as dots, not hair */
+    SMPSIM_WARN_PHOTO_COARSE = 8,     /* under ~4 px/mm: single dots are not shown */
+    SMPSIM_WARN_OFF_SKIN = 9          /* a region's dots fall mostly off the skin */
 } smpsim_warning_code;
 
 typedef struct smpsim_warning {
@@ -1185,6 +1189,83 @@ SMPSIM_API smpsim_status smpsim_renderer_render(smpsim_renderer *renderer, smpsi
                                                 const smpsim_view *view,
                                                 const smpsim_dots *dots, smpsim_error *err);
 
+/** A mask over a photo: one byte per pixel, row-major, 0 = out, 255 = in
+ *  (values between: partly). A plain structure: callers may read and
+ *  write data. Create with smpsim_mask_new() or the functions below; free
+ *  with smpsim_mask_free(). @since 0.1 */
+typedef struct smpsim_mask {
+    uint32_t width, height;
+    uint8_t *data; /* width x height bytes, owned by the mask */
+} smpsim_mask;
+
+/** A mask of zeros. SMPSIM_EINVAL for an empty size, SMPSIM_ELIMIT,
+ *  SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_mask_new(uint32_t width, uint32_t height, smpsim_mask **out,
+                                         smpsim_error *err);
+/** Frees a mask; NULL does nothing. @since 0.1 */
+SMPSIM_API void smpsim_mask_free(smpsim_mask *mask);
+
+/** The skin of the head in a photo: skin-coloured pixels (red-yellow hue
+ *  near the photo's own sampled skin, a lightness near it) of the largest
+ *  connected area, small holes (pores, freckles) filled; the backdrop,
+ *  clothes, eyes and white or grey hair are out (docs/realism.md, "Skin
+ *  and hair masks"). A browser studio can fit a head ellipse to it.
+ *  SMPSIM_EINVAL without a photo, SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_skin_mask(const smpsim_image *photo, smpsim_mask **out,
+                                          smpsim_error *err);
+
+/** The hair on the skin: inside skin (NULL = smpsim_skin_mask() of the
+ *  photo), pixels not skin-coloured (white, grey strands) or darker than
+ *  their surroundings (dark strands, eyebrows). Pigment goes between the
+ *  strands; they keep their colour. SMPSIM_EINVAL for a photo or skin mask
+ *  missing or of another size, SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_hair_mask(const smpsim_image *photo, const smpsim_mask *skin,
+                                          smpsim_mask **out, smpsim_error *err);
+
+/** A painted mask: each pixel's grey level (sRGB, white = 255) times its
+ *  opacity. SMPSIM_EINVAL, SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_mask_from_image(const smpsim_image *painted, smpsim_mask **out,
+                                                smpsim_error *err);
+
+/** Where pigment may go: skin and not hair (either may be NULL, not both;
+ *  the same size). SMPSIM_EINVAL, SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_mask_allowed(const smpsim_mask *skin, const smpsim_mask *hair,
+                                             smpsim_mask **out, smpsim_error *err);
+
+/** Draws a mask over an image for guides: the mask's pixels tinted with
+ *  rgb (sRGB 0..1) at opacity (0..1) times their value, or, with outline
+ *  non-zero, only its edge pixels. SMPSIM_EINVAL for a NULL argument, a
+ *  size that differs or a bad opacity. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_mask_draw(smpsim_image *image, const smpsim_mask *mask,
+                                          const double rgb[3], double opacity, int outline,
+                                          smpsim_error *err);
+
+/** What a client's photo says about a design drawn over it: white or grey
+ *  hair on the head (SMPSIM_WARN_WHITE_HAIR), a scale too coarse to show
+ *  single dots (SMPSIM_WARN_PHOTO_COARSE, under 4 px/mm), a region whose
+ *  dots land mostly off the skin (SMPSIM_WARN_OFF_SKIN). skin may be NULL
+ *  (then smpsim_skin_mask() of the photo); dots may be NULL (then the
+ *  design's). On success *out holds *n warnings (possibly 0; free with
+ *  free()). SMPSIM_EINVAL, SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_photo_check(const smpsim_image *photo,
+                                            const smpsim_design *design,
+                                            const smpsim_dots *dots, const smpsim_mask *skin,
+                                            smpsim_warning **out, size_t *n, smpsim_error *err);
+
+/** Limits the renderer's pigment to a mask of the images it renders
+ *  (copied; NULL: everywhere): pixels at 0 keep the photo's value, partly
+ *  allowed ones a mix. A render whose image is not the mask's size fails
+ *  with SMPSIM_EINVAL. SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_renderer_set_mask(smpsim_renderer *renderer,
+                                                  const smpsim_mask *allowed, smpsim_error *err);
+
+/** smpsim_render_dots() with pigment only where `allowed` is (NULL:
+ *  everywhere; see smpsim_renderer_set_mask()). @since 0.1 */
+SMPSIM_API smpsim_status smpsim_render_dots_masked(smpsim_image *image, const smpsim_view *view,
+                                                   const smpsim_dots *dots,
+                                                   const smpsim_render_options *opts,
+                                                   const smpsim_mask *allowed, smpsim_error *err);
+
 /** How the model draws one dot. */
 typedef struct smpsim_dot_look {
     int visible;              /* 0: left out (a later session than the one shown) */
@@ -1289,6 +1370,42 @@ SMPSIM_API smpsim_status smpsim_estimate_camera_blur(const smpsim_image *image,
 SMPSIM_API smpsim_status smpsim_image_view_at_distance(smpsim_image *image, double px_per_mm,
                                                        double distance_m, smpsim_error *err);
 
+/** What treatment changed in a photo, as a camera or an eye records it
+ *  (the metric real healed SMP was measured with; docs/realism.md,
+ *  "Measuring the look"). CIELAB D65; "treated" is the preview, "untreated"
+ *  the photo, over the same region. */
+typedef struct smpsim_appearance {
+    /** L* and chroma C* of the region's mean colour (averaged in linear
+     *  light), preview minus photo. */
+    double delta_lightness, delta_chroma;
+    /** Chroma change of the skin between the dots: the mean colour of the
+     *  5 px/mm cells at or above their local mean L*, preview minus photo. */
+    double delta_chroma_between;
+    /** Dot-scale texture: on a 5 px/mm grid, the standard deviation of L*
+     *  minus its local mean (Gaussian, sigma 1 mm, over the region), in the
+     *  preview and the photo; sigma_added = sqrt(treated^2 - untreated^2)
+     *  (negative when the preview is the smoother). */
+    double sigma_treated, sigma_untreated, sigma_added;
+    /** Share of the grid cells at least 4 L* darker than their local mean,
+     *  in the preview (the visible specks) and in the photo. */
+    double dark_fraction, dark_fraction_untreated;
+    /** The two mean colours. */
+    double lightness_treated, lightness_untreated, chroma_treated, chroma_untreated;
+    /** Photo pixels and 5 px/mm grid cells in the region. */
+    size_t n_pixels, n_grid_cells;
+} smpsim_appearance;
+
+/** Measures a preview against its photo (same size, RGBA8 or RGBA16)
+ *  inside the polygon xy_px (photo pixels, n_points >= 3; NULL and 0: the
+ *  whole image), at the photo's scale px_per_mm (0.5..1000) and, when
+ *  distance_m is not 0 (0.05..100), as an eye sees both from that distance
+ *  (smpsim_image_view_at_distance()). Nothing is changed. SMPSIM_EINVAL
+ *  names a bad argument or an empty region; SMPSIM_ENOMEM. @since 0.1 */
+SMPSIM_API smpsim_status smpsim_measure_appearance(const smpsim_image *photo,
+                                                   const smpsim_image *preview,
+                                                   const double *xy_px, size_t n_points,
+                                                   double px_per_mm, double distance_m,
+                                                   smpsim_appearance *out, smpsim_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Previews: a design over its photo with a look, saved with its provenance */
@@ -1321,7 +1438,20 @@ typedef struct smpsim_look {
     /** Non-zero: guides drawn over the preview (smpsim_image_draw_guides();
      *  needs the cairo part). */
     int guides;
+    /** Where pigment may go in the modelled states (fresh, healed, aged,
+     *  sessions; "as given" draws the dots as they are): 0 = on the skin
+     *  and between the hair strands, by masks found in the photo
+     *  (smpsim_skin_mask(), smpsim_hair_mask()) or painted ones below;
+     *  SMPSIM_MASKS_NONE = everywhere. Guides show the masks. @since 0.1 */
+    int masks;
+    /** Painted masks replacing the skin or hair mask found in the photo:
+     *  paths of images of the photo's size, white = skin (hair); "" = found
+     *  in the photo. @since 0.1 */
+    char skin_mask_png[512], hair_mask_png[512];
 } smpsim_look;
+
+/** smpsim_look.masks: pigment everywhere, as in smpsim 0.1. */
+#define SMPSIM_MASKS_NONE 1
 
 SMPSIM_API void smpsim_look_init_(smpsim_look *look, size_t struct_size);
 #define smpsim_look_init(look) smpsim_look_init_((look), sizeof *(look))

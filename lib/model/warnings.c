@@ -106,11 +106,21 @@ static void check_regions(const smpsim_design *d, list *l)
     for (size_t r = 0; r < smpsim_design_region_count(d); r++) {
         const smpsim_region_params *p = &smpsim__design_region(d, r)->params;
         double shade = p->shade + darkest_offset;
-        if (hair > 0.0 && shade > hair)
+        /* The advice is a shade the design accepts (1..10 in steps of
+         * 0.5), for the region, the sessions' darkest offset taken off. */
+        double advice = floor((hair - darkest_offset) * 2.0) / 2.0;
+        if (hair > 0.0 && shade > hair && advice >= 1.0)
             add(l, SMPSIM_WARN_TOO_DARK,
                 "region %zu: shade %.1f is darker than the client's hair (%.1f); dots never look "
-                "right darker than the hair: lower the shade to %.1f or less",
-                r + 1, shade, hair, hair);
+                "right darker than the hair: set the region's shade to %.1f or less",
+                r + 1, shade, hair, advice);
+        else if (hair > 0.0 && shade > hair)
+            add(l, SMPSIM_WARN_TOO_DARK,
+                "region %zu: shade %.1f is darker than the client's hair (%.1f), which is "
+                "lighter than the lightest shade the sessions allow; white or grey hair is "
+                "not matched by SMP: use shade 1 and no darker session offset, or treat only "
+                "where the hair is gone",
+                r + 1, shade, hair);
         double spacing = sqrt(2.0 / (sqrt(3.0) * p->density_per_cm2 / 100.0));
         double gap = spacing - HEALED_SPREAD * p->dot_diameter_mm;
         if (gap < MIN_GAP_MM)

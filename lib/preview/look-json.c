@@ -49,6 +49,13 @@ smpsim_status smpsim_look_to_json(const smpsim_look *look, char **out, smpsim_er
         point_or_null(look->have_skin, look->skin_xy), "hair",
         point_or_null(look->have_hair, look->hair_xy), "auto_shade", look->auto_shade != 0,
         "guides", look->guides != 0);
+    /* written only when not the default: earlier previews read the same */
+    if (root && look->masks == SMPSIM_MASKS_NONE)
+        json_object_set_new(root, "masks", json_string("none"));
+    if (root && look->skin_mask_png[0])
+        json_object_set_new(root, "skin_mask", json_string(look->skin_mask_png));
+    if (root && look->hair_mask_png[0])
+        json_object_set_new(root, "hair_mask", json_string(look->hair_mask_png));
     *out = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     return *out ? SMPSIM_OK : smpsim__fail(err, SMPSIM_ENOMEM, "look_to_json: out of memory");
@@ -127,6 +134,21 @@ static int set_key(const char *key, json_t *v, smpsim_look *look)
         if (!json_is_boolean(v))
             return -1;
         *(key[0] == 'g' ? &look->guides : &look->auto_shade) = json_is_true(v);
+        return 0;
+    }
+    if (strcmp(key, "masks") == 0) {
+        const char *m = json_string_value(v);
+        if (!m || (strcmp(m, "none") != 0 && strcmp(m, "auto") != 0))
+            return -1;
+        look->masks = m[0] == 'n' ? SMPSIM_MASKS_NONE : 0;
+        return 0;
+    }
+    if (strcmp(key, "skin_mask") == 0 || strcmp(key, "hair_mask") == 0) {
+        char *dst = key[0] == 's' ? look->skin_mask_png : look->hair_mask_png;
+        const char *path = json_is_null(v) ? "" : json_string_value(v);
+        if (!path || strlen(path) >= sizeof look->skin_mask_png)
+            return -1;
+        strcpy(dst, path);
         return 0;
     }
     if (strcmp(key, "skin") == 0)

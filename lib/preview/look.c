@@ -59,5 +59,11 @@ smpsim_status smpsim_look_validate(const smpsim_look *look, smpsim_error *err)
             return smpsim__fail(err, SMPSIM_EINVAL, "look: the %s point is not finite",
                                 k ? "hair" : "skin");
     }
+    if (look->masks != 0 && look->masks != SMPSIM_MASKS_NONE)
+        return smpsim__fail(err, SMPSIM_EINVAL, "look: masks is %d, expected 0 or 1",
+                            look->masks);
+    if (!memchr(look->skin_mask_png, 0, sizeof look->skin_mask_png) ||
+        !memchr(look->hair_mask_png, 0, sizeof look->hair_mask_png))
+        return smpsim__fail(err, SMPSIM_EINVAL, "look: a mask's path is not terminated");
     return SMPSIM_OK;
 }

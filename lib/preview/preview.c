@@ -55,6 +55,69 @@ smpsim_status smpsim_look_resolve(smpsim_look *look, const smpsim_image *photo,
     return SMPSIM_OK;
 }
 
+/* The skin and hair masks of a look over this photo (NULL: none) and
+ * where pigment may go: in the modelled states unless the look says none;
+ * for guides always. */
+typedef struct masks {
+    smpsim_mask *skin, *hair, *allowed;
+} masks;
+
+static void masks_free(masks *m)
+{
+    smpsim_mask_free(m->skin);
+    smpsim_mask_free(m->hair);
+    smpsim_mask_free(m->allowed);
+}
+
+static int modelled(const smpsim_look *look)
+{
+    return look->render.state != SMPSIM_STATE_AS_GIVEN || look->render.session != 0;
+}
+
+/* A painted mask (path) or the one found in the photo. */
+static smpsim_status one_mask(const char *path, const smpsim_image *photo,
+                              const smpsim_mask *skin, smpsim_mask **out, smpsim_error *err)
+{
+    if (!path[0])
+        return skin ? smpsim_hair_mask(photo, skin, out, err) : smpsim_skin_mask(photo, out, err);
+    smpsim_image *painted = NULL;
+    smpsim_status st = smpsim_image_load(path, NULL, &painted, err);
+    if (st == SMPSIM_OK && (painted->width != photo->width || painted->height != photo->height))
+        st = smpsim__fail(err, SMPSIM_EINVAL, "%s: the mask is %ux%u px, the photo %ux%u", path,
+                          painted->width, painted->height, photo->width, photo->height);
+    if (st == SMPSIM_OK)
+        st = smpsim_mask_from_image(painted, out, err);
+    smpsim_image_free(painted);
+    return st;
+}
+
+static smpsim_status make_masks(const smpsim_look *look, const smpsim_image *photo, masks *m,
+                                smpsim_error *err)
+{
+    *m = (masks){0};
+    int pigment = modelled(look) && look->masks != SMPSIM_MASKS_NONE;
+    if (!pigment && !look->guides)
+        return SMPSIM_OK;
+    smpsim_status st = one_mask(look->skin_mask_png, photo, NULL, &m->skin, err);
+    if (st == SMPSIM_OK)
+        st = one_mask(look->hair_mask_png, photo, m->skin, &m->hair, err);
+    if (st == SMPSIM_OK && pigment)
+        st = smpsim_mask_allowed(m->skin, m->hair, &m->allowed, err);
+    return st;
+}
+
+/* The masks for guides: the hair tinted, the skin's outline. */
+static smpsim_status draw_masks(const masks *m, smpsim_image *img, smpsim_error *err)
+{
+    static const double hair_rgb[3] = {0.0, 0.85, 1.0}, skin_rgb[3] = {1.0, 0.0, 0.85};
+    smpsim_status st = SMPSIM_OK;
+    if (m->hair)
+        st = smpsim_mask_draw(img, m->hair, hair_rgb, 0.45, 0, err);
+    if (st == SMPSIM_OK && m->skin)
+        st = smpsim_mask_draw(img, m->skin, skin_rgb, 1.0, 1, err);
+    return st;
+}
+
 static smpsim_status draw_guides(smpsim_image *img, const smpsim_design *design,
                                  const smpsim_dots *dots, smpsim_error *err)
 {
@@ -89,6 +152,7 @@ smpsim_status smpsim_preview_render(const smpsim_design *design, const smpsim_im
     const smpsim_view *view = smpsim_design_get_view(design);
     smpsim_dots *dots = NULL;
     smpsim_image *img = NULL;
+    masks m = {0};
     st = smpsim_design_dots(design, &dots, err);
     if (st == SMPSIM_OK)
         st = smpsim_image_copy(photo, &img, err);
@@ -97,11 +161,16 @@ smpsim_status smpsim_preview_render(const smpsim_design *design, const smpsim_im
     if (st == SMPSIM_OK)
         st = smpsim_look_resolve(&look, img, &info, err);
     if (st == SMPSIM_OK)
-        st = smpsim_render_dots(img, view, dots, &look.render, err);
+        st = make_masks(&look, photo, &m, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_render_dots_masked(img, view, dots, &look.render, m.allowed, err);
     if (st == SMPSIM_OK && look.distance_m > 0)
         st = smpsim_image_view_at_distance(img, view->px_per_mm, look.distance_m, err);
     if (st == SMPSIM_OK && look.guides)
+        st = draw_masks(&m, img, err);
+    if (st == SMPSIM_OK && look.guides)
         st = draw_guides(img, design, dots, err);
+    masks_free(&m);
     if (st == SMPSIM_OK) {
         info.n_dots = dots->count;
         *out = img;

@@ -23,9 +23,27 @@
 #define FRESH_SOFTNESS 0.70  /* sharper */
 #define FRESH_OD 1.20        /* darker */
 #define FRESH_NEUTRAL 0.30   /* keeps 30 % of the blue cast: it comes within weeks */
-#define HEALED_DIAMETER 0.55 /* shrinks ~50 % (DESIGN.md: 0.25 -> 0.10-0.15 mm) */
-#define HEALED_SOFTNESS 1.20
-#define HEALED_OD 0.70       /* a shade or two lighter */
+/* Healed: what a camera records of healed SMP (issue 15, five real
+ * before/after photo pairs; docs/realism.md "The healed look"). The
+ * pigment spreads into a speck 2-3x the needle's mark that keeps most of
+ * its density; specks vary (size, strength, shape: SPECK_* in render.c);
+ * a grey-brown veil lies over the treated area between them. */
+#define HEALED_DIAMETER 2.8  /* 0.20-0.25 mm needle -> 0.56-0.7 mm speck (0.5-0.7 mm measured) */
+#define HEALED_SOFTNESS 0.45 /* added: a spread speck has a soft rim (0.8 of the radius) */
+#define HEALED_OD 0.85       /* keeps most of its density: ~a shade lighter */
+/* Speck colour L* 33-38, a* 3-6, b* 10-13 on fair skin (measured): over
+ * the veiled skin that takes OD ratios green/red ~1.0, blue/red ~1.25. */
+#define HEALED_WARMTH 1.42   /* blue absorbance x 1.42: 0.88 -> 1.25 */
+#define HEALED_GREEN 1.06    /* green absorbance / red (carbon: half-way to blue) */
+/* The veil: each healed dot adds a cone of radius VEIL_RADIUS_MM in which
+ * the skin is mixed towards a warm grey of its own luminance, up to
+ * VEIL_PER_DOT at the centre; overlapping cones combine as 1 - prod(1 - w s).
+ * At 100 dots/cm2 the mix is ~0.45 (between-dots dC* about -8 on fair,
+ * -12 on olive skin; the photographs: -13). Shades from VEIL_FULL_SHADE up
+ * give the full veil, fainter ones in proportion. Fitted to photographs. */
+#define VEIL_RADIUS_MM 1.4
+#define VEIL_PER_DOT 0.46
+#define VEIL_FULL_SHADE 4.0
 #define AGED_SPREAD_PER_YEAR 0.02
 #define AGED_SPREAD_MAX 1.25
 #define AGED_SOFTNESS_PER_YEAR 0.03
@@ -131,12 +149,18 @@ static void look_for_state(const smpsim_render_options *o, int state, double yea
         l->redness = 1.0;
     } else {
         l->diameter_factor *= HEALED_DIAMETER;
-        l->softness *= HEALED_SOFTNESS;
+        l->softness += HEALED_SOFTNESS;
         l->od_factor = HEALED_OD;
+        l->blue_ratio *= HEALED_WARMTH;
+        l->green_ratio = HEALED_GREEN;
+        l->irregular = 1;
+        l->veil = VEIL_PER_DOT;
+        l->veil_radius_mm = VEIL_RADIUS_MM;
     }
     if (state == SMPSIM_STATE_AGED) {
         double tau = fade_tau_years[o->uv_exposure] * fmin(1.0, o->depth_mm / SHALLOW_DEPTH_MM);
         l->od_factor *= exp(-years / tau);
+        l->veil *= exp(-years / tau);
         l->diameter_factor *= fmin(AGED_SPREAD_MAX, 1.0 + AGED_SPREAD_PER_YEAR * years);
         l->softness += AGED_SOFTNESS_PER_YEAR * years;
     }
@@ -180,11 +204,17 @@ void smpsim__look_transmittance(const smpsim_render_options *o, const smpsim__lo
     } else {
         double red = fmin(fmax(shade, 0.0), 10.0) / 10.0 * o->max_optical_density;
         od[0] = red;
-        od[1] = red * (1.0 + ratio) / 2.0;
+        od[1] = red * (look->green_ratio > 0.0 ? look->green_ratio : (1.0 + ratio) / 2.0);
         od[2] = red * ratio;
     }
     for (int c = 0; c < 3; c++)
         t[c] = pow(10.0, -od[c] * look->od_factor);
+}
+
+double smpsim__look_veil(const smpsim__look *look, double shade)
+{
+    double s = shade > 0.0 ? (shade < VEIL_FULL_SHADE ? shade : VEIL_FULL_SHADE) : 0.0;
+    return look->veil * s / VEIL_FULL_SHADE;
 }
 
 void smpsim__look_transmittance_rate(const smpsim_render_options *o, const smpsim__look *look,
@@ -197,7 +227,7 @@ void smpsim__look_transmittance_rate(const smpsim_render_options *o, const smpsi
     double ratio = look->blue_ratio, red = o->max_optical_density / 10.0 * look->od_factor;
     const double log2_10 = 3.32192809488736234787;
     rate[0] = -red * log2_10;
-    rate[1] = -red * (1.0 + ratio) / 2.0 * log2_10;
+    rate[1] = -red * (look->green_ratio > 0.0 ? look->green_ratio : (1.0 + ratio) / 2.0) * log2_10;
     rate[2] = -red * ratio * log2_10;
 }
 

@@ -53,9 +53,13 @@ typedef struct smpsim__look {
     double softness;        /* soft edge as a fraction of the radius */
     double od_factor;       /* optical density relative to the healed pigment */
     double blue_ratio;      /* blue absorbance relative to red */
+    double green_ratio;     /* green absorbance relative to red (0: half-way to blue) */
     double redness;         /* 0..1: strength of the fresh redness halo */
     double blowout;         /* 0..1: strength of the blowout halo */
     double camera_px;       /* half-width of the camera's edge ramp, px (0 = none) */
+    int irregular;          /* healed specks: each varies in size, strength and shape */
+    double veil;            /* 0..1: strength of the grey veil at a dot's centre (full shade) */
+    double veil_radius_mm;  /* reach of a dot's veil */
 } smpsim__look;
 
 /* The look of a dot of `session` (0 = 1) with these resolved options. */
@@ -71,6 +75,15 @@ void smpsim__look_transmittance(const smpsim_render_options *o, const smpsim__lo
  * colour, whose T does not depend on the shade. */
 void smpsim__look_transmittance_rate(const smpsim_render_options *o, const smpsim__look *look,
                                      double rate[3]);
+
+/* A dot's veil strength for its shade (fainter below a light shade). */
+double smpsim__look_veil(const smpsim__look *look, double shade);
+/* The veil mixes a pixel's linear colour c towards a warm grey of its own
+ * luminance Y: c + V (SMPSIM__VEIL_GREY x Y x tint - c). */
+#define SMPSIM__VEIL_GREY 0.92f
+#define SMPSIM__VEIL_TINT_R 1.04f
+#define SMPSIM__VEIL_TINT_G 1.0f
+#define SMPSIM__VEIL_TINT_B 0.93f
 
 /* Absorption (1 - factor at full coverage) of the redness halo at full strength. */
 extern const double smpsim__redness_absorption[3];

@@ -56,7 +56,11 @@ _Static_assert(CODE_LEVELS == 1 << 12, "row8_fused() shifts codes by 12");
 /* How a splat reaches the pixels: at once (a dot; a faint halo, whose
  * kernel drops its faintest rim); through the factor buffer (a strong
  * halo). */
-enum { SPLAT_ACC, SPLAT_DOT, SPLAT_FAINT };
+enum { SPLAT_ACC, SPLAT_DOT, SPLAT_FAINT, SPLAT_VEIL };
+/* The factor buffer's planes: R, G, B factors of strong halos, and the
+ * veil's 1 - mix (see apply8()). */
+#define ACC_PLANES 4
+#define VEIL_PLANE 3
 
 /* A kernel window placed on the image: pixel (x, y) takes weight k[0]. */
 typedef struct window {
@@ -72,7 +76,7 @@ typedef struct splat {
     int32_t x, y;          /* top-left pixel of the clipped footprint */
     uint16_t w, h;         /* clipped footprint (kernels are <= MAX_KERNEL_PX + 1) */
     uint16_t stride;       /* kernel row stride */
-    uint8_t how;           /* SPLAT_DOT, SPLAT_FAINT or SPLAT_ACC (see composite()) */
+    uint8_t how;           /* SPLAT_DOT, SPLAT_FAINT, SPLAT_ACC or SPLAT_VEIL (see composite()) */
     /* the fused dot (dw = 0: none): its clipped footprint starts at pixel
      * (x + dx, y + dy) of the image, with weight dk[0] (a halo carries
      * one only when it is at most FUSE_MAX px wide and high) */
@@ -115,11 +119,14 @@ struct smpsim_renderer {
     uint32_t *band_start, *band_fill, *order;
     splat *items; /* copies of the splats, by band then x */
     size_t cap_bands, cap_items, cap_order;
-    float *acc; /* per thread, 3 planes of BAND rows x width factors; all 1 between uses */
+    float *acc; /* per thread, ACC_PLANES planes of BAND rows x width factors; all 1 between uses */
     uint8_t *codes; /* 256 codes x CODE_LEVELS, made at the first 8-bit render */
     size_t cap_acc;
     float **big; /* kernels of dots too large for the cache, freed per render */
     size_t n_big, cap_big;
+    smpsim_mask *keep;   /* pigment only where this is > 0 (a copy; NULL: everywhere) */
+    uint8_t *saved;      /* per thread, a band's pixels before compositing (with keep) */
+    size_t cap_saved;
     size_t max_threads;  /* the options' threads, 0 resolved when they were set */
     size_t threads_used; /* by the last composite */
     /* the current render */
@@ -135,7 +142,7 @@ struct smpsim_renderer {
     struct {
         double a, b, scale;
         size_t kernel; /* + 1; 0: none */
-    } disc_memo[3];
+    } disc_memo[4];
     /* index + 1 in kernels[] of each (radius step, softness step); 0: not built */
     uint16_t kernel_of[QB_MAX - QB_MIN + 1][SMPSIM__KERNEL_FAINT + 1];
 };
@@ -203,6 +210,8 @@ void smpsim_renderer_free(smpsim_renderer *r)
     free(r->order);
     free(r->acc);
     free(r->codes);
+    smpsim_mask_free(r->keep);
+    free(r->saved);
     free_big(r);
     free(r->big);
     free(r);
@@ -220,6 +229,25 @@ smpsim_status smpsim_renderer_set_options(smpsim_renderer *r, const smpsim_rende
     r->o = o;
     reset_looks(r);
     r->max_threads = max_threads(&r->o);
+    return SMPSIM_OK;
+}
+
+smpsim_status smpsim_renderer_set_mask(smpsim_renderer *r, const smpsim_mask *allowed,
+                                       smpsim_error *err)
+{
+    if (!r)
+        return smpsim__fail(err, SMPSIM_EINVAL, "renderer is NULL");
+    if (allowed && (!allowed->data || !allowed->width || !allowed->height))
+        return smpsim__fail(err, SMPSIM_EINVAL, "renderer: the mask is empty");
+    smpsim_mask *copy = NULL;
+    if (allowed) {
+        smpsim_status st = smpsim_mask_new(allowed->width, allowed->height, &copy, err);
+        if (st != SMPSIM_OK)
+            return st;
+        memcpy(copy->data, allowed->data, (size_t)allowed->width * allowed->height);
+    }
+    smpsim_mask_free(r->keep);
+    r->keep = copy;
     return SMPSIM_OK;
 }
 
@@ -436,6 +464,80 @@ static const double *look_transmittance(smpsim_renderer *r, cached_look *cl, dou
     return cl->t;
 }
 
+/* ---- healed specks -------------------------------------------------------- */
+
+/* How one healed speck departs from the model's: pigment spreads unevenly,
+ * so specks vary in size, strength and shape (a second lobe beside the
+ * first). Drawn from a hash of the dot's position: the same dot always
+ * looks the same, in any order, on any thread. Ranges fitted to
+ * photographs (docs/realism.md). */
+#define SPECK_SIZE_MIN 0.72
+#define SPECK_SIZE_RANGE 0.56     /* size x 0.72..1.28 */
+#define SPECK_STRENGTH_MIN 0.6
+#define SPECK_STRENGTH_RANGE 0.55 /* absorption x 0.6..1.15 */
+#define SPECK_LOBE_SHARE 0.7      /* specks with a second lobe */
+#define SPECK_LOBE_OFFSET 0.45    /* its centre 0.45..0.85 radii away */
+#define SPECK_LOBE_RADIUS 0.5     /* its radius 0.5..0.8 of the speck's */
+#define SPECK_LOBE_STRENGTH 0.8
+
+typedef struct speck {
+    double size, strength;
+    int lobe;
+    double lobe_dx, lobe_dy, lobe_size; /* offset and size in radii */
+} speck;
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static void vary_speck(const smpsim_dot *d, speck *sp)
+{
+    uint64_t bx, by;
+    double x = d->x_mm + 0.0, y = d->y_mm + 0.0; /* -0 counts as 0 */
+    memcpy(&bx, &x, sizeof bx);
+    memcpy(&by, &y, sizeof by);
+    uint64_t h = mix64(bx ^ mix64(by + UINT64_C(0x9e3779b97f4a7c15)));
+    double u[6];
+    for (int i = 0; i < 6; i++) {
+        h = mix64(h + UINT64_C(0x9e3779b97f4a7c15));
+        u[i] = (double)(h >> 11) * 0x1.0p-53;
+    }
+    sp->size = SPECK_SIZE_MIN + SPECK_SIZE_RANGE * u[0];
+    sp->strength = SPECK_STRENGTH_MIN + SPECK_STRENGTH_RANGE * u[1];
+    sp->lobe = u[2] < SPECK_LOBE_SHARE;
+    double angle = 6.283185307179586 * u[3], dist = SPECK_LOBE_OFFSET + 0.4 * u[4];
+    sp->lobe_dx = dist * cos(angle);
+    sp->lobe_dy = dist * sin(angle);
+    sp->lobe_size = SPECK_LOBE_RADIUS + 0.3 * u[5];
+}
+
+/* A healed speck's second lobe and its share of the veil. */
+static smpsim_status add_speck_extras(smpsim_renderer *r, const smpsim__look *L, const speck *sp,
+                                      double cx, double cy, double radius, double a, double b,
+                                      const double kd[3], double shade, double scale,
+                                      smpsim_error *err)
+{
+    smpsim_status st = SMPSIM_OK;
+    if (sp->lobe) {
+        double kl[3];
+        for (int c = 0; c < 3; c++)
+            kl[c] = kd[c] * SPECK_LOBE_STRENGTH;
+        /* the same rim as the speck's (the camera's blur included) */
+        double rim = 0.5 * (b - a), mid = 0.5 * (a + b) * sp->lobe_size;
+        st = add_disc(r, cx + sp->lobe_dx * radius, cy + sp->lobe_dy * radius,
+                      mid - rim > 0.0 ? mid - rim : 0.0, mid + rim, kl, SPLAT_DOT, err);
+    }
+    double v = smpsim__look_veil(L, shade);
+    if (st == SMPSIM_OK && v > 0.0) {
+        double kv[3] = {v, 0.0, 0.0};
+        st = add_disc(r, cx, cy, 0.0, L->veil_radius_mm * scale, kv, SPLAT_VEIL, err);
+    }
+    return st;
+}
+
 static smpsim_status add_dot(smpsim_renderer *r, const smpsim__mapper *m, const smpsim_dot *d,
                              smpsim_error *err)
 {
@@ -450,6 +552,11 @@ static smpsim_status add_dot(smpsim_renderer *r, const smpsim__mapper *m, const 
     if (!smpsim__mapper_map(m, d->x_mm, d->y_mm, &cx, &cy, &scale))
         return SMPSIM_OK; /* on the far side of a head view */
     double radius = 0.5 * d->diameter_mm * L->diameter_factor * scale;
+    speck sp = {.size = 1.0, .strength = 1.0};
+    if (L->irregular) {
+        vary_speck(d, &sp);
+        radius *= sp.size;
+    }
     double a = radius * (1.0 - L->softness / 2.0), b = radius * (1.0 + L->softness / 2.0);
     double spread = 1.0; /* darkened area of the dot over that of its profile */
     if (r->memo.L == L && r->memo.radius == radius) {
@@ -481,6 +588,14 @@ static smpsim_status add_dot(smpsim_renderer *r, const smpsim__mapper *m, const 
     const double *t = look_transmittance(r, cl, d->shade, scratch);
     double k[3] = {1.0 - t[0], 1.0 - t[1], 1.0 - t[2]};
     double kd[3] = {k[0] * spread, k[1] * spread, k[2] * spread};
+    if (L->irregular) {
+        for (int c = 0; c < 3; c++)
+            kd[c] = fmin(kd[c] * sp.strength, 1.0);
+        smpsim_status st = add_speck_extras(r, L, &sp, cx, cy, radius, a, b, kd, d->shade, scale,
+                                            err);
+        if (st != SMPSIM_OK)
+            return st;
+    }
     /* The dot goes into the pixels at once; a faint halo too, by the
      * table; a strong one through the factor buffer. */
     smpsim_status st;
@@ -566,7 +681,7 @@ static smpsim_status bucket_splats(smpsim_renderer *r, size_t n_bands, smpsim_er
     return SMPSIM_OK;
 }
 
-/* The factor buffer holds three planes (R, G, B) of BAND rows x width:
+/* The factor buffer holds four planes (R, G, B, veil) of BAND rows x width:
  * a halo's rows multiply straight runs of floats (vectorised), and a
  * channel the halo leaves alone (redness does not absorb red) is skipped. */
 static inline float *acc_row(float *acc, size_t width, int c, long row)
@@ -577,13 +692,14 @@ static inline float *acc_row(float *acc, size_t width, int c, long row)
 static void accumulate(float *acc, size_t width, const splat *s, long y0, long y1)
 {
     long ya = s->y > y0 ? s->y : y0, yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
-    for (int c = 0; c < 3; c++) {
+    int veil = s->how == SPLAT_VEIL;
+    for (int c = 0; c < (veil ? 1 : 3); c++) {
         float k = s->absorb[c];
         if (k == 0.0f)
             continue;
         for (long y = ya; y < yb; y++) {
             const float *restrict kr = s->k + (size_t)(y - s->y) * s->stride;
-            float *restrict ar = acc_row(acc, width, c, y - y0) + s->x;
+            float *restrict ar = acc_row(acc, width, veil ? VEIL_PLANE : c, y - y0) + s->x;
             for (uint32_t i = 0; i < s->w; i++)
                 ar[i] *= 1.0f - kr[i] * k;
         }
@@ -730,9 +846,64 @@ static void splat16(smpsim_image *im, const splat *s, long y0, long y1)
 
 /* Pixels [xa, xb) of row y take their accumulated factors in the
  * channels of mask, which are reset to one. */
+/* The veil: a pixel's linear colour c mixed by V = 1 - f towards a warm
+ * grey of its own luminance (see smpsim__look_veil()). */
+static inline void veil_mix(float c[3], float f)
+{
+    float v = 1.0f - f;
+    if (!(v > 0.0f))
+        return;
+    float y = SMPSIM__VEIL_GREY * (0.2126f * c[0] + 0.7152f * c[1] + 0.0722f * c[2]);
+    c[0] += v * (y * SMPSIM__VEIL_TINT_R - c[0]);
+    c[1] += v * (y * SMPSIM__VEIL_TINT_G - c[1]);
+    c[2] += v * (y * SMPSIM__VEIL_TINT_B - c[2]);
+}
+
+static void apply8_veil(const smpsim__srgb8 *t, float *acc, size_t width, long row, unsigned mask,
+                        uint8_t *p, long xa, long n)
+{
+    float *f[ACC_PLANES];
+    for (int c = 0; c < ACC_PLANES; c++)
+        f[c] = acc_row(acc, width, c, row) + xa;
+    float *fv = f[VEIL_PLANE];
+    if (!(mask & 7u)) { /* the veil alone: the common case */
+        for (long i = 0; i < n; i++, p += 4) {
+            float v = 1.0f - fv[i];
+            if (v == 0.0f)
+                continue;
+            fv[i] = 1.0f;
+            float r = t->decode[p[0]], g = t->decode[p[1]], b = t->decode[p[2]];
+            float y = SMPSIM__VEIL_GREY * (0.2126f * r + 0.7152f * g + 0.0722f * b);
+            /* stays in [0, 1): the grey's tint keeps it under 0.96 */
+            p[0] = smpsim__srgb8_encode_unit(t, r + v * (y * SMPSIM__VEIL_TINT_R - r));
+            p[1] = smpsim__srgb8_encode_unit(t, g + v * (y * SMPSIM__VEIL_TINT_G - g));
+            p[2] = smpsim__srgb8_encode_unit(t, b + v * (y * SMPSIM__VEIL_TINT_B - b));
+        }
+        return;
+    }
+    for (long i = 0; i < n; i++, p += 4) {
+        float c3[3];
+        for (int c = 0; c < 3; c++) {
+            c3[c] = t->decode[p[c]];
+            if (mask & (1u << c)) {
+                c3[c] *= f[c][i];
+                f[c][i] = 1.0f;
+            }
+        }
+        veil_mix(c3, fv[i]);
+        fv[i] = 1.0f;
+        for (int c = 0; c < 3; c++)
+            p[c] = smpsim__srgb8_encode(t, c3[c]);
+    }
+}
+
 static void apply8(const smpsim__srgb8 *t, float *acc, size_t width, long row, unsigned mask,
                    uint8_t *p, long xa, long n)
 {
+    if (mask & (1u << VEIL_PLANE)) {
+        apply8_veil(t, acc, width, row, mask, p, xa, n);
+        return;
+    }
     /* No test for untouched pixels: a factor of 1 gives back the same code
      * (decoded values lie mid-way between the thresholds), and a branch
      * per pixel cost more than the arithmetic. */
@@ -751,6 +922,28 @@ static void apply8(const smpsim__srgb8 *t, float *acc, size_t width, long row, u
 static void apply16(float *acc, size_t width, long row, unsigned mask, uint16_t *p, long xa,
                     long n)
 {
+    if (mask & (1u << VEIL_PLANE)) {
+        float *f[ACC_PLANES];
+        for (int c = 0; c < ACC_PLANES; c++)
+            f[c] = acc_row(acc, width, c, row) + xa;
+        for (long i = 0; i < n; i++, p += 4) {
+            float c3[3];
+            for (int c = 0; c < 3; c++) {
+                c3[c] = (float)smpsim__srgb_to_linear(p[c] / 65535.0);
+                if (mask & (1u << c)) {
+                    c3[c] *= f[c][i];
+                    f[c][i] = 1.0f;
+                }
+            }
+            if (f[VEIL_PLANE][i] == 1.0f && !(mask & 7u))
+                continue;
+            veil_mix(c3, f[VEIL_PLANE][i]);
+            f[VEIL_PLANE][i] = 1.0f;
+            for (int c = 0; c < 3; c++)
+                p[c] = smpsim__srgb16_encode(c3[c]);
+        }
+        return;
+    }
     for (int c = 0; c < 3; c++) {
         if (!(mask & (1u << c)))
             continue;
@@ -777,7 +970,7 @@ static void apply_band(smpsim_renderer *r, float *acc, const splat *it, const sp
     for (long y = y0; y < y1; y++)
         done[y - y0] = 0;
     for (const splat *s = it; s < end; s++) {
-        if (s->how != SPLAT_ACC)
+        if (s->how != SPLAT_ACC && s->how != SPLAT_VEIL)
             continue;
         long ya = s->y > y0 ? s->y : y0;
         long yb = (long)s->y + (long)s->h < y1 ? s->y + (long)s->h : y1;
@@ -820,20 +1013,105 @@ static inline void prefetch_pixels(const smpsim_image *im, size_t bpp, const spl
     }
 }
 
+/* With a mask: whether any pixel of rows [y0, y1) is kept out, and then
+ * the rows' pixels saved into `saved`. */
+static bool save_masked_rows(const smpsim_renderer *r, uint8_t *saved, long y0, long y1)
+{
+    const smpsim_image *im = r->image;
+    size_t w = im->width, row = w * (im->format == SMPSIM_RGBA8 ? 4 : 8);
+    const uint8_t *m = r->keep->data + (size_t)y0 * w, *end = r->keep->data + (size_t)y1 * w;
+    while (m < end && *m == 255)
+        m++;
+    if (m == end)
+        return false;
+    for (long y = y0; y < y1; y++)
+        memcpy(saved + (size_t)(y - y0) * row, (const char *)im->pixels + (size_t)y * im->stride,
+               row);
+    return true;
+}
+
+/* Pixels the mask keeps out get their saved value back; partly kept ones
+ * a mix (in code values: masks are painted in sRGB). */
+static void restore_masked_rows(smpsim_renderer *r, const uint8_t *saved, long y0, long y1)
+{
+    smpsim_image *im = r->image;
+    size_t w = im->width, row = w * (im->format == SMPSIM_RGBA8 ? 4 : 8);
+    for (long y = y0; y < y1; y++) {
+        const uint8_t *m = r->keep->data + (size_t)y * w;
+        char *p = (char *)im->pixels + (size_t)y * im->stride;
+        const char *q = (const char *)saved + (size_t)(y - y0) * row;
+        for (size_t x = 0; x < w; x++) {
+            unsigned k = m[x];
+            if (k == 255)
+                continue;
+            for (int c = 0; c < 3; c++) {
+                if (im->format == SMPSIM_RGBA8) {
+                    uint8_t *a = (uint8_t *)p + 4 * x + c;
+                    unsigned old = ((const uint8_t *)q)[4 * x + c];
+                    *a = (uint8_t)((*a * k + old * (255u - k) + 127u) / 255u);
+                } else {
+                    uint16_t *a = (uint16_t *)(void *)p + 4 * x + c;
+                    uint32_t old = ((const uint16_t *)(const void *)q)[4 * x + c];
+                    *a = (uint16_t)((*a * (uint32_t)k + old * (255u - k) + 127u) / 255u);
+                }
+            }
+        }
+    }
+}
+
+static void composite_band_pixels(smpsim_renderer *r, float *acc, size_t b);
+
+/* One band of rows; with a mask, the pixels it keeps out restored after. */
+static void composite_band(smpsim_renderer *r, float *acc, uint8_t *saved, size_t b)
+{
+    long y0 = (long)(b * BAND), y1 = y0 + BAND > (long)r->image->height ? (long)r->image->height
+                                                                        : y0 + BAND;
+    bool masked = r->keep && r->band_start[b] != r->band_start[b + 1] &&
+                  save_masked_rows(r, saved, y0, y1);
+    composite_band_pixels(r, acc, b);
+    if (masked)
+        restore_masked_rows(r, saved, y0, y1);
+}
+
 /* One band of rows: its splats in order, then the factors of its halos.
  * Bands share no pixels: threads may do different bands at once. */
-static void composite_band(smpsim_renderer *r, float *acc, size_t b)
+static void composite_band_pixels(smpsim_renderer *r, float *acc, size_t b)
 {
     smpsim_image *im = r->image;
     int direct8 = im->format == SMPSIM_RGBA8;
     size_t bpp = direct8 ? 4 : 8, width = im->width;
     long y0 = (long)(b * BAND), y1 = y0 + BAND > (long)im->height ? (long)im->height : y0 + BAND;
     const splat *it = r->items + r->band_start[b], *end = r->items + r->band_start[b + 1];
-    unsigned mask = 0; /* channels the band's halos touch */
+    unsigned mask = 0; /* channels the band's halos touch; bit VEIL_PLANE: a veil */
+    const splat *v = it;
+    while (v < end && v->how != SPLAT_VEIL)
+        v++;
+    if (v < end) {
+        /* Healed: the veil (and any halo) goes on the skin first, then the
+         * specks darken the veiled skin: their own colour stays theirs. */
+        for (const splat *p = it; p < end; p++)
+            if (p->how == SPLAT_VEIL || p->how == SPLAT_ACC) {
+                accumulate(acc, width, p, y0, y1);
+                for (int c = 0; c < 3 && p->how == SPLAT_ACC; c++)
+                    mask |= (p->absorb[c] != 0.0f) << c;
+            }
+        apply_band(r, acc, it, end, y0, y1, mask | 1u << VEIL_PLANE);
+        for (const splat *p = it; p < end; p++) {
+            if (p->how == SPLAT_VEIL || p->how == SPLAT_ACC)
+                continue;
+            if (p + PREFETCH_AHEAD < end)
+                prefetch_pixels(im, bpp, p + PREFETCH_AHEAD, y0, y1);
+            direct8 ? splat8(r->codes, im, p, y0, y1) : splat16(im, p, y0, y1);
+        }
+        return;
+    }
     for (const splat *p = it; p < end; p++) {
         if (p + PREFETCH_AHEAD < end)
             prefetch_pixels(im, bpp, p + PREFETCH_AHEAD, y0, y1);
-        if (p->how != SPLAT_ACC) {
+        if (p->how == SPLAT_VEIL) {
+            accumulate(acc, width, p, y0, y1);
+            mask |= 1u << VEIL_PLANE;
+        } else if (p->how != SPLAT_ACC) {
             direct8 ? splat8(r->codes, im, p, y0, y1) : splat16(im, p, y0, y1);
         } else {
             accumulate(acc, width, p, y0, y1);
@@ -848,6 +1126,7 @@ static void composite_band(smpsim_renderer *r, float *acc, size_t b)
 typedef struct band_worker {
     smpsim_renderer *r;
     float *acc;             /* this thread's factor buffer */
+    uint8_t *saved;         /* its saved rows (with a mask) */
     atomic_size_t *next;    /* the next band nobody has taken */
     size_t n_bands;
 } band_worker;
@@ -858,7 +1137,7 @@ static void *work_bands(void *arg)
 {
     band_worker *w = arg;
     for (size_t b; (b = atomic_fetch_add(w->next, 1)) < w->n_bands;)
-        composite_band(w->r, w->acc, b);
+        composite_band(w->r, w->acc, w->saved, b);
     return NULL;
 }
 
@@ -879,7 +1158,8 @@ static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
     if (st != SMPSIM_OK)
         return st;
     size_t threads = thread_count(r, n_bands, r->band_start[n_bands]);
-    if (!smpsim__mul_size(width, 3 * BAND, &need) || !smpsim__mul_size(need, threads, &all))
+    if (!smpsim__mul_size(width, ACC_PLANES * BAND, &need) ||
+        !smpsim__mul_size(need, threads, &all))
         return smpsim__fail(err, SMPSIM_ELIMIT, "render: image too wide");
     if (all > r->cap_acc) {
         float *grown = realloc(r->acc, all * sizeof *grown);
@@ -899,14 +1179,24 @@ static smpsim_status composite(smpsim_renderer *r, smpsim_error *err)
                 r->codes[c * CODE_LEVELS + level] = smpsim__srgb8_encode_unit(
                     &r->srgb, r->srgb.decode[c] * (1.0f - (float)level / CODE_STEPS));
     }
+    size_t band_bytes = 0;
+    if (r->keep) {
+        if (r->keep->width != im->width || r->keep->height != im->height)
+            return smpsim__fail(err, SMPSIM_EINVAL, "render: the mask is %ux%u, the image %ux%u",
+                                r->keep->width, r->keep->height, im->width, im->height);
+        band_bytes = width * (im->format == SMPSIM_RGBA8 ? 4 : 8) * BAND;
+        if (!reserve((void **)&r->saved, &r->cap_saved, band_bytes * threads, 1))
+            return smpsim__fail(err, SMPSIM_ENOMEM, "render: out of memory");
+    }
     atomic_size_t next;
     atomic_init(&next, 0);
     band_worker workers[SMPSIM__MAX_THREADS];
     pthread_t ids[SMPSIM__MAX_THREADS];
     size_t started = 0;
     for (size_t t = 0; t < threads; t++)
-        workers[t] = (band_worker){.r = r, .acc = r->acc + t * need, .next = &next,
-                                   .n_bands = n_bands};
+        workers[t] = (band_worker){.r = r, .acc = r->acc + t * need,
+                                   .saved = r->keep ? r->saved + t * band_bytes : NULL,
+                                   .next = &next, .n_bands = n_bands};
     /* A thread that cannot be started leaves its bands to the others. */
     for (size_t t = 1; t < threads; t++)
         if (pthread_create(&ids[started], NULL, work_bands, &workers[t]) == 0)
@@ -948,6 +1238,21 @@ smpsim_status smpsim_renderer_render(smpsim_renderer *r, smpsim_image *image,
 size_t smpsim__renderer_threads_used(const smpsim_renderer *r)
 {
     return r->threads_used;
+}
+
+smpsim_status smpsim_render_dots_masked(smpsim_image *image, const smpsim_view *view,
+                                        const smpsim_dots *dots,
+                                        const smpsim_render_options *opts,
+                                        const smpsim_mask *allowed, smpsim_error *err)
+{
+    smpsim_renderer *r;
+    smpsim_status st = smpsim_renderer_new(opts, &r, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_renderer_set_mask(r, allowed, err);
+    if (st == SMPSIM_OK)
+        st = smpsim_renderer_render(r, image, view, dots, err);
+    smpsim_renderer_free(r);
+    return st;
 }
 
 smpsim_status smpsim_render_dots(smpsim_image *image, const smpsim_view *view,
