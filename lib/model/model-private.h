@@ -230,6 +230,16 @@ const smpsim_dot_options *smpsim__design_dot_options(const smpsim_design *design
 void smpsim__view_rect_bounds(const smpsim_view *view, double width, double height,
                               double b[4]);
 
+/* warnings.c: a list of warnings being made: w has room for max; a
+ * warning beyond that is dropped. smpsim__warn() formats one into it. */
+typedef struct smpsim__warning_list {
+    smpsim_warning *w;
+    size_t n, max;
+} smpsim__warning_list;
+
+void smpsim__warn(smpsim__warning_list *l, smpsim_warning_code code, const char *fmt, ...)
+    SMPSIM_PRINTF(3, 4);
+
 /* view-head.c: the ellipsoid head view behind smpsim_view_*(). to_px
  * returns 1 when the point faces the camera (see smpsim_view_map()). */
 smpsim_status smpsim__head_validate(const smpsim_view *view, smpsim_error *err);

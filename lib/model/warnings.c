@@ -20,15 +20,9 @@
 #define MIN_GAP_MM 0.45   /* room to leave between healed dots */
 #define MAX_WARNINGS 64
 
-typedef struct list {
-    smpsim_warning *w;
-    size_t n;
-} list;
-
-static void add(list *l, smpsim_warning_code code, const char *fmt, ...) SMPSIM_PRINTF(3, 4);
-static void add(list *l, smpsim_warning_code code, const char *fmt, ...)
+void smpsim__warn(smpsim__warning_list *l, smpsim_warning_code code, const char *fmt, ...)
 {
-    if (l->n >= MAX_WARNINGS)
+    if (l->n >= l->max)
         return;
     smpsim_warning *w = &l->w[l->n++];
     w->code = code;
@@ -53,7 +47,7 @@ static double line_y_at(const double *xy, size_t n, double x)
 
 /* Hairline rules, for lines in scalp mm of a frontal design (origin at the
  * glabella, scalp above: y negative). */
-static void check_hairline(const smpsim_design *d, list *l)
+static void check_hairline(const smpsim_design *d, smpsim__warning_list *l)
 {
     const smpsim__hairline *h = smpsim__design_hairline_const(d);
     if (h->n_points == 0 || h->units != SMPSIM_UNITS_MM)
@@ -64,7 +58,7 @@ static void check_hairline(const smpsim_design *d, list *l)
         return;
     double mid = line_y_at(xy, n, 0.0);
     if (isfinite(mid) && -mid < MIN_MID_FRONTAL_MM)
-        add(l, SMPSIM_WARN_HAIRLINE_LOW,
+        smpsim__warn(l, SMPSIM_WARN_HAIRLINE_LOW,
             "hairline: the mid-frontal point is %.0f mm above the glabella; keep it at 70 mm or "
             "more (80 is typical) so that it still suits the client in twenty years",
             -mid);
@@ -72,30 +66,30 @@ static void check_hairline(const smpsim_design *d, list *l)
     double left = line_y_at(xy, n, -TEMPLE_X_MM), right = line_y_at(xy, n, TEMPLE_X_MM);
     if (!female && isfinite(mid) && isfinite(left) && isfinite(right) &&
         fmin(mid - left, mid - right) < MIN_RECESSION_MM)
-        add(l, SMPSIM_WARN_TEMPLES_FILLED,
+        smpsim__warn(l, SMPSIM_WARN_TEMPLES_FILLED,
             "hairline: the frontotemporal angle is filled in (the line at 45 mm from the midline "
             "is only %.1f mm higher than at the midline); recede the temples by 5-15 mm",
             fmin(mid - left, mid - right));
     double a = line_y_at(xy, n, -STRAIGHT_SPAN_MM), b = line_y_at(xy, n, STRAIGHT_SPAN_MM);
     if (isfinite(mid) && isfinite(a) && isfinite(b) && fabs(mid - 0.5 * (a + b)) < MIN_BOW_MM)
-        add(l, SMPSIM_WARN_LINE_STRAIGHT,
+        smpsim__warn(l, SMPSIM_WARN_LINE_STRAIGHT,
             "hairline: the front is ruler-straight (it bows %.1f mm over 60 mm); give it a gentle "
             "curve, rounder in the middle",
             fabs(mid - 0.5 * (a + b)));
     const smpsim_hairline_params *p = &h->params;
     if (p->micro_amplitude_mm < MIN_IRREGULARITY_MM && p->macro_amplitude_mm < MIN_IRREGULARITY_MM)
-        add(l, SMPSIM_WARN_LINE_REGULAR,
+        smpsim__warn(l, SMPSIM_WARN_LINE_REGULAR,
             "hairline: no irregularity (micro %.1f mm, macro %.1f mm); a natural line is jagged "
             "by 1-2 mm and gently wavy, so raise micro_amplitude_mm to about 1",
             p->micro_amplitude_mm, p->macro_amplitude_mm);
     else if (p->asymmetry_mm < 0.2 && p->macro_amplitude_mm < MIN_IRREGULARITY_MM)
-        add(l, SMPSIM_WARN_LINE_REGULAR,
+        smpsim__warn(l, SMPSIM_WARN_LINE_REGULAR,
             "hairline: perfectly symmetric; allow up to 2 mm of left/right asymmetry "
             "(asymmetry_mm about 1)");
     free(xy);
 }
 
-static void check_regions(const smpsim_design *d, list *l)
+static void check_regions(const smpsim_design *d, smpsim__warning_list *l)
 {
     double hair = smpsim__design_hair_shade(d);
     size_t n_sessions;
@@ -110,12 +104,12 @@ static void check_regions(const smpsim_design *d, list *l)
          * 0.5), for the region, the sessions' darkest offset taken off. */
         double advice = floor((hair - darkest_offset) * 2.0) / 2.0;
         if (hair > 0.0 && shade > hair && advice >= 1.0)
-            add(l, SMPSIM_WARN_TOO_DARK,
+            smpsim__warn(l, SMPSIM_WARN_TOO_DARK,
                 "region %zu: shade %.1f is darker than the client's hair (%.1f); dots never look "
                 "right darker than the hair: set the region's shade to %.1f or less",
                 r + 1, shade, hair, advice);
         else if (hair > 0.0 && shade > hair)
-            add(l, SMPSIM_WARN_TOO_DARK,
+            smpsim__warn(l, SMPSIM_WARN_TOO_DARK,
                 "region %zu: shade %.1f is darker than the client's hair (%.1f), which is "
                 "lighter than the lightest shade the sessions allow; white or grey hair is "
                 "not matched by SMP: use shade 1 and no darker session offset, or treat only "
@@ -124,7 +118,7 @@ static void check_regions(const smpsim_design *d, list *l)
         double spacing = sqrt(2.0 / (sqrt(3.0) * p->density_per_cm2 / 100.0));
         double gap = spacing - HEALED_SPREAD * p->dot_diameter_mm;
         if (gap < MIN_GAP_MM)
-            add(l, SMPSIM_WARN_DOTS_MERGE,
+            smpsim__warn(l, SMPSIM_WARN_DOTS_MERGE,
                 "region %zu: at %.0f dots/cm2 with %.2f mm dots only %.2f mm remain between "
                 "healed dots, which spread and merge into a flat look; lower the density or use "
                 "a finer needle",
@@ -141,7 +135,7 @@ smpsim_status smpsim_design_check(const smpsim_design *design, smpsim_warning **
     *n = 0;
     if (!design)
         return smpsim__fail(err, SMPSIM_EINVAL, "check: design is NULL");
-    list l = {calloc(MAX_WARNINGS, sizeof(smpsim_warning)), 0};
+    smpsim__warning_list l = {calloc(MAX_WARNINGS, sizeof(smpsim_warning)), 0, MAX_WARNINGS};
     if (!l.w)
         return smpsim__fail(err, SMPSIM_ENOMEM, "check: out of memory");
     check_hairline(design, &l);

@@ -3,7 +3,6 @@
 #include "render/render-private.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,23 +27,6 @@
 #define GREY_MIN_L 50.0
 #define GREY_SHARE 0.008
 
-typedef struct wlist {
-    smpsim_warning *w;
-    size_t n;
-} wlist;
-
-static void add(wlist *l, smpsim_warning_code code, const char *fmt, ...) SMPSIM_PRINTF(3, 4);
-static void add(wlist *l, smpsim_warning_code code, const char *fmt, ...)
-{
-    if (l->n >= MAX_PHOTO_WARNINGS)
-        return;
-    smpsim_warning *w = &l->w[l->n++];
-    w->code = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(w->message, sizeof w->message, fmt, ap);
-    va_end(ap);
-}
 
 static void lab_at(const smpsim_image *im, size_t x, size_t y, double lab[3])
 {
@@ -67,7 +49,7 @@ static void lab_at(const smpsim_image *im, size_t x, size_t y, double lab[3])
 }
 
 /* White or grey strands on the head or around its outline (see GREY_*). */
-static smpsim_status check_grey_hair(const smpsim_image *photo, const smpsim_mask *skin, wlist *l,
+static smpsim_status check_grey_hair(const smpsim_image *photo, const smpsim_mask *skin, smpsim__warning_list *l,
                                      smpsim_error *err)
 {
     size_t w = photo->width, h = photo->height, head = 0, grey = 0;
@@ -104,14 +86,14 @@ static smpsim_status check_grey_hair(const smpsim_image *photo, const smpsim_mas
     smpsim_mask_free(hair);
     double share = (double)grey / (double)head;
     if (share >= GREY_SHARE)
-        add(l, SMPSIM_WARN_WHITE_HAIR,
+        smpsim__warn(l, SMPSIM_WARN_WHITE_HAIR,
             "photo: white or grey hair on the head (%.1f %% of it): pigment matches dark hair, "
             "so beside white or grey hair SMP reads as dots, not hair; keep the shade light",
             100.0 * share);
     return SMPSIM_OK;
 }
 
-static void check_scale(const smpsim_design *design, wlist *l)
+static void check_scale(const smpsim_design *design, smpsim__warning_list *l)
 {
     double px = smpsim_design_get_view(design)->px_per_mm;
     if (!(px < COARSE_PX_PER_MM))
@@ -121,7 +103,7 @@ static void check_scale(const smpsim_design *design, wlist *l)
     if (smpsim_design_region_count(design) &&
         smpsim_design_region_params(design, 0, &p, NULL) == SMPSIM_OK)
         needle = p.dot_diameter_mm;
-    add(l, SMPSIM_WARN_PHOTO_COARSE,
+    smpsim__warn(l, SMPSIM_WARN_PHOTO_COARSE,
         "photo: %.1f px/mm: a %.2f mm dot is %.1f px, a healed speck %.1f px; the preview "
         "shows the area's tone and texture, not single dots or the hairline's fine "
         "irregularity: use a closer photo (4 px/mm or more)",
@@ -129,7 +111,7 @@ static void check_scale(const smpsim_design *design, wlist *l)
 }
 
 static smpsim_status check_regions(const smpsim_image *photo, const smpsim_design *design,
-                                   const smpsim_dots *dots, const smpsim_mask *skin, wlist *l,
+                                   const smpsim_dots *dots, const smpsim_mask *skin, smpsim__warning_list *l,
                                    smpsim_error *err)
 {
     size_t nr = smpsim_design_region_count(design);
@@ -153,7 +135,7 @@ static smpsim_status check_regions(const smpsim_image *photo, const smpsim_desig
     for (size_t r = 0; r < nr; r++) {
         size_t all = count[2 * r], off = count[2 * r + 1];
         if (all >= OFF_SKIN_MIN_DOTS && (double)off > OFF_SKIN_SHARE * (double)all)
-            add(l, SMPSIM_WARN_OFF_SKIN,
+            smpsim__warn(l, SMPSIM_WARN_OFF_SKIN,
                 "region %zu: %.0f %% of its dots fall off the skin (backdrop, clothes, hair, "
                 "outside the photo): check the region and the view (--guides shows the skin)",
                 r, 100.0 * (double)off / (double)all);
@@ -182,7 +164,7 @@ smpsim_status smpsim_photo_check(const smpsim_image *photo, const smpsim_design 
         skin = own_skin;
     if (st == SMPSIM_OK && !dots && (st = smpsim_design_dots(design, &own_dots, err)) == SMPSIM_OK)
         dots = own_dots;
-    wlist l = {NULL, 0};
+    smpsim__warning_list l = {NULL, 0, MAX_PHOTO_WARNINGS};
     if (st == SMPSIM_OK && !(l.w = calloc(MAX_PHOTO_WARNINGS, sizeof *l.w)))
         st = smpsim__fail(err, SMPSIM_ENOMEM, "photo check: out of memory");
     if (st == SMPSIM_OK) {
