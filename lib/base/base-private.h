@@ -65,6 +65,10 @@ double smpsim__rng_uniform(smpsim__rng *rng);
 /* colour.c: sRGB transfer functions on 0..1. */
 double smpsim__srgb_to_linear(double v);
 double smpsim__linear_to_srgb(double v);
+/* CIELAB (D65, sRGB primaries) of a linear RGB colour, and L* of a
+ * relative luminance Y. */
+void smpsim__linear_to_lab(const double rgb[3], double lab[3]);
+double smpsim__lightness(double y);
 
 /* image.c: default limits and the check applied before pixel allocation. */
 #define SMPSIM__DEFAULT_MAX_PIXELS UINT64_C(200000000)

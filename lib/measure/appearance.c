@@ -23,28 +23,6 @@
 #define LOCAL_SIGMA_MM 1.0
 #define DARK_DELTA 4.0
 
-static double lab_f(double t)
-{
-    const double e = 216.0 / 24389.0, k = 24389.0 / 27.0;
-    return t > e ? cbrt(t) : (k * t + 16.0) / 116.0;
-}
-
-/* CIELAB (D65, sRGB primaries) of a linear RGB colour. */
-static void linear_to_lab(const double rgb[3], double lab[3])
-{
-    double X = 0.4124564 * rgb[0] + 0.3575761 * rgb[1] + 0.1804375 * rgb[2];
-    double Y = 0.2126729 * rgb[0] + 0.7151522 * rgb[1] + 0.0721750 * rgb[2];
-    double Z = 0.0193339 * rgb[0] + 0.1191920 * rgb[1] + 0.9503041 * rgb[2];
-    double fx = lab_f(X / 0.95047), fy = lab_f(Y), fz = lab_f(Z / 1.08883);
-    lab[0] = 116.0 * fy - 16.0;
-    lab[1] = 500.0 * (fx - fy);
-    lab[2] = 200.0 * (fy - fz);
-}
-
-static double lightness_of(double y)
-{
-    return 116.0 * lab_f(y) - 16.0;
-}
 
 /* Linear RGB planes of an image (3 floats per pixel). */
 static float *to_linear(const smpsim_image *im)
@@ -179,7 +157,8 @@ static bool resample(const float *lin, const uint8_t *mask, uint32_t W, uint32_t
         return false;
     for (size_t i = 0; i < n; i++) {
         const float *p = g->rgb + 3 * i;
-        g->L[i] = (float)lightness_of(0.2126729 * p[0] + 0.7151522 * p[1] + 0.0721750 * p[2]);
+        g->L[i] =
+            (float)smpsim__lightness(0.2126729 * p[0] + 0.7151522 * p[1] + 0.0721750 * p[2]);
     }
     return true;
 }
@@ -274,7 +253,7 @@ static bool measure_texture(const grid *g, texture *t)
 static double chroma(const double rgb[3])
 {
     double lab[3];
-    linear_to_lab(rgb, lab);
+    smpsim__linear_to_lab(rgb, lab);
     return hypot(lab[1], lab[2]);
 }
 
@@ -381,8 +360,8 @@ smpsim_status smpsim_measure_appearance(const smpsim_image *photo, const smpsim_
                 su[c] /= n;
                 stt[c] /= n;
             }
-            linear_to_lab(su, lab_u);
-            linear_to_lab(stt, lab_t);
+            smpsim__linear_to_lab(su, lab_u);
+            smpsim__linear_to_lab(stt, lab_t);
             out->lightness_untreated = lab_u[0];
             out->lightness_treated = lab_t[0];
             out->chroma_untreated = hypot(lab_u[1], lab_u[2]);

@@ -31,21 +31,12 @@
 #define HAIR_DARKER 9.0
 #define HAIR_APART 5.0
 
-static double lab_f(double t)
-{
-    const double e = 216.0 / 24389.0, k = 24389.0 / 27.0;
-    return t > e ? cbrt(t) : (k * t + 16.0) / 116.0;
-}
-
 static void lab_of(const float rgb[3], float lab[3])
 {
-    double X = 0.4124564 * rgb[0] + 0.3575761 * rgb[1] + 0.1804375 * rgb[2];
-    double Y = 0.2126729 * rgb[0] + 0.7151522 * rgb[1] + 0.0721750 * rgb[2];
-    double Z = 0.0193339 * rgb[0] + 0.1191920 * rgb[1] + 0.9503041 * rgb[2];
-    double fx = lab_f(X / 0.95047), fy = lab_f(Y), fz = lab_f(Z / 1.08883);
-    lab[0] = (float)(116.0 * fy - 16.0);
-    lab[1] = (float)(500.0 * (fx - fy));
-    lab[2] = (float)(200.0 * (fy - fz));
+    double in[3] = {rgb[0], rgb[1], rgb[2]}, out[3];
+    smpsim__linear_to_lab(in, out);
+    for (int c = 0; c < 3; c++)
+        lab[c] = (float)out[c];
 }
 
 smpsim_status smpsim_mask_new(uint32_t width, uint32_t height, smpsim_mask **out,
